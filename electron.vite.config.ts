@@ -1,0 +1,38 @@
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const alias = { '@contract': path.resolve(import.meta.dirname, 'src-main/contract/index.ts') };
+
+export default defineConfig({
+  main: {
+    resolve: { alias },
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          // The Electron main process (thin shell).
+          index: path.resolve(import.meta.dirname, 'src-main/electron/main.ts'),
+          // The plain-Node entry: `voluntree serve | worker` (no Electron).
+          cli: path.resolve(import.meta.dirname, 'src-main/cli/voluntree.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    resolve: { alias },
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: { input: { index: path.resolve(import.meta.dirname, 'src-main/electron/preload.ts') } },
+    },
+  },
+  renderer: {
+    root: 'src-renderer',
+    resolve: { alias },
+    plugins: [react()],
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: { index: path.resolve(import.meta.dirname, 'src-renderer/index.html') } },
+    },
+  },
+});

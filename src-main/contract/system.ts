@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { liveEvent, request } from './define';
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+export interface HealthReport {
+  ok: boolean;
+  redis: { up: boolean; mode: 'supervised' | 'external'; restarts: number; version?: string };
+  model: { version: string | null };
+  queues: Record<string, QueueCounts>;
+  streams: Record<string, { length: number; pending: number }>;
+  facebook: { mode: 'demo' | 'live'; pageId?: string; tunnelUrl?: string | null; tunnelHealthy?: boolean };
+  problems: string[];
+}
+
+export interface Settings {
+  organisationName: string;
+  graphVersion: string;
+  tunnel: string;
+  pageId: string | null;
+  pageConnected: boolean;
+  demoMode: boolean;
+  /** Secrets are never returned: only whether each is set. */
+  secrets: { pageToken: boolean; appSecret: boolean; smtpPassword: boolean };
+  email: { host: string | null; port: number | null; from: string | null; user: string | null };
+  replyTemplates: Record<string, string>;
+  backupRetentionDays: number;
+}
+
+export const settingsPatch = z
+  .object({
+    organisationName: z.string().trim().min(1).max(200),
+    graphVersion: z.string().regex(/^v\d+\.\d+$/, 'Graph API version looks like v25.0'),
+    tunnel: z.string().min(1).max(500),
+    pageId: z.string().regex(/^\d+$/).nullable(),
+    pageToken: z.string().min(1).max(1000),
+    appSecret: z.string().min(1).max(200),
+    smtpPassword: z.string().max(500),
+    email: z.object({
+      host: z.string().max(255).nullable(),
+      port: z.number().int().min(1).max(65535).nullable(),
+      from: z.string().max(320).nullable(),
+      user: z.string().max(320).nullable(),
+    }),
+    replyTemplates: z.record(z.string().max(64), z.string().max(2000)),
+    backupRetentionDays: z.number().int().min(1).max(365),
+  })
+  .partial()
+  .strict();
+
+export const systemRequests = {
+  'system.health': request<HealthReport>()(z.object({}).strict(), 'Redis, model, queue and tunnel state'),
+  'settings.get': request<Settings>()(z.object({}).strict(), 'The app settings (secrets only as set / not set)'),
+  'settings.set': request<Settings>()(settingsPatch, 'Changes some settings; secrets are stored encrypted'),
+};
+
+export const systemEvents = {
+  'system.health': liveEvent<HealthReport>('Health changed (Redis up/down, tunnel, model)'),
+  'system.notice': liveEvent<{ level: 'info' | 'warning' | 'error'; message: string }>('Something the coordinator should read'),
+};

@@ -1,0 +1,12 @@
+import versionInclude from '../../../gears/includes/version.lua?raw';
+import ingest from '../../../gears/ingest.lua?raw';
+import { prepareGear, type GearSource, type PreparedGear } from './loader';
+
+/** Every gear library the engine loads at start. Add new `gears/*.lua` files here. */
+export const GEAR_SOURCES: GearSource[] = [{ name: 'vt_ingest', source: ingest }];
+
+const INCLUDES: Record<string, string> = { 'version.lua': versionInclude };
+
+export function preparedGears(): PreparedGear[] {
+  return GEAR_SOURCES.map((g) => prepareGear(g, INCLUDES));
+}

@@ -1,0 +1,59 @@
+/**
+ * Every name that crosses a process boundary: Redis keys, streams, channels and queue names.
+ * Workers on other machines must agree on these, so they live in one place. Every key starts
+ * with the prefix (`vt:` in the app; tests use a unique prefix each so they never collide).
+ */
+export const DEFAULT_PREFIX = 'vt:';
+
+/** BullMQ queue names. One folder a queue under src-main/engine/queues (see docs/architecture.md). */
+export const QUEUE_NAMES = {
+  publish: 'publish',
+  reply: 'reply',
+  notify: 'notify',
+  dbWrite: 'db-write',
+  email: 'email',
+  feed: 'feed',
+  metrics: 'metrics',
+} as const;
+export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
+
+export function createKeys(prefix: string = DEFAULT_PREFIX) {
+  const k = (s: string): string => `${prefix}${s}`;
+  return {
+    prefix,
+    /** BullMQ's own prefix, so its keys sit under ours. */
+    bullPrefix: k('bull'),
+    /** Raw deliveries accepted by the webhook, deduplicated by the ingest gear. */
+    streamIngest: k('stream:ingest'),
+    /** Comments with their features, read in batches by the classifier gear. */
+    streamComments: k('stream:comments'),
+    /** Classified comments, read in batches by the recorder. */
+    streamIntents: k('stream:intents'),
+    /** Entries that failed repeatedly, for the coordinator to see. */
+    streamDead: k('stream:dead'),
+    /** Dedupe marker for one delivery (comment id + verb + content hash). */
+    seen: (dedupeId: string) => k(`seen:${dedupeId}`),
+    /** The live channel (Redis pub/sub) every live event travels on. */
+    liveChannel: k('live'),
+    /** The model store: current version pointer and one key per version. */
+    modelCurrent: k('model:current'),
+    modelVersion: (version: string) => k(`model:v:${version}`),
+    /** Gear library versions, as loaded. */
+    gearsLoaded: k('gears:loaded'),
+    /** Idempotency markers for outgoing messages ("sent exactly once"). */
+    sentMarker: (kind: string, id: string) => k(`sent:${kind}:${id}`),
+    /** Activity feed keys. */
+    feed: (feedId: string) => k(`feed:${feedId}`),
+    feedAgg: (aggId: string) => k(`feed:agg:${aggId}`),
+    feedAggRefs: (aggId: string) => k(`feed:aggrefs:${aggId}`),
+    feedFollowers: (actorId: string) => k(`feed:followers:${actorId}`),
+    feedActivity: (activityId: string) => k(`feed:act:${activityId}`),
+    /** Live metric keys. */
+    metricArgs: (nodeId: string) => k(`metric:args:${nodeId}`),
+    metricValue: (nodeId: string) => k(`metric:value:${nodeId}`),
+    /** The tunnel's last known public URL and health. */
+    tunnelState: k('tunnel:state'),
+  };
+}
+
+export type Keys = ReturnType<typeof createKeys>;

@@ -1,0 +1,71 @@
+import { Queue, QueueEvents, Worker, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
+import { bullConnection, type RedisEndpoint } from '../redis/endpoint';
+import type { QueueName } from '../keys';
+import type { Logger } from '../log';
+
+/**
+ * The one place that creates BullMQ objects. Each Queue and Worker gets its own connection
+ * from `connection` (BullMQ needs `maxRetriesPerRequest: null` for blocking workers), and
+ * `closeAll` closes workers first (they finish the job in hand), then queues.
+ */
+export class QueueFactory {
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly events: QueueEvents[] = [];
+
+  private readonly connection: Record<string, unknown>;
+
+  constructor(
+    endpoint: RedisEndpoint,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {
+    this.connection = bullConnection(endpoint);
+  }
+
+  queue<D = unknown>(name: QueueName, opts: Partial<QueueOptions> = {}): Queue<D> {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix, ...opts });
+      q.on('error', (err) => this.log.warn('queue error', { queue: name, err }));
+      this.queues.set(name, q);
+    }
+    return q as Queue<D>;
+  }
+
+  worker<D = unknown, R = unknown>(name: QueueName, processor: Processor<D, R>, opts: Partial<WorkerOptions> = {}): Worker<D, R> {
+    const w = new Worker<D, R>(name, processor, {
+      connection: this.connection,
+      prefix: this.prefix,
+      ...opts,
+    });
+    w.on('error', (err) => this.log.warn('worker error', { queue: name, err }));
+    w.on('failed', (job, err) => this.log.warn('job failed', { queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }));
+    this.workers.push(w);
+    return w;
+  }
+
+  queueEvents(name: QueueName): QueueEvents {
+    const e = new QueueEvents(name, { connection: this.connection, prefix: this.prefix });
+    this.events.push(e);
+    return e;
+  }
+
+  /** Every queue created so far, by name (health reports read their counts). */
+  all(): Map<string, Queue> {
+    return this.queues;
+  }
+
+  async closeWorkers(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+    this.workers.length = 0;
+  }
+
+  async closeAll(): Promise<void> {
+    await this.closeWorkers();
+    await Promise.all(this.events.map((e) => e.close().catch(() => undefined)));
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.events.length = 0;
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,58 @@
+import { open, readFile, rename, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Adapter } from 'lowdb';
+
+/** Raised (and reported) when a data file on disk cannot be read as JSON. */
+export interface CorruptFileReport {
+  file: string;
+  setAsideAs: string;
+  reason: string;
+}
+
+/**
+ * A lowdb adapter that never leaves a half-written file and never overwrites a damaged one.
+ *
+ * - write: to `<file>.tmp`, fsync, then rename over the file (rename is atomic on one
+ *   filesystem), so a crash leaves either the old or the new content.
+ * - read: a file that does not parse is renamed to `<file>.corrupt-<time>` and reported through
+ *   `onCorrupt`; the store then starts from its defaults instead of silently destroying data.
+ */
+export class SafeJsonFile<T> implements Adapter<T> {
+  constructor(
+    readonly file: string,
+    private readonly onCorrupt: (report: CorruptFileReport) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
+      const setAsideAs = `${this.file}.corrupt-${stamp}`;
+      await rename(this.file, setAsideAs);
+      this.onCorrupt({ file: this.file, setAsideAs, reason: (err as Error).message });
+      return null;
+    }
+  }
+
+  async write(data: T): Promise<void> {
+    await mkdir(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(JSON.stringify(data));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, this.file);
+  }
+}

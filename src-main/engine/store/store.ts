@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { Low } from 'lowdb';
+import type { Logger } from '../log';
+import { SafeJsonFile, type CorruptFileReport } from './safe-json-file';
+
+/**
+ * One lowdb file. lowdb rewrites the whole file on each write, so callers batch: mutate
+ * `data` for many records, then call `write()` once. Writes are serialised and coalesced:
+ * while a write is running, further `write()` calls share a single follow-up write.
+ */
+export class Collection<T> {
+  private running: Promise<void> | null = null;
+  private pending: Promise<void> | null = null;
+  /** How many times the file was actually written (benchmarks and tests read it). */
+  writes = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly db: Low<T>,
+  ) {}
+
+  get data(): T {
+    return this.db.data;
+  }
+
+  /** Applies `fn` to the data and persists it. */
+  async update(fn: (data: T) => void): Promise<void> {
+    fn(this.db.data);
+    await this.write();
+  }
+
+  write(): Promise<void> {
+    if (this.pending) return this.pending;
+    if (!this.running) {
+      this.running = this.doWrite().finally(() => {
+        this.running = null;
+      });
+      return this.running;
+    }
+    const after = this.running;
+    this.pending = after
+      .catch(() => undefined)
+      .then(() => {
+        this.pending = null;
+        return this.write();
+      });
+    return this.pending;
+  }
+
+  private async doWrite(): Promise<void> {
+    await this.db.write();
+    this.writes += 1;
+  }
+}
+
+/** The store of record: a folder of lowdb JSON files, one per collection. */
+export class Store {
+  readonly problems: CorruptFileReport[] = [];
+  private readonly collections = new Map<string, Collection<unknown>>();
+
+  constructor(
+    readonly dir: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Opens (once) the collection `<dir>/<name>.json`, starting from `defaults` when absent. */
+  async collection<T>(name: string, defaults: () => T): Promise<Collection<T>> {
+    const existing = this.collections.get(name);
+    if (existing) return existing as Collection<T>;
+    const adapter = new SafeJsonFile<T>(path.join(this.dir, `${name}.json`), (report) => {
+      this.problems.push(report);
+      this.log.error('data file was damaged and has been set aside', { ...report });
+    });
+    const db = new Low<T>(adapter, defaults());
+    await db.read();
+    if (db.data === null || db.data === undefined) db.data = defaults();
+    const col = new Collection<T>(name, db);
+    this.collections.set(name, col as Collection<unknown>);
+    return col;
+  }
+
+  /** Waits for every collection's writes in flight. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.collections.values()].map((c) => c.write()));
+  }
+}

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const alias = { '@contract': path.resolve(import.meta.dirname, 'src-main/contract/index.ts') };
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    globalSetup: ['./test/support/global-redis.ts'],
+    // Integration tests share one redis-server per run; each test uses its own key prefix.
+    hookTimeout: 60_000,
+    testTimeout: 60_000,
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'model/**/*.test.ts', 'test/integration/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'faults', include: ['test/faults/**/*.test.ts'], fileParallelism: false, testTimeout: 600_000 },
+      },
+    ],
+  },
+});
