@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * What travels on the pipeline's streams. The webhook writes IngestItems (through the ingest
+ * gear) to `vt:stream:ingest`; the preprocess stage turns comment items into CommentEntries
+ * on `vt:stream:comments`; the classifier gear writes IntentEntries to `vt:stream:intents`;
+ * the recorder reads those. Items that need no model (deletions, Messenger replies, button
+ * presses) pass from ingest straight to the intents stream with `intent: null`.
+ * Each entry is stored as one JSON field `p`; the schemas validate it where it is read.
+ */
+export const commentItem = z.object({
+  kind: z.literal('comment'),
+  /** Meta's comment id (`{post}_{comment}`). */
+  commentId: z.string().min(1),
+  postId: z.string().min(1),
+  /** The post id for a top-level comment, or the comment this one replies to. */
+  parentId: z.string().nullable(),
+  verb: z.enum(['add', 'edited', 'remove', 'hide', 'unhide']),
+  /** Missing when Meta leaves `from` out (e.g. the person's privacy settings). */
+  from: z.object({ id: z.string(), name: z.string() }).nullable(),
+  message: z.string(),
+  /** Meta's `created_time`, in ms since the epoch. */
+  createdTime: z.number(),
+  /** When the webhook accepted it, in ms since the epoch (latency is measured from here). */
+  receivedAt: z.number(),
+  pageId: z.string(),
+});
+export type CommentItem = z.infer<typeof commentItem>;
+
+/** A Messenger message from a person (answer to a private reply, an email address, a code). */
+export const messageItem = z.object({
+  kind: z.literal('message'),
+  /** Meta's message id (`mid`). */
+  messageId: z.string().min(1),
+  /** The person's page-scoped id (PSID). */
+  psid: z.string().min(1),
+  text: z.string(),
+  /** The quick reply's payload when the person tapped one. */
+  quickReply: z.string().nullable(),
+  timestamp: z.number(),
+  receivedAt: z.number(),
+  pageId: z.string(),
+});
+export type MessageItem = z.infer<typeof messageItem>;
+
+/** A button press in Messenger (e.g. the Yes/No confirmation of a signup). */
+export const postbackItem = z.object({
+  kind: z.literal('postback'),
+  /** Meta's message id for the postback when present, otherwise psid + timestamp. */
+  postbackId: z.string().min(1),
+  psid: z.string().min(1),
+  payload: z.string(),
+  title: z.string(),
+  timestamp: z.number(),
+  receivedAt: z.number(),
+  pageId: z.string(),
+});
+export type PostbackItem = z.infer<typeof postbackItem>;
+
+export const ingestItem = z.discriminatedUnion('kind', [commentItem, messageItem, postbackItem]);
+export type IngestItem = z.infer<typeof ingestItem>;
+
+/** A comment with the model's input, on `vt:stream:comments`. */
+export const commentEntry = z.object({
+  item: commentItem,
+  /** The model's input vector (see model/README.md for how it is made). */
+  features: z.array(z.number()),
+  /** The feature configuration's version, so a gear never feeds a mismatched model. */
+  featureVersion: z.string(),
+});
+export type CommentEntry = z.infer<typeof commentEntry>;
+
+export const INTENTS = ['signup', 'cancel', 'question', 'other'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** A classified comment (or a pass-through item) on `vt:stream:intents`. */
+export const intentEntry = z.object({
+  item: ingestItem,
+  intent: z.enum(INTENTS).nullable(),
+  confidence: z.number().min(0).max(1).nullable(),
+  /** Probability per intent, in INTENTS order (null for pass-through items). */
+  scores: z.array(z.number()).nullable(),
+  modelVersion: z.string().nullable(),
+});
+export type IntentEntry = z.infer<typeof intentEntry>;
+
+/** The dedupe identity of a delivery: same comment, same verb, same text → same id. */
+export function dedupeIdFor(item: IngestItem, contentHash: string): string {
+  switch (item.kind) {
+    case 'comment':
+      return `c:${item.commentId}:${item.verb}:${contentHash}`;
+    case 'message':
+      return `m:${item.messageId}`;
+    case 'postback':
+      return `p:${item.postbackId}`;
+  }
+}
