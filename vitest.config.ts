@@ -26,6 +26,12 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Benchmarks print figures and compare with a baseline measured in the same run;
+        // they never fail on speed (the machines are shared and noisy).
+        test: { name: 'bench', include: ['bench/**/*.bench.test.ts'], fileParallelism: false, testTimeout: 600_000 },
+      },
+      {
+        extends: true,
         test: { name: 'faults', include: ['test/faults/**/*.test.ts'], fileParallelism: false, testTimeout: 600_000 },
       },
     ],
