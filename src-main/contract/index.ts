@@ -10,6 +10,7 @@ import { volunteersEvents, volunteersRequests } from './volunteers';
 
 export * from './define';
 export * from './errors';
+export type { HealthReport, QueueCounts, Settings } from './system';
 
 /**
  * The one contract between the coordinator's UI and the engine: every request and every live
