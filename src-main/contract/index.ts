@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { broadcastsEvents, broadcastsRequests } from './broadcasts';
+import { dataEvents, dataRequests } from './data';
 import { eventsEvents, eventsRequests } from './events';
 import { facebookEvents, facebookRequests } from './facebook';
 import { feedEvents, feedRequests } from './feed';
@@ -26,6 +27,7 @@ export const requests = {
   ...metricsRequests,
   ...modelRequests,
   ...facebookRequests,
+  ...dataRequests,
 };
 
 export const liveEvents = {
@@ -37,6 +39,7 @@ export const liveEvents = {
   ...metricsEvents,
   ...modelEvents,
   ...facebookEvents,
+  ...dataEvents,
 };
 
 export type Requests = typeof requests;

@@ -1,6 +1,7 @@
 import type { EngineConfig } from './config';
 import type { Engine } from './engine';
 import type { EngineContext, EngineModule } from './module';
+import { createDataModule } from './data/data-module';
 import { createSettingsModule, type SettingsService } from './settings/settings-module';
 
 export interface ModuleDeps {
@@ -20,6 +21,9 @@ export interface BuiltModules {
  */
 export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promise<BuiltModules> {
   const modules: EngineModule[] = [];
-  if (ctx.role === 'app') modules.push(createSettingsModule(ctx, deps.settings));
+  if (ctx.role === 'app') {
+    modules.push(createSettingsModule(ctx, deps.settings));
+    modules.push(createDataModule(ctx, deps.settings));
+  }
   return { modules };
 }
