@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { configFromEnv, ConfigError, type EngineConfig } from '../engine/config';
 import { createEngine, type Engine } from '../engine/engine';
+import { createLogger, type Logger } from '../engine/log';
 import type { EngineRole } from '../engine/module';
 import { RedisBinaryNotFoundError } from '../engine/redis/find-binary';
 
@@ -34,7 +35,9 @@ function buildConfig(role: EngineRole): EngineConfig {
 async function run(role: EngineRole): Promise<void> {
   const config = buildConfig(role);
   const explicitPort = process.env.VOLUNTREE_PORT !== undefined;
-  let engine: Engine = createEngine({ config, role });
+  // A person at a terminal reads short lines; a service manager gets JSON lines.
+  const log: Logger = createLogger({ format: process.stderr.isTTY ? 'pretty' : 'json' });
+  let engine: Engine = createEngine({ config, role, log });
   const shutdown = async (signal: string): Promise<void> => {
     process.stdout.write(`\nStopping Voluntree (${signal})…\n`);
     const force = setTimeout(() => {
@@ -60,7 +63,7 @@ async function run(role: EngineRole): Promise<void> {
     await engine.stop().catch(() => undefined);
     if (role === 'app' && !explicitPort && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       // The default port is taken (another copy running?): use any free port instead.
-      engine = createEngine({ config: { ...config, port: 0 }, role });
+      engine = createEngine({ config: { ...config, port: 0 }, role, log });
       await engine.start();
     } else {
       throw err;

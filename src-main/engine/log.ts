@@ -39,6 +39,17 @@ export interface LoggerOptions {
   /** Where lines go; stderr by default. */
   write?: (line: string) => void;
   bindings?: Record<string, unknown>;
+  /** `json` (default) for files and machines; `pretty` for a person at a terminal. */
+  format?: 'json' | 'pretty';
+}
+
+function pretty(record: Record<string, unknown>): string {
+  const { t, level, msg, ...rest } = record;
+  const time = typeof t === 'string' ? t.slice(11, 19) : '';
+  const extra = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return `${time} ${String(level).padEnd(5)} ${String(msg)}${extra ? `  (${extra})` : ''}`;
 }
 
 function serialise(value: unknown): unknown {
@@ -56,7 +67,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     if (ORDER[lvl] < ORDER[level]) return;
     const record: Record<string, unknown> = { t: new Date().toISOString(), level: lvl, msg, ...bindings };
     if (fields) for (const [k, v] of Object.entries(fields)) record[k] = serialise(v);
-    write(redact(JSON.stringify(record), secrets()));
+    write(redact(opts.format === 'pretty' ? pretty(record) : JSON.stringify(record), secrets()));
   };
   return {
     debug: (m, f) => emit('debug', m, f),

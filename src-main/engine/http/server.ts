@@ -33,7 +33,7 @@ function errorBody(code: RpcErrorBody['error']['code'], message: string, details
  * told; the engine passes 127.0.0.1 unless configured otherwise.
  */
 export async function startHttpServer(opts: HttpServerOptions): Promise<{ app: FastifyInstance; url: string }> {
-  const app = Fastify({ logger: false, bodyLimit: RPC_BODY_LIMIT, disableRequestLogging: true });
+  const app = Fastify({ logger: false, bodyLimit: RPC_BODY_LIMIT });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   app.addHook('onRequest', async (req, reply) => {
