@@ -49,10 +49,19 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv, defaults: Partial<EngineConfig> = {}): EngineConfig {
   const port = Number(env.VOLUNTREE_PORT ?? defaults.port ?? 4477);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`VOLUNTREE_PORT must be a port number (got "${env.VOLUNTREE_PORT}")`);
   const host = str(env.VOLUNTREE_HOST) ?? defaults.host ?? '127.0.0.1';
+  if (!isLoopback(host)) {
+    // The API holds personal data and answers to one token: it must not face a network.
+    // Only the webhook faces the internet, and only through the tunnel.
+    throw new ConfigError(`VOLUNTREE_HOST must be a loopback address (127.0.0.1, ::1 or localhost); got "${host}".`);
+  }
   const graphVersion = str(env.FB_GRAPH_VERSION) ?? defaults.graphVersion ?? 'v25.0';
   if (!/^v\d+\.\d+$/.test(graphVersion)) throw new ConfigError(`FB_GRAPH_VERSION looks like v25.0 (got "${graphVersion}")`);
   return {
