@@ -8,7 +8,11 @@ import type { MessageChoice } from '../facebook/graph-types';
 export interface ReplyJob {
   kind: string;
   key: string;
-  to: { commentId: string; private: boolean } | { psid: string };
+  /**
+   * A comment (public or its one private reply), or a person in Messenger; for a person,
+   * `fallbackCommentId` is answered publicly when Messenger no longer allows a message.
+   */
+  to: { commentId: string; private: boolean } | { psid: string; fallbackCommentId?: string };
   text: string;
   quickReplies?: MessageChoice[];
   /** Whose PSID a private reply reveals (stored in the roster afterwards). */

@@ -165,7 +165,8 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
         publishWorker = ctx.queues.worker<PublishJob>(
           QUEUE_NAMES.publish,
           publishProcessor({ graph: deps.graph, state, redis: ctx.redis, keys: ctx.keys, live: ctx.live, now, timeZone, limiter: () => publishWorker! }),
-          { concurrency: 2 },
+          // One at a time: a repeated publish request then finds the first one's marker (see publish-queue.ts).
+          { concurrency: 1 },
         ) as unknown as Worker;
         ctx.queues.worker<DbWriteJob>(QUEUE_NAMES.dbWrite, dbWriteProcessor({ state, live: ctx.live }), { concurrency: 50 });
         // Broadcasts cut short by a crash before their copies were queued: queue what is still pending.

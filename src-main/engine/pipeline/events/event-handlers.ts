@@ -92,8 +92,11 @@ export function eventHandlers(core: PipelineCore, publishQueue: () => Queue<Publ
       }
       e.failureReason = null;
       e.updatedAt = now;
+      e.publishAttempts = (e.publishAttempts ?? 0) + 1;
+      // A second click makes a second job, but the publish worker runs one job at a time and the
+      // first one's "published" marker makes the second reuse its post instead of posting again.
       await publishQueue().add('publish', { eventId: e.id, scheduledAt }, {
-        jobId: jobIdFor('publish', e.id), attempts: 6, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: true,
+        jobId: jobIdFor('publish', `${e.id}.${e.publishAttempts}`), attempts: 6, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: true,
       });
       return save(e);
     },

@@ -55,7 +55,7 @@ export function notifyProcessor(deps: NotifyDeps) {
       await report('failed', null, 'No way to reach this person (no Messenger contact, no confirmed email).');
       throw new UnrecoverableError('no channel');
     }
-    let used: 'messenger' | 'template';
+    let used: 'messenger' | 'template' | 'comment';
     try {
       used = await sendToPerson({ graph: deps.graph, redis: deps.redis, keys: deps.keys, now: deps.now(), template: deps.template() }, n.psid, { text: n.text });
     } catch (err) {
@@ -63,7 +63,8 @@ export function notifyProcessor(deps: NotifyDeps) {
       return failGraphJob(err, deps.limiter());
     }
     await deps.redis.set(marker, String(deps.now()), 'EX', SENT_MARKER_TTL_SECONDS);
-    await report('sent', used, null);
-    return { channel: used };
+    const channel: BroadcastChannel = used === 'comment' ? 'messenger' : used;
+    await report('sent', channel, null);
+    return { channel };
   };
 }

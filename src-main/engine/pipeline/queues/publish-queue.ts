@@ -40,7 +40,7 @@ export function publishProcessor(deps: PublishDeps) {
   return async (job: Job<PublishJob>): Promise<void> => {
     const { eventId, scheduledAt } = job.data;
     const e = deps.state.events[eventId];
-    if (!e) return;
+    if (!e || e.status === 'published' || (e.status === 'scheduled' && e.postId)) return;
     const marker = deps.keys.sentMarker('publish', eventId);
     let result: { postId: string; permalinkUrl: string | null };
     const done = await deps.redis.get(marker);

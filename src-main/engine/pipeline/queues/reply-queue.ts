@@ -39,7 +39,7 @@ export function replyProcessor(deps: ReplyDeps) {
         if (!r.to.psid) return { sent: false };
         await sendToPerson({ graph: deps.graph, redis: deps.redis, keys: deps.keys, now: deps.now(), template: deps.template() }, r.to.psid, {
           text: r.text, ...(r.quickReplies ? { quickReplies: r.quickReplies } : {}),
-        });
+        }, r.to.fallbackCommentId);
       } else if (r.to.private) {
         const res = await deps.graph.privateReply(r.to.commentId, { text: r.text, ...(r.quickReplies ? { quickReplies: r.quickReplies } : {}) });
         psid = res.recipientId;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { GraphApi, OutgoingMessage } from '../../facebook/graph-types';
+import { GraphError, type GraphApi, type OutgoingMessage } from '../../facebook/graph-types';
 import type { Keys } from '../../keys';
 
 export const MESSENGER_WINDOW_MS = 24 * 3600_000;
@@ -18,16 +18,25 @@ export async function insideWindow(redis: Redis, keys: Keys, psid: string, now: 
 
 /**
  * A message to a person in Messenger: normal inside the 24 h window, the approved utility
- * template (with the text as its one parameter) outside it. Returns which one was used.
+ * template (with the text as its one parameter) outside it; with no template, a public reply
+ * under `fallbackCommentId` when given. Returns which one was used.
  */
 export async function sendToPerson(
   deps: { graph: GraphApi; redis: Redis; keys: Keys; now: number; template: UtilityTemplateSetting },
   psid: string,
   message: OutgoingMessage,
-): Promise<'messenger' | 'template'> {
+  fallbackCommentId?: string,
+): Promise<'messenger' | 'template' | 'comment'> {
   if (await insideWindow(deps.redis, deps.keys, psid, deps.now)) {
     await deps.graph.sendMessage(psid, message);
     return 'messenger';
+  }
+  if (!deps.template.name) {
+    if (fallbackCommentId) {
+      await deps.graph.replyToComment(fallbackCommentId, message.text);
+      return 'comment';
+    }
+    throw new GraphError('permanent', 'This person last wrote in Messenger more than 24 hours ago and no approved update template is set up, so Messenger does not allow a message now.');
   }
   await deps.graph.sendUtilityTemplate(psid, { name: deps.template.name, language: deps.template.language, parameters: [message.text] });
   return 'template';

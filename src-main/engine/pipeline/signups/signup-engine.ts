@@ -176,7 +176,7 @@ function promotionReply(ctx: SignupContext, e: EventRecord, slot: SlotRecord, s:
   const v = ctx.state.volunteers[s.volunteerId];
   const text = render(ctx, 'promoted.private', varsFor(ctx, e, slot, v));
   const key = `${s.id}.${s.promotions}`;
-  if (v?.psid) return { kind: 'promoted', key, to: { psid: v.psid }, text, volunteerId: v.id };
+  if (v?.psid) return { kind: 'promoted', key, to: { psid: v.psid, ...(s.commentId ? { fallbackCommentId: s.commentId } : {}) }, text, volunteerId: v.id };
   if (s.commentId) return { kind: 'promoted', key, to: { commentId: s.commentId, private: false }, text, volunteerId: v?.id ?? null };
   // Added by hand and never in Messenger: the coordinator tells them (the live event shows it).
   return null;

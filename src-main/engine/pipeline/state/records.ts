@@ -28,6 +28,8 @@ export interface EventRecord {
   postId: string | null;
   permalinkUrl: string | null;
   failureReason: string | null;
+  /** Publish requests made so far: names each publish job, so a retry after a failure is a new job. */
+  publishAttempts?: number;
   createdAt: number;
   updatedAt: number;
 }
