@@ -15,6 +15,8 @@ export interface RecorderDeps extends DispatchDeps {
   stream: string;
   group: string;
   redis: Redis;
+  /** Fault tests only: runs after the files are written and before anything else (a crash here must lose nothing). */
+  afterWrite?: () => Promise<void>;
 }
 
 export interface RecordedBatch {
@@ -49,6 +51,7 @@ export async function recordBatch(deps: RecorderDeps, batch: ReadonlyArray<{ id:
     }
   }
   const files = await deps.state.flush();
+  if (deps.afterWrite) await deps.afterWrite();
   await dispatchEffects(deps, effects, replies, emails);
   if (batch.length > 0) {
     const ids = batch.map((b) => b.id);
