@@ -65,20 +65,22 @@ export function metricsFor(deps: DispatchDeps, eventIds: Iterable<string>): Pipe
  * never allowed to undo a recorded change.
  */
 export async function dispatchEffects(deps: DispatchDeps, effects: Effects, replies: readonly ReplyJob[], emails: readonly EmailJob[] = []): Promise<void> {
-  await enqueueReplies(deps, replies);
-  await enqueueEmails(deps, emails);
-  if (effects.lastMessages.size > 0) {
-    const args: string[] = [];
-    for (const [psid, at] of effects.lastMessages) args.push(psid, String(at));
-    await deps.redis.hset(deps.keys.psidLastMessage, ...args);
-  }
   const tz = deps.timeZone();
   const now = deps.now();
   for (const id of effects.eventsChanged) {
     const e = deps.state.events[id];
     if (e) effects.emit('event.updated', { event: eventView(deps.state, e, tz, now) });
   }
+  // Live first: the coordinator's screen should not wait for a large batch of replies to be queued.
   await Promise.all(effects.live.map((m) => deps.live.publish(m.event, m.payload)));
+  // Before the replies: their worker reads it to know whether Messenger's 24 h window is open.
+  if (effects.lastMessages.size > 0) {
+    const args: string[] = [];
+    for (const [psid, at] of effects.lastMessages) args.push(psid, String(at));
+    await deps.redis.hset(deps.keys.psidLastMessage, ...args);
+  }
+  await enqueueReplies(deps, replies);
+  await enqueueEmails(deps, emails);
   if (deps.onActivities && effects.activities.length > 0) {
     try {
       await deps.onActivities(effects.activities);
