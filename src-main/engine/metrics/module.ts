@@ -25,8 +25,9 @@ export interface MetricsModule extends EngineModule {
 export function createMetricsModule(ctx: EngineContext, opts: MetricsOptions = {}): MetricsModule {
   let service: MetricsService | null = null;
   const running = (): MetricsService => {
-    if (!service) throw new RpcError('unavailable', 'Live metrics are not running yet; try again in a moment.');
-    return service;
+    if (service) return service;
+    if (ctx.role !== 'app') throw new RpcError('unavailable', 'Live metrics run in the app; send metric inputs to the app, not to a worker.');
+    throw new RpcError('unavailable', 'Live metrics are not running yet; try again in a moment.');
   };
 
   const handlers: Partial<Handlers> = {
@@ -46,7 +47,7 @@ export function createMetricsModule(ctx: EngineContext, opts: MetricsOptions = {
     get service() {
       return service;
     },
-    input: (values, source) => running().input(values, source),
+    input: async (values, source) => running().input(values, source),
     registerRoutes(app) {
       registerMetricsInputRoute(app, (values) => running().input(values, 'http'));
     },
