@@ -2,6 +2,7 @@ import type { EngineConfig } from './config';
 import type { Engine } from './engine';
 import type { EngineContext, EngineModule } from './module';
 import { createDataModule } from './data/data-module';
+import { createMetricsModule } from './metrics/module';
 import { createSettingsModule, type SettingsService } from './settings/settings-module';
 
 export interface ModuleDeps {
@@ -24,6 +25,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
   if (ctx.role === 'app') {
     modules.push(createSettingsModule(ctx, deps.settings));
     modules.push(createDataModule(ctx, deps.settings));
+    modules.push(createMetricsModule(ctx));
   }
   return { modules };
 }
