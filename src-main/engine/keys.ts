@@ -47,6 +47,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX) {
      * followers' feeds it only learns about inside the function), so change both together.
      */
     feedPrefix: k('feed:'),
+    /** The settings the feeds were last built with (a rebuild is due when they differ). */
+    feedMeta: k('feed:meta'),
     /** A materialised feed: sorted set of aggregation ids scored by their newest activity. */
     feed: (feedId: string) => k(`feed:f:${feedId}`),
     /** An aggregation: sorted set of activity ids scored by time. */
