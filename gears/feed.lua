@@ -98,26 +98,25 @@ local function materialize(P, feed, max)
 end
 
 -- Places (or re-scores) one aggregation in a feed whose other entries did not change, then
--- trims it back to `max`. Returns 1 when the feed changed.
+-- trims it back to `max`. Returns 1 (one feed write) unless the aggregation did not make the cut.
 local function place(P, feed, agg, score, max)
   local fk = k_feed(P, feed)
-  local old = redis.call('ZSCORE', fk, agg)
-  if old then
-    if tonumber(old) == tonumber(score) then return 0 end
-    redis.call('ZADD', fk, score, agg)
-    return 1
-  end
-  redis.call('ZADD', fk, score, agg)
-  local kept = true
-  local card = redis.call('ZCARD', fk)
-  if card > max then
-    local gone = redis.call('ZRANGE', fk, 0, card - max - 1)
-    redis.call('ZREMRANGEBYRANK', fk, 0, card - max - 1)
-    for _, g in ipairs(gone) do
-      if g == agg then kept = false else redis.call('SREM', k_refs(P, g), feed) end
+  if redis.call('ZADD', fk, score, agg) == 0 then return 1 end
+  local over = redis.call('ZCARD', fk) - max
+  if over > 0 then
+    local gone
+    if over == 1 then
+      gone = redis.call('ZPOPMIN', fk)
+    else
+      gone = redis.call('ZRANGE', fk, 0, over - 1, 'WITHSCORES')
+      redis.call('ZREMRANGEBYRANK', fk, 0, over - 1)
     end
+    local kept = true
+    for i = 1, #gone, 2 do
+      if gone[i] == agg then kept = false else redis.call('SREM', k_refs(P, gone[i]), feed) end
+    end
+    if not kept then return 0 end
   end
-  if not kept then return 0 end
   redis.call('SADD', k_refs(P, agg), feed)
   return 1
 end
