@@ -1,4 +1,5 @@
 import versionInclude from '../../../gears/includes/version.lua?raw';
+import feed from '../../../gears/feed.lua?raw';
 import ingest from '../../../gears/ingest.lua?raw';
 import metrics from '../../../gears/metrics.lua?raw';
 import streams from '../../../gears/streams.lua?raw';
@@ -8,6 +9,7 @@ import { prepareGear, type GearSource, type PreparedGear } from './loader';
 export const GEAR_SOURCES: GearSource[] = [
   { name: 'vt_ingest', source: ingest },
   { name: 'vt_metrics', source: metrics },
+  { name: 'vt_feed', source: feed },
   { name: 'vt_streams', source: streams },
 ];
 
