@@ -97,7 +97,13 @@ export class PipelineState {
         if (this.inflight.get(n) === p) this.inflight.delete(n);
       }).catch(() => undefined);
     }
-    await Promise.all([...this.inflight.values()]);
+    try {
+      await Promise.all([...this.inflight.values()]);
+    } catch (err) {
+      // Not on disk: stays dirty so the retry (the recorder retries its batch) writes it again.
+      for (const n of names) this.dirty.add(n);
+      throw err;
+    }
     return names;
   }
 
