@@ -164,21 +164,25 @@ local function add(_keys, args)
   redis.call('ZADD', k_times(P), t, id)
   redis.call('ZADD', k_agg(P, a_agg), t, id)
   redis.call('ZADD', k_agg(P, o_agg), t, id)
-  local a_score, o_score = newest(P, a_agg), newest(P, o_agg)
-  redis.call('ZADD', k_idx(P, a_subj), a_score, a_agg)
-  redis.call('ZADD', k_idx(P, o_subj), o_score, o_agg)
-  local g_agg, g_score = o_agg, o_score
-  if org_kind == 'a' then g_agg, g_score = a_agg, a_score end
-  redis.call('ZADD', k_idx(P, 'all'), g_score, g_agg)
+  -- An index holds each aggregation's newest time. GT+CH says whether this activity moved it
+  -- (or created it); when it did not, no feed can change, since feeds rank by that time.
+  local a_up = redis.call('ZADD', k_idx(P, a_subj), 'GT', 'CH', t, a_agg) == 1
+  local o_up = redis.call('ZADD', k_idx(P, o_subj), 'GT', 'CH', t, o_agg) == 1
+  local g_agg, g_up = o_agg, o_up
+  if org_kind == 'a' then g_agg, g_up = a_agg, a_up end
 
-  local writes = place(P, 'org', g_agg, g_score, max)
-  if a_feed ~= '' then writes = writes + place(P, a_feed, a_agg, a_score, max) end
-  if o_feed ~= '' then writes = writes + place(P, o_feed, o_agg, o_score, max) end
+  local writes = 0
+  if g_up then
+    redis.call('ZADD', k_idx(P, 'all'), t, g_agg)
+    writes = place(P, 'org', g_agg, t, max)
+  end
+  if a_up and a_feed ~= '' then writes = writes + place(P, a_feed, a_agg, t, max) end
+  if o_up and o_feed ~= '' then writes = writes + place(P, o_feed, o_agg, t, max) end
   local out = { 1, 0 }
   local seen = {}
-  local function fan(subject, agg, score)
+  local function fan(subject, agg)
     for _, u in ipairs(redis.call('SMEMBERS', k_followers(P, subject))) do
-      local w = place(P, 'following:' .. u, agg, score, max)
+      local w = place(P, 'following:' .. u, agg, t, max)
       writes = writes + w
       if w > 0 and not seen[u] then
         seen[u] = true
@@ -186,8 +190,8 @@ local function add(_keys, args)
       end
     end
   end
-  fan(a_subj, a_agg, a_score)
-  fan(o_subj, o_agg, o_score)
+  if a_up then fan(a_subj, a_agg) end
+  if o_up then fan(o_subj, o_agg) end
   out[2] = writes
   return out
 end
