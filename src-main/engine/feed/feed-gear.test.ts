@@ -156,6 +156,12 @@ describe('feed gear', () => {
     await expect(t.redis.call('FCALL', 'vt_feed_follow', 0, version, t.keys.feedPrefix, 3, 'u', 'actor:x', 1, 'x')).rejects.toThrow(/kind must be/);
   });
 
+  it('names a mismatched library build in a pipelined batch', async () => {
+    const other = new Gears(t.redis, preparedGears().map((g) => (g.name === 'vt_feed' ? { ...g, version: 'older-build' } : g)));
+    const stale = new FeedGear(t.redis, other, t.keys, { maxSize: 3, utcOffsetMinutes: 0 });
+    await expect(stale.addMany([act('1', 'maria', 'commented', 'beach', T0)])).rejects.toThrow(/different build of gear library "vt_feed"/);
+  });
+
   it('reloads the library when Redis lost its functions, in a pipelined batch too', async () => {
     await t.redis.call('FUNCTION', 'DELETE', 'vt_feed');
     const r = await gear.addMany([act('1', 'maria', 'commented', 'beach', T0), act('2', 'sam', 'commented', 'beach', T0)]);

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Activity } from '../../contract/feed';
-import type { Gears } from '../gears/loader';
+import { GearVersionError, type Gears } from '../gears/loader';
 import type { Keys } from '../keys';
 import { placementOf, subjectOfTarget } from './aggregation';
 
@@ -59,6 +59,9 @@ export class FeedGear {
     }
     const users = new Set<string>();
     for (const [err, value] of results) {
+      if (err && err.message.includes('VT_GEAR_VERSION')) {
+        throw new GearVersionError(`Redis holds a different build of gear library "${LIB}" (${err.message}). Run the same Voluntree version everywhere.`);
+      }
       if (err) throw err;
       const [applied, writes, ...followers] = value as [number, number, ...string[]];
       total.applied += applied;
