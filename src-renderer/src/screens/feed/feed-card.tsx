@@ -35,12 +35,30 @@ export function FeedCard() {
       .catch((err: unknown) => system.getState().notify('error', err instanceof Error ? err.message : String(err)));
   };
   const current = TABS.find((t) => t.id === tab) ?? TABS[0];
+  const onKey = (ev: React.KeyboardEvent) => {
+    if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
+    const i = TABS.findIndex((t) => t.id === tab);
+    const next = TABS[(i + (ev.key === 'ArrowRight' ? 1 : -1) + TABS.length) % TABS.length];
+    if (next) {
+      setTab(next.id);
+      document.getElementById(`feed-tab-${next.id}`)?.focus();
+    }
+  };
 
   return (
     <Card title="Activity" hint="What people and you did, grouped by person, event and day" labelledBy="feed-card">
-      <div className="tabs" role="tablist" aria-label="Activity feeds">
+      <div className="tabs" role="tablist" aria-label="Activity feeds" onKeyDown={onKey}>
         {TABS.map((t) => (
-          <button key={t.id} id={`feed-tab-${t.id}`} type="button" role="tab" aria-selected={tab === t.id} aria-controls="feed-panel" onClick={() => setTab(t.id)}>
+          <button
+            key={t.id}
+            id={`feed-tab-${t.id}`}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            aria-controls="feed-panel"
+            tabIndex={tab === t.id ? 0 : -1}
+            onClick={() => setTab(t.id)}
+          >
             {t.label}
           </button>
         ))}
