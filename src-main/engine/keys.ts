@@ -68,6 +68,10 @@ export function createKeys(prefix: string = DEFAULT_PREFIX) {
     /** Live metric keys. */
     metricArgs: (nodeId: string) => k(`metric:args:${nodeId}`),
     metricValue: (nodeId: string) => k(`metric:value:${nodeId}`),
+    /** Pending email confirmation for a Messenger user (code hash, attempts, expiry). */
+    emailCode: (psid: string) => k(`email:code:${psid}`),
+    /** Hash PSID → ms of the person's last Messenger message (the 24 h window for normal messages). */
+    psidLastMessage: k('psid:last-message'),
     /** The tunnel's last known public URL and health. */
     tunnelState: k('tunnel:state'),
   };
