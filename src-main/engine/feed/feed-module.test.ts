@@ -102,11 +102,13 @@ describe('feed module', () => {
     expect(feeds).toEqual(expect.arrayContaining(['org', 'volunteer:maria', 'event:beach', 'event:park']));
   });
 
-  it('refuses malformed activities before storing anything', async () => {
+  it('leaves out malformed activities and records the rest of the batch', async () => {
     const m = await startModule();
-    const bad = { ...act('x', 'maria', 'signed_up', 'beach', T0), verb: 'liked' } as unknown as ReturnType<typeof act>;
-    await expect(m.record([act('ok', 'sam', 'asked', 'beach', T0), bad])).rejects.toThrow();
-    expect((await m.handlers!['feed.get']!({ feed: 'org', limit: 10 }, { via: 'internal' })).items).toEqual([]);
+    const badVerb = { ...act('x', 'maria', 'signed_up', 'beach', T0), verb: 'liked' } as unknown as ReturnType<typeof act>;
+    const badActor = act('y', '', 'signed_up', 'beach', T0);
+    expect(await m.record([act('ok', 'sam', 'asked', 'beach', T0), badVerb, badActor])).toMatchObject({ stored: 1, applied: 1, rejected: 2 });
+    const org = await m.handlers!['feed.get']!({ feed: 'org', limit: 10 }, { via: 'internal' });
+    expect(org.items.map((i) => i.sentence)).toEqual(['Sam Lee asked about Beach Cleanup today']);
   });
 
   it('follows and unfollows for the coordinator, remembering the latest choice', async () => {
