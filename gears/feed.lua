@@ -13,7 +13,8 @@
 --   agg:<agg>       zset: activity id -> time (one aggregation)
 --   refs:<agg>      set: feed ids holding <agg>; its size is the aggregation's reference count
 --   idx:<subject>   zset: agg -> newest time, every aggregation of `actor:<id>`,
---                   `object:<type>:<id>` or `all` (object aggregations of everything)
+--                   `object:<type>:<id>` or `all` (the organisation feed's aggregation of
+--                   every activity: its actor or its object one, chosen by verb)
 --   f:<feed>        zset: agg -> newest time, the top `max` of the feed's sources
 --   followers:<s>   set of users;  follows:<u> set of subjects;  edges:<u> hash subject -> "at|f/u"
 --
@@ -98,26 +99,25 @@ local function materialize(P, feed, max)
 end
 
 -- Places (or re-scores) one aggregation in a feed whose other entries did not change, then
--- trims it back to `max`. Returns 1 when the feed changed.
+-- trims it back to `max`. Returns 1 (one feed write) unless the aggregation did not make the cut.
 local function place(P, feed, agg, score, max)
   local fk = k_feed(P, feed)
-  local old = redis.call('ZSCORE', fk, agg)
-  if old then
-    if tonumber(old) == tonumber(score) then return 0 end
-    redis.call('ZADD', fk, score, agg)
-    return 1
-  end
-  redis.call('ZADD', fk, score, agg)
-  local kept = true
-  local card = redis.call('ZCARD', fk)
-  if card > max then
-    local gone = redis.call('ZRANGE', fk, 0, card - max - 1)
-    redis.call('ZREMRANGEBYRANK', fk, 0, card - max - 1)
-    for _, g in ipairs(gone) do
-      if g == agg then kept = false else redis.call('SREM', k_refs(P, g), feed) end
+  if redis.call('ZADD', fk, score, agg) == 0 then return 1 end
+  local over = redis.call('ZCARD', fk) - max
+  if over > 0 then
+    local gone
+    if over == 1 then
+      gone = redis.call('ZPOPMIN', fk)
+    else
+      gone = redis.call('ZRANGE', fk, 0, over - 1, 'WITHSCORES')
+      redis.call('ZREMRANGEBYRANK', fk, 0, over - 1)
     end
+    local kept = true
+    for i = 1, #gone, 2 do
+      if gone[i] == agg then kept = false else redis.call('SREM', k_refs(P, gone[i]), feed) end
+    end
+    if not kept then return 0 end
   end
-  if not kept then return 0 end
   redis.call('SADD', k_refs(P, agg), feed)
   return 1
 end
@@ -129,12 +129,13 @@ end
 
 -- vt_feed_add(KEYS = [],
 --   ARGV = [version, P, max, id, time, actor_agg, object_agg, actor_subject, object_subject,
---           actor_feed, object_feed])
+--           actor_feed, object_feed, org_kind])
 --
 -- Applies one activity: adds it to its actor aggregation (verb, actor, day) and its object
 -- aggregation (verb, object, day), indexes both, and places them in the feeds that show them:
--- `org` and the object feed (object aggregation), the actor's profile feed (actor
--- aggregation), and the following feed of everyone following the actor or the object.
+-- the object feed (object aggregation), the actor's profile feed (actor aggregation), `org`
+-- (the actor aggregation when org_kind is 'a', else the object one; it must depend on the verb
+-- only) and the following feed of everyone following the actor or the object.
 -- `object_feed` is '' when the object has no feed of its own.
 -- Returns { applied (1, or 0 for a repeat or a deleted activity), feed_writes, user... }
 -- where user... are the users whose following feed changed.
@@ -144,17 +145,21 @@ local function add(_keys, args)
   local P, max = args[2], tonumber(args[3])
   local id, t = args[4], args[5]
   local a_agg, o_agg, a_subj, o_subj, a_feed, o_feed = args[6], args[7], args[8], args[9], args[10], args[11]
+  local org_kind = args[12]
+  if org_kind ~= 'a' and org_kind ~= 'o' then return redis.error_reply('VT_FEED org_kind must be a or o') end
   local ak = k_act(P, id)
   if redis.call('EXISTS', ak) == 1 then return { 0, 0 } end
-  redis.call('HSET', ak, 't', t, 'a', a_agg, 'o', o_agg, 'as', a_subj, 'os', o_subj)
+  redis.call('HSET', ak, 't', t, 'a', a_agg, 'o', o_agg, 'as', a_subj, 'os', o_subj, 'g', org_kind)
   redis.call('ZADD', k_agg(P, a_agg), t, id)
   redis.call('ZADD', k_agg(P, o_agg), t, id)
   local a_score, o_score = newest(P, a_agg), newest(P, o_agg)
   redis.call('ZADD', k_idx(P, a_subj), a_score, a_agg)
   redis.call('ZADD', k_idx(P, o_subj), o_score, o_agg)
-  redis.call('ZADD', k_idx(P, 'all'), o_score, o_agg)
+  local g_agg, g_score = o_agg, o_score
+  if org_kind == 'a' then g_agg, g_score = a_agg, a_score end
+  redis.call('ZADD', k_idx(P, 'all'), g_score, g_agg)
 
-  local writes = place(P, 'org', o_agg, o_score, max)
+  local writes = place(P, 'org', g_agg, g_score, max)
   if a_feed ~= '' then writes = writes + place(P, a_feed, a_agg, a_score, max) end
   if o_feed ~= '' then writes = writes + place(P, o_feed, o_agg, o_score, max) end
   local out = { 1, 0 }
@@ -206,14 +211,16 @@ local function delete(_keys, args)
   if err then return err end
   local P, max, id = args[2], tonumber(args[3]), args[4]
   local ak = k_act(P, id)
-  local h = redis.call('HMGET', ak, 'd', 'a', 'o', 'as', 'os')
+  local h = redis.call('HMGET', ak, 'd', 'a', 'o', 'as', 'os', 'g')
   if h[1] then return { 0 } end
   redis.call('DEL', ak)
   redis.call('HSET', ak, 'd', '1')
   if not h[2] then return { 0 } end
   local touched = {}
-  take_out(P, h[2], id, { h[4] }, max, touched)
-  take_out(P, h[3], id, { h[5], 'all' }, max, touched)
+  local a_subjects, o_subjects = { h[4] }, { h[5] }
+  if h[6] == 'a' then a_subjects[2] = 'all' else o_subjects[2] = 'all' end
+  take_out(P, h[2], id, a_subjects, max, touched)
+  take_out(P, h[3], id, o_subjects, max, touched)
   local out = { 1 }
   for _, f in ipairs(touched) do out[#out + 1] = f end
   return out

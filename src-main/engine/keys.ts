@@ -47,6 +47,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX) {
      * followers' feeds it only learns about inside the function), so change both together.
      */
     feedPrefix: k('feed:'),
+    /** The settings the feeds were last built with (a rebuild is due when they differ). */
+    feedMeta: k('feed:meta'),
     /** A materialised feed: sorted set of aggregation ids scored by their newest activity. */
     feed: (feedId: string) => k(`feed:f:${feedId}`),
     /** An aggregation: sorted set of activity ids scored by time. */
@@ -66,6 +68,10 @@ export function createKeys(prefix: string = DEFAULT_PREFIX) {
     /** Live metric keys. */
     metricArgs: (nodeId: string) => k(`metric:args:${nodeId}`),
     metricValue: (nodeId: string) => k(`metric:value:${nodeId}`),
+    /** Pending email confirmation for a Messenger user (code hash, attempts, expiry). */
+    emailCode: (psid: string) => k(`email:code:${psid}`),
+    /** Hash PSID → ms of the person's last Messenger message (the 24 h window for normal messages). */
+    psidLastMessage: k('psid:last-message'),
     /** The tunnel's last known public URL and health. */
     tunnelState: k('tunnel:state'),
   };

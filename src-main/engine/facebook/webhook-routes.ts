@@ -45,18 +45,20 @@ export async function registerWebhookRoutes(app: FastifyInstance, deps: WebhookD
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
     scope.get(WEBHOOK_PATH, async (req, reply) => verificationHandshake(req, reply, deps));
-    // A cheap probe the tunnel health check sends through the public URL.
-    scope.head(WEBHOOK_PATH, async (req, reply) => {
-      const probe = req.headers['x-voluntree-probe'];
-      if (typeof probe === 'string') reply.header('x-voluntree-probe', probe.slice(0, 64));
-      return reply.code(204).send();
-    });
     scope.post(WEBHOOK_PATH, { bodyLimit }, async (req, reply) => receiveEvents(req, reply, deps, counters));
   });
 }
 
+export const PROBE_HEADER = 'x-voluntree-probe';
+
 function verificationHandshake(req: FastifyRequest, reply: FastifyReply, deps: WebhookDeps): FastifyReply {
   const q = req.query as Record<string, string | undefined>;
+  const probe = req.headers[PROBE_HEADER];
+  if (typeof probe === 'string' && q['hub.mode'] === undefined) {
+    // The tunnel's health check, sent through the public URL: echo its nonce so it knows the
+    // answer came from this app and not from whoever holds the subdomain now.
+    return reply.code(204).header(PROBE_HEADER, probe.slice(0, 64)).send();
+  }
   const expected = deps.verifyToken();
   if (q['hub.mode'] === 'subscribe' && expected && q['hub.verify_token'] === expected && q['hub.challenge'] !== undefined) {
     deps.log.info('webhook verified by Facebook');

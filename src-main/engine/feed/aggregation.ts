@@ -5,7 +5,10 @@ import type { Activity, FeedVerb } from '../../contract/feed';
  * - the actor aggregation (verb, actor, day): "Maria Lopez signed up for 3 events today",
  *   shown in the actor's profile feed and to those following the actor;
  * - the object aggregation (verb, object, day): "12 people commented on Beach Cleanup today",
- *   shown in the organisation feed, the object's own feed and to those following the object.
+ *   shown in the object's own feed and to those following the object.
+ * The organisation feed shows one of the two, by verb: what a person does across events
+ * (signups, withdrawals, attendance, the coordinator's actions) by actor; what a crowd does on
+ * one event (comments, questions) by object.
  */
 export interface Placement {
   actorAgg: string;
@@ -17,6 +20,15 @@ export interface Placement {
   actorFeed: string;
   /** The object's own feed, or '' when its type has none (only events have one). */
   objectFeed: string;
+  /** Which aggregation the organisation feed shows. */
+  orgKind: 'actor' | 'object';
+}
+
+/** Verbs the organisation feed groups by object ("12 people commented on…"); the rest by actor. */
+const ORG_BY_OBJECT: ReadonlySet<FeedVerb> = new Set<FeedVerb>(['commented', 'asked']);
+
+export function orgKindOf(verb: FeedVerb): 'actor' | 'object' {
+  return ORG_BY_OBJECT.has(verb) ? 'object' : 'actor';
 }
 
 /** The user whose "following" feed the coordinator reads. */
@@ -39,6 +51,7 @@ export function placementOf(a: Activity, utcOffsetMinutes = 0): Placement {
     objectSubject: `object:${a.object.type}:${a.object.id}`,
     actorFeed: `volunteer:${a.actor.id}`,
     objectFeed: OBJECT_FEED_TYPES.has(a.object.type) ? `${a.object.type}:${a.object.id}` : '',
+    orgKind: orgKindOf(a.verb),
   };
 }
 

@@ -30,8 +30,11 @@ describe('feed gear', () => {
     expect(await t.redis.zrange(t.keys.feedAgg('a|signed_up|maria|2026-11-23'), '0', '-1')).toEqual(['1', '2']);
     expect(await feed('event:beach')).toEqual(['o|signed_up|event:beach|2026-11-24', 'o|signed_up|event:beach|2026-11-23']);
     expect(await t.redis.zrange(t.keys.feedAgg('o|signed_up|event:beach|2026-11-23'), '0', '-1')).toEqual(['1', '3']);
-    // The aggregation moves to its newest activity's time.
-    expect(await t.redis.zscore(t.keys.feed('org'), 'o|signed_up|event:beach|2026-11-23')).toBe(String(T0 + 2000));
+    // The organisation feed groups signups by person, scored by the newest activity; comments by event.
+    expect(await t.redis.zscore(t.keys.feed('org'), 'a|signed_up|maria|2026-11-23')).toBe(String(T0 + 1000));
+    expect(await t.redis.zscore(t.keys.feed('org'), 'o|signed_up|event:beach|2026-11-23')).toBeNull();
+    await gear.add(act('5', 'sam', 'commented', 'beach', T0 + 5000));
+    expect(await t.redis.zscore(t.keys.feed('org'), 'o|commented|event:beach|2026-11-23')).toBe(String(T0 + 5000));
   });
 
   it('applies an activity once however often it arrives', async () => {

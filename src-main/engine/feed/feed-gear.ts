@@ -39,7 +39,7 @@ export class FeedGear {
 
   private addArgs(a: Activity): (string | number)[] {
     const p = placementOf(a, this.options.utcOffsetMinutes);
-    return [...this.base(), a.id, a.time, p.actorAgg, p.objectAgg, p.actorSubject, p.objectSubject, p.actorFeed, p.objectFeed];
+    return [...this.base(), a.id, a.time, p.actorAgg, p.objectAgg, p.actorSubject, p.objectSubject, p.actorFeed, p.objectFeed, p.orgKind === 'actor' ? 'a' : 'o'];
   }
 
   /** Fans out a batch of activities (one Function call each, pipelined). */

@@ -8,9 +8,9 @@ import { prepareGear, type GearSource, type PreparedGear } from './loader';
 /** Every gear library the engine loads at start. Add new `gears/*.lua` files here. */
 export const GEAR_SOURCES: GearSource[] = [
   { name: 'vt_ingest', source: ingest },
+  { name: 'vt_metrics', source: metrics },
   { name: 'vt_feed', source: feed },
   { name: 'vt_streams', source: streams },
-  { name: 'vt_metrics', source: metrics },
 ];
 
 const INCLUDES: Record<string, string> = { 'version.lua': versionInclude };

@@ -71,7 +71,7 @@ export class ReferenceModel {
       addTo(aggs, p.objectAgg, a.id, a.time);
       addTo(indexes, p.actorSubject, p.actorAgg, a.time);
       addTo(indexes, p.objectSubject, p.objectAgg, a.time);
-      addTo(indexes, 'all', p.objectAgg, a.time);
+      addTo(indexes, 'all', p.orgKind === 'actor' ? p.actorAgg : p.objectAgg, a.time);
       source('org', 'all');
       source(p.actorFeed, p.actorSubject);
       if (p.objectFeed) source(p.objectFeed, p.objectSubject);
