@@ -56,7 +56,7 @@ describe('metrics module', () => {
     await input({ D: 5 });
     await input({ C: 10 });
     expect(computed).toEqual(['K=3', 'K=6', 'K=15']);
-    // Both arguments at once: two compute jobs, one computation.
+    // Both arguments at once: one computation.
     await input({ C: 100, D: 200 });
     expect(computed).toEqual(['K=3', 'K=6', 'K=15', 'K=300']);
     h.clock.advance(61_000);
@@ -88,7 +88,11 @@ describe('metrics module', () => {
     });
     await expect(handlers()['metrics.remove']!({ id: 'A' }, call)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('"A" is an argument of "B"') });
     await expect(handlers()['metrics.remove']!({ id: 'nope' }, call)).rejects.toMatchObject({ code: 'not_found' });
+    await input({ C: 1, D: 2 });
+    expect((await handlers()['metrics.values']!({ historyLimit: 10 }, call)).values.map((v) => v.node)).toEqual(expect.arrayContaining(['A', 'B']));
     expect(await handlers()['metrics.remove']!({ id: 'B' }, call)).toEqual({ removed: 'B' });
+    // A removed node leaves the values list, history and all.
+    expect((await handlers()['metrics.values']!({ historyLimit: 10 }, call)).values.map((v) => v.node)).not.toContain('B');
     expect(await handlers()['metrics.remove']!({ id: 'A' }, call)).toEqual({ removed: 'A' });
   });
 

@@ -115,7 +115,10 @@ export class MetricsService {
       if (err instanceof MetricDefinitionError) throw new RpcError(/There is no/.test(err.message) ? 'not_found' : 'conflict', err.message);
       throw err;
     }
-    if (!isTemplate(id)) await this.args.clear(id);
+    if (!isTemplate(id)) {
+      await this.args.clear(id);
+      this.history.forget(id);
+    }
     await this.publishDefinitions();
   }
 
@@ -204,9 +207,15 @@ export class MetricsService {
     return parents.map((p) => ({ node: p, at }));
   }
 
+  /**
+   * Every argument of one batch is written before its jobs are queued, so one job per parent
+   * is enough (a batch of C, D and E needs one try at A, not three).
+   */
   private async enqueue(jobs: ComputeJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.queue.addBulk(jobs.map((data) => ({ name: 'compute', data, opts: JOB_OPTIONS })));
+    const byNode = new Map<string, ComputeJob>();
+    for (const j of jobs) if ((byNode.get(j.node)?.at ?? -Infinity) < j.at) byNode.set(j.node, j);
+    if (byNode.size === 0) return;
+    await this.queue.addBulk([...byNode.values()].map((data) => ({ name: 'compute', data, opts: JOB_OPTIONS })));
   }
 
   private async publishDefinitions(): Promise<void> {
