@@ -70,6 +70,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
     graph,
     email: () => settings.email(),
     smtpPassword: () => settings.smtpPassword(),
+    utilityTemplate: () => settings.utilityTemplate(),
     ...(feed ? { onActivities: pipelineActivitiesToFeed(feed, ctx.log) } : {}),
     ...(metrics ? { onMetrics: pipelineMetricsToNodes(metrics, ctx.log) } : {}),
   });
