@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import localtunnel from 'localtunnel';
+import type { TunnelStatus } from '../../contract/facebook';
 import type { Logger } from '../log';
 import { PROBE_HEADER, WEBHOOK_PATH } from './webhook-routes';
 
@@ -15,16 +16,8 @@ export function parseTunnelSetting(value: string | undefined): TunnelSetting {
   return { kind: 'fixed', url: v.replace(/\/+$/, '') };
 }
 
-export interface TunnelState {
-  mode: TunnelSetting['kind'];
-  /** The public base URL (without the webhook path), or null while there is none. */
-  url: string | null;
-  healthy: boolean;
-  /** What Meta's callback URL field should hold. */
-  callbackUrl: string | null;
-  lastError: string | null;
-  reconnects: number;
-}
+/** The tunnel's state as the contract shows it (see TunnelStatus). */
+export type TunnelState = TunnelStatus;
 
 /** The part of a localtunnel client the manager uses (the real one, or a test's). */
 export interface TunnelClient {
