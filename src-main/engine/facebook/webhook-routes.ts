@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock';
 import type { Gears } from '../gears/loader';
-import { ingestDeliveries } from '../ingest/ingest';
 import type { Keys } from '../keys';
 import type { Logger } from '../log';
+import { IngestBatcher } from './ingest-batcher';
 import { verifySignature } from './signature';
 import { normaliseWebhook, toDeliveries, webhookEnvelope } from './webhook-payload';
 
@@ -42,12 +42,18 @@ export interface WebhookCounters {
  */
 export async function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps, counters?: WebhookCounters): Promise<void> {
   const bodyLimit = deps.bodyLimit ?? DEFAULT_WEBHOOK_BODY_LIMIT;
+  const batcher = new IngestBatcher(deps.gears, deps.keys, (r) => {
+    if (counters) {
+      counters.accepted += r.accepted;
+      counters.duplicates += r.duplicates;
+    }
+  });
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
     scope.get(WEBHOOK_PATH, async (req, reply) => verificationHandshake(req, reply, deps, counters));
-    scope.post(WEBHOOK_PATH, { bodyLimit }, async (req, reply) => receiveEvents(req, reply, deps, counters));
+    scope.post(WEBHOOK_PATH, { bodyLimit }, async (req, reply) => receiveEvents(req, reply, deps, batcher, counters));
   });
 }
 
@@ -71,7 +77,7 @@ function verificationHandshake(req: FastifyRequest, reply: FastifyReply, deps: W
   return reply.code(403).type('text/plain').send('verify token mismatch');
 }
 
-async function receiveEvents(req: FastifyRequest, reply: FastifyReply, deps: WebhookDeps, counters?: WebhookCounters): Promise<FastifyReply> {
+async function receiveEvents(req: FastifyRequest, reply: FastifyReply, deps: WebhookDeps, batcher: IngestBatcher, counters?: WebhookCounters): Promise<FastifyReply> {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const secret = deps.appSecret();
   const header = req.headers['x-hub-signature-256'];
@@ -104,11 +110,7 @@ async function receiveEvents(req: FastifyRequest, reply: FastifyReply, deps: Web
   if (normalised.malformed > 0) deps.log.warn('webhook changes skipped: unreadable shape', { count: normalised.malformed });
   try {
     // Answer only once Redis has the items (AOF): a 200 tells Meta never to send them again.
-    const result = await ingestDeliveries(deps.gears, deps.keys, toDeliveries(normalised.items));
-    if (counters) {
-      counters.accepted += result.accepted;
-      counters.duplicates += result.duplicates;
-    }
+    await batcher.add(toDeliveries(normalised.items));
   } catch (err) {
     deps.log.error('webhook could not enqueue; Facebook will deliver again', { err: err instanceof Error ? err.message : String(err) });
     return reply.code(503).send({ error: 'try again' });
