@@ -31,6 +31,8 @@ export interface WebhookCounters {
   accepted: number;
   duplicates: number;
   refused: number;
+  /** Refusals since the last correctly signed delivery (a wrong App Secret shows here). */
+  refusedInARow?: number;
   /** When Meta last passed the verification handshake (ms since epoch). */
   lastVerifiedAt?: number | null;
 }
@@ -82,21 +84,27 @@ async function receiveEvents(req: FastifyRequest, reply: FastifyReply, deps: Web
   const secret = deps.appSecret();
   const header = req.headers['x-hub-signature-256'];
   const signature = typeof header === 'string' ? header : undefined;
+  const refuse = (): void => {
+    if (!counters) return;
+    counters.refused += 1;
+    counters.refusedInARow = (counters.refusedInARow ?? 0) + 1;
+  };
   if (!secret) {
-    if (counters) counters.refused += 1;
+    refuse();
     deps.log.warn('webhook refused: no app secret is set, so signatures cannot be checked');
     return reply.code(401).send({ error: 'app secret not configured' });
   }
   if (!signature) {
-    if (counters) counters.refused += 1;
+    refuse();
     deps.log.warn('webhook refused: no X-Hub-Signature-256 header');
     return reply.code(401).send({ error: 'missing signature' });
   }
   if (!verifySignature(raw, signature, secret)) {
-    if (counters) counters.refused += 1;
+    refuse();
     deps.log.warn('webhook refused: signature does not match the body');
     return reply.code(403).send({ error: 'bad signature' });
   }
+  if (counters) counters.refusedInARow = 0;
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
