@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../e2e/support/app';
 
@@ -72,10 +72,22 @@ export function redisUrlOf(dataDir: string): string {
   return `redis://:${creds.password}@127.0.0.1:${creds.port}`;
 }
 
-/** The pid of the app's supervised redis-server (found by its config file, unique to the data folder). */
+/**
+ * The pid of the app's supervised redis-server. Redis rewrites its process title to
+ * `redis-server 127.0.0.1:<port>`, so it is found by the port saved in the data folder.
+ */
 export function redisPidOf(dataDir: string): number | null {
-  const out = spawnSync('pgrep', ['-f', path.join(dataDir, 'redis', 'redis.conf')], { encoding: 'utf8' });
-  return out.stdout.split('\n').map((l) => Number(l.trim())).find((n) => n > 0) ?? null;
+  const { port } = JSON.parse(readFileSync(path.join(dataDir, 'redis', 'credentials.json'), 'utf8')) as { port: number };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      if (cmd.includes('redis-server') && cmd.includes(`127.0.0.1:${port}`)) return Number(entry);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return null;
 }
 
 export function sleep(ms: number): Promise<void> {
