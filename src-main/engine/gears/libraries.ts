@@ -1,5 +1,7 @@
 import versionInclude from '../../../gears/includes/version.lua?raw';
+import classifier from '../../../gears/classifier.lua?raw';
 import ingest from '../../../gears/ingest.lua?raw';
+import preprocess from '../../../gears/preprocess.lua?raw';
 import streams from '../../../gears/streams.lua?raw';
 import { prepareGear, type GearSource, type PreparedGear } from './loader';
 
@@ -7,6 +9,8 @@ import { prepareGear, type GearSource, type PreparedGear } from './loader';
 export const GEAR_SOURCES: GearSource[] = [
   { name: 'vt_ingest', source: ingest },
   { name: 'vt_streams', source: streams },
+  { name: 'vt_preprocess', source: preprocess },
+  { name: 'vt_classifier', source: classifier },
 ];
 
 const INCLUDES: Record<string, string> = { 'version.lua': versionInclude };
