@@ -23,7 +23,11 @@ export default defineConfig({
     resolve: { alias },
     build: {
       outDir: 'out/preload',
-      rollupOptions: { input: { index: path.resolve(import.meta.dirname, 'src-main/electron/preload.ts') } },
+      rollupOptions: {
+        input: { index: path.resolve(import.meta.dirname, 'src-main/electron/preload.ts') },
+        // A sandboxed preload is loaded as a classic script: CommonJS that requires only `electron`.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

@@ -38,7 +38,8 @@ child.on('exit', (code) => {
   if (code === 0 && existsSync(path.join(dir, 'path.txt'))) {
     console.log('voluntree: Electron binary installed.');
   } else {
-    const reason = stderr.trim().split('\n').filter(Boolean).pop() ?? 'no network';
+    const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at '));
+    const reason = lines.find((l) => /error/i.test(l)) ?? lines.pop() ?? 'no network';
     console.warn(
       `voluntree: the Electron binary could not be downloaded (${reason.slice(0, 200)}). ` +
         '`npm start` will fall back to browser mode; `npm run serve` and the tests work as usual.',

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { broadcastsEvents, broadcastsRequests } from './broadcasts';
+import { dataEvents, dataRequests } from './data';
 import { eventsEvents, eventsRequests } from './events';
 import { facebookEvents, facebookRequests } from './facebook';
 import { feedEvents, feedRequests } from './feed';
@@ -10,6 +11,7 @@ import { volunteersEvents, volunteersRequests } from './volunteers';
 
 export * from './define';
 export * from './errors';
+export type { HealthReport, QueueCounts, Settings } from './system';
 
 /**
  * The one contract between the coordinator's UI and the engine: every request and every live
@@ -25,6 +27,7 @@ export const requests = {
   ...metricsRequests,
   ...modelRequests,
   ...facebookRequests,
+  ...dataRequests,
 };
 
 export const liveEvents = {
@@ -36,6 +39,7 @@ export const liveEvents = {
   ...metricsEvents,
   ...modelEvents,
   ...facebookEvents,
+  ...dataEvents,
 };
 
 export type Requests = typeof requests;

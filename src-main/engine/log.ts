@@ -39,6 +39,17 @@ export interface LoggerOptions {
   /** Where lines go; stderr by default. */
   write?: (line: string) => void;
   bindings?: Record<string, unknown>;
+  /** `json` (default) for files and machines; `pretty` for a person at a terminal. */
+  format?: 'json' | 'pretty';
+}
+
+function pretty(record: Record<string, unknown>): string {
+  const { t, level, msg, ...rest } = record;
+  const time = typeof t === 'string' ? t.slice(11, 19) : '';
+  const extra = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return `${time} ${String(level).padEnd(5)} ${String(msg)}${extra ? `  (${extra})` : ''}`;
 }
 
 function serialise(value: unknown): unknown {
@@ -56,7 +67,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     if (ORDER[lvl] < ORDER[level]) return;
     const record: Record<string, unknown> = { t: new Date().toISOString(), level: lvl, msg, ...bindings };
     if (fields) for (const [k, v] of Object.entries(fields)) record[k] = serialise(v);
-    write(redact(JSON.stringify(record), secrets()));
+    write(redact(opts.format === 'pretty' ? pretty(record) : JSON.stringify(record), secrets()));
   };
   return {
     debug: (m, f) => emit('debug', m, f),
@@ -72,4 +83,32 @@ export function memoryLogger(secrets: readonly string[] = []): Logger & { lines:
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', write: (l) => lines.push(l), secrets: () => secrets });
   return Object.assign(logger, { lines });
+}
+
+function redactValue(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === 'string') return redact(value, secrets);
+  if (value instanceof Error) return { name: value.name, message: redact(value.message, secrets), stack: value.stack ? redact(value.stack, secrets) : undefined };
+  if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = redactValue(v, secrets, depth + 1);
+  return out;
+}
+
+/**
+ * Wraps a logger made elsewhere (a test's, the desktop shell's) so that the engine's secrets
+ * are removed from every message and field before it sees them.
+ */
+export function withSecrets(inner: Logger, secrets: () => readonly string[]): Logger {
+  const wrap = (fn: (m: string, f?: Record<string, unknown>) => void) => (msg: string, fields?: Record<string, unknown>) => {
+    const s = secrets();
+    fn(redact(msg, s), fields ? (redactValue(fields, s) as Record<string, unknown>) : undefined);
+  };
+  return {
+    debug: wrap((m, f) => inner.debug(m, f)),
+    info: wrap((m, f) => inner.info(m, f)),
+    warn: wrap((m, f) => inner.warn(m, f)),
+    error: wrap((m, f) => inner.error(m, f)),
+    child: (b) => withSecrets(inner.child(b), secrets),
+  };
 }

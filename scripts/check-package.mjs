@@ -1,0 +1,239 @@
+// `npm run package:check`: verifies the packaging offline, on every change. It bundles Redis,
+// builds out/ when stale, runs `electron-builder --dir` against a stand-in Electron (an
+// executable named `electron` and a locales folder are all electron-builder needs), then
+// inspects the result:
+//   - app.asar holds the built app, package.json and every production dependency, and no
+//     test files, source maps or dev dependencies;
+//   - the preload is CommonJS requiring only `electron` (sandboxed preloads cannot do more);
+//   - <resources>/redis holds the bundled redis-server, which answers PING when started from
+//     there with a PATH that holds no redis-server;
+//   - <resources>/model holds the trained model (model/artifact). It is required:
+//     `--allow-missing-model` skips that check, for branches where the model is not built yet.
+// The real installers (AppImage, deb, dmg, nsis) download tools: `npm run dist` where there is
+// internet.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
+import { build, buildIsStale } from './lib/app-build.mjs';
+
+const root = path.resolve(import.meta.dirname, '..');
+const require = createRequire(path.join(root, 'package.json'));
+const flags = new Set(process.argv.slice(2));
+const keep = flags.has('--keep');
+const allowMissingModel = flags.has('--allow-missing-model');
+const failures = [];
+const fail = (msg) => failures.push(msg);
+const step = (msg) => console.log(`package:check: ${msg}`);
+
+if (process.platform !== 'linux') {
+  console.error('package:check runs on Linux (as in CI); on other systems run `npm run dist` to build the real installer.');
+  process.exit(1);
+}
+
+// 1. Inputs: the bundled Redis and a fresh build.
+step('bundling redis-server');
+const bundled = spawnSync(process.execPath, [path.join(root, 'scripts/bundle-redis.mjs')], { cwd: root, stdio: 'inherit' });
+if (bundled.status !== 0) process.exit(1);
+if (buildIsStale(root)) {
+  step('building out/ (electron-vite build)');
+  try {
+    build(root);
+  } catch (err) {
+    console.error(`package:check: ${err.message}`);
+    process.exit(1);
+  }
+}
+
+const preload = path.join(root, 'out/preload/index.cjs');
+const preloadRequires = [...readFileSync(preload, 'utf8').matchAll(/require\(\s*["'`]([^"'`]+)["'`]\s*\)|^\s*import\b.*?from\s*["']([^"']+)["']/gm)].map((m) => m[1] ?? m[2]);
+if (preloadRequires.some((r) => r !== 'electron')) fail(`the preload requires more than electron: ${preloadRequires.join(', ')}`);
+
+// 2. A work folder: the stand-in Electron, and (when node_modules is a link, as in a git
+// worktree sharing one install) a copy of the project whose node_modules is a real folder,
+// because npm resolves the dependency tree of linked packages from their own location.
+const work = mkdtempSync(path.join(os.tmpdir(), 'vt-package-check-'));
+const electronDist = path.join(work, 'electron-dist');
+mkdirSync(path.join(electronDist, 'locales'), { recursive: true });
+writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in Electron: the packaging check never runs the app"\n');
+chmodSync(path.join(electronDist, 'electron'), 0o755);
+for (const l of ['en-US', 'en-GB']) writeFileSync(path.join(electronDist, 'locales', `${l}.pak`), '');
+for (const f of ['LICENSE', 'LICENSES.chromium.html', 'version']) writeFileSync(path.join(electronDist, f), '');
+
+let projectDir = root;
+if (lstatSync(path.join(root, 'node_modules')).isSymbolicLink()) {
+  projectDir = path.join(work, 'project');
+  step('node_modules is a link: packaging from a staged copy of the project');
+  mkdirSync(projectDir);
+  for (const f of ['package.json', 'package-lock.json', 'electron-builder.yml', 'scripts', 'out', 'build', 'resources', 'model/artifact']) {
+    if (existsSync(path.join(root, f))) cpSync(path.join(root, f), path.join(projectDir, f), { recursive: true, verbatimSymlinks: true });
+  }
+  const modules = realpathSync(path.join(root, 'node_modules'));
+  const cp = spawnSync('cp', ['-al', modules, path.join(projectDir, 'node_modules')]);
+  if (cp.status !== 0) cpSync(modules, path.join(projectDir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+}
+
+// 3. electron-builder --dir with the stand-in.
+step('running electron-builder --dir with a stand-in Electron');
+const output = path.join(work, 'release');
+const builderCli = path.join(path.dirname(require.resolve('electron-builder/package.json')), 'cli.js');
+const builder = spawnSync(
+  process.execPath,
+  [builderCli, '--dir', '--linux', '--projectDir', projectDir, '-c', path.join(projectDir, 'electron-builder.yml'), `-c.electronDist=${electronDist}`, `-c.directories.output=${output}`],
+  { cwd: projectDir, encoding: 'utf8', env: { ...process.env, ELECTRON_BUILDER_OFFLINE: '1' } },
+);
+if (builder.status !== 0) {
+  process.stderr.write(builder.stdout + builder.stderr);
+  console.error('package:check: electron-builder failed (output above).');
+  process.exit(1);
+}
+const resources = path.join(output, 'linux-unpacked', 'resources');
+
+// 4. The asar.
+const asar = require('@electron/asar');
+const entries = asar.listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((e) => e.split(path.sep).join('/'));
+const entrySet = new Set(entries);
+for (const must of ['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html']) {
+  if (!entrySet.has(must)) fail(`app.asar lacks ${must}`);
+}
+const topLevel = [...new Set(entries.map((e) => e.split('/')[1]))].sort();
+const strays = topLevel.filter((t) => !['out', 'node_modules', 'package.json'].includes(t));
+if (strays.length) fail(`app.asar holds files that are not the built app: ${strays.join(', ')}`);
+const appFiles = entries.filter((e) => e.startsWith('/out/'));
+const testFiles = entries.filter((e) => /(^|\/)(__tests__|__mocks__)(\/|$)|\.(test|spec)\.[cm]?[jt]sx?$/.test(e));
+if (testFiles.length) fail(`app.asar holds test files: ${testFiles.slice(0, 10).join(', ')}${testFiles.length > 10 ? '…' : ''}`);
+const maps = appFiles.filter((e) => e.endsWith('.map'));
+if (maps.length) fail(`app.asar holds source maps: ${maps.join(', ')}`);
+
+// Production dependencies: every package Node will look for at run time must resolve inside
+// the asar (electron-builder re-hoists the tree, so check resolution, not paths), at a
+// version the requiring package accepts; packages only the development tools need must not
+// be inside.
+const semver = require('semver');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const packagedMeta = new Map();
+for (const e of entries) {
+  const m = e.match(/^(\/node_modules\/(?:.+\/node_modules\/)?(?:@[^/]+\/)?[^/@]+)\/package\.json$/);
+  if (!m) continue;
+  try {
+    packagedMeta.set(m[1], JSON.parse(asar.extractFile(path.join(resources, 'app.asar'), e.slice(1)).toString('utf8')));
+  } catch {
+    // A package.json that is data, not a package root (rare); resolution below ignores it.
+  }
+}
+function resolveInAsar(name, fromDir) {
+  for (let dir = fromDir; ; dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/node_modules/')))) {
+    const candidate = `${dir}/node_modules/${name}`;
+    if (packagedMeta.has(candidate)) return candidate;
+    if (!dir) return null;
+  }
+}
+const installed = (name) => existsSync(path.join(projectDir, 'node_modules', name, 'package.json'));
+const prod = new Set();
+const queue = Object.entries(pkg.dependencies ?? {}).map(([name, range]) => ({ name, range, from: '', optional: false }));
+while (queue.length) {
+  const { name, range, from, optional } = queue.shift();
+  const found = resolveInAsar(name, from);
+  if (!found) {
+    if (!optional) fail(`app.asar lacks ${name}, needed by ${from ? from.slice('/node_modules/'.length) : 'the app'}`);
+    continue;
+  }
+  const meta = packagedMeta.get(found);
+  if (range && semver.validRange(range) && !semver.satisfies(meta.version, range, { includePrerelease: true })) {
+    fail(`${from ? from.slice('/node_modules/'.length) : 'the app'} needs ${name}@${range} but gets ${meta.version} inside app.asar`);
+  }
+  if (prod.has(found)) continue;
+  prod.add(found);
+  for (const [dep, r] of Object.entries(meta.dependencies ?? {})) queue.push({ name: dep, range: r, from: found, optional: false });
+  for (const [dep, r] of Object.entries(meta.optionalDependencies ?? {})) queue.push({ name: dep, range: r, from: found, optional: true });
+  // npm installs peers; one that is absent is one the package does not need here.
+  for (const [dep, r] of Object.entries(meta.peerDependencies ?? {})) queue.push({ name: dep, range: r, from: found, optional: !installed(dep) });
+}
+const prodNames = new Set([...prod].map((p) => p.split('/node_modules/').pop()));
+const devOnly = Object.keys(pkg.devDependencies ?? {}).filter((name) => !prodNames.has(name) && packagedMeta.has(`/node_modules/${name}`));
+if (devOnly.length) fail(`app.asar holds dev dependencies: ${devOnly.join(', ')}`);
+const unused = [...packagedMeta.keys()].filter((p) => !prod.has(p));
+
+// 5. Resources: Redis (and that it runs from there), the model.
+const redisDir = path.join(resources, 'redis');
+const redisServer = path.join(redisDir, 'redis-server');
+for (const f of ['redis-server', 'bin/redis-server', 'manifest.json']) {
+  if (!existsSync(path.join(redisDir, f))) fail(`resources lack redis/${f}`);
+}
+if (existsSync(redisServer) && (statSync(redisServer).mode & 0o111) === 0) fail('resources/redis/redis-server is not executable');
+
+async function pingPackagedRedis() {
+  const bin = path.join(work, 'node-only-bin');
+  mkdirSync(bin);
+  symlinkSync(process.execPath, path.join(bin, 'node'));
+  const port = await new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const data = path.join(work, 'redis-data');
+  mkdirSync(data);
+  const child = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--dir', data, '--save', '', '--appendonly', 'no'], { env: { PATH: bin }, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const ask = (line) =>
+    new Promise((resolve) => {
+      const sock = net.connect(port, '127.0.0.1');
+      sock.once('connect', () => sock.write(`${line}\r\n`));
+      sock.once('data', (d) => (sock.destroy(), resolve(d.toString().split('\r\n')[0])));
+      sock.once('error', () => (sock.destroy(), resolve(null)));
+      sock.once('close', () => resolve(''));
+    });
+  try {
+    for (let i = 0; i < 200 && child.exitCode === null; i++) {
+      if ((await ask('PING')) === '+PONG') return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  } finally {
+    await ask('SHUTDOWN NOSAVE');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+const redisAnswers = existsSync(redisServer) ? await pingPackagedRedis() : false;
+if (!redisAnswers) fail('the packaged redis-server did not answer PING when started from resources/redis with a PATH holding no redis-server');
+
+const modelSource = path.join(root, 'model', 'artifact');
+const modelDir = path.join(resources, 'model');
+const listFiles = (dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => statSync(path.join(dir, f)).isFile()).map(String).sort() : []);
+const modelFiles = listFiles(modelDir);
+if (!existsSync(modelSource)) {
+  if (allowMissingModel) console.warn('package:check: model/artifact does not exist yet; skipped the model check (--allow-missing-model).');
+  else fail('model/artifact does not exist: train the model (npm run train) before packaging, or pass --allow-missing-model');
+} else {
+  const expected = listFiles(modelSource);
+  if (!expected.length) fail('model/artifact is empty');
+  const absent = expected.filter((f) => !modelFiles.includes(f));
+  if (absent.length) fail(`resources/model lacks ${absent.join(', ')}`);
+}
+
+// 6. Report.
+const size = (file) => {
+  const st = statSync(file);
+  if (!st.isDirectory()) return st.size;
+  return readdirSync(file).reduce((sum, f) => sum + size(path.join(file, f)), 0);
+};
+const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+console.log('\npackaged resources (linux-unpacked/resources):');
+for (const entry of readdirSync(resources).sort()) console.log(`  ${entry.padEnd(12)} ${mb(size(path.join(resources, entry)))}`);
+const redisManifest = existsSync(path.join(redisDir, 'manifest.json')) ? JSON.parse(readFileSync(path.join(redisDir, 'manifest.json'), 'utf8')) : null;
+if (redisManifest) console.log(`  redis: redis-server ${redisManifest.version} + ${redisManifest.libraries.length} libraries; answers PING from the package: ${redisAnswers ? 'yes' : 'no'}`);
+console.log(`  model: ${modelFiles.length ? modelFiles.join(', ') : '(none)'}`);
+console.log(`app.asar: ${entries.length} entries, ${appFiles.length} under out/, ${prod.size} production packages resolved, ${unused.length} packages nothing requires, ${devOnly.length} dev dependencies, ${testFiles.length} test files`);
+
+if (keep) console.log(`kept ${work}`);
+else rmSync(work, { recursive: true, force: true });
+if (failures.length) {
+  console.error(`\npackage:check FAILED:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+  process.exit(1);
+}
+console.log('\npackage:check passed.');

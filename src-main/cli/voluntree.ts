@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { configFromEnv, ConfigError, type EngineConfig } from '../engine/config';
+import { createEngine, type Engine } from '../engine/engine';
+import { createLogger, type Logger } from '../engine/log';
+import type { EngineRole } from '../engine/module';
+import { RedisBinaryNotFoundError } from '../engine/redis/find-binary';
+
+const USAGE = `Usage: voluntree <command>
+
+Commands:
+  serve    Run Voluntree in browser mode: the engine plus the coordinator's UI on 127.0.0.1.
+  worker   Run only the scalable workers (preprocess, classifier, reply, notify, email)
+           against a shared Redis given by REDIS_URL.
+  help     Show this text.
+
+Configuration is by environment variables; see the README's configuration table.`;
+
+/** Where the built bundle sits: out/main/cli.js. The renderer and the model are found from here. */
+const here = import.meta.dirname;
+
+function buildConfig(role: EngineRole): EngineConfig {
+  const defaults: Partial<EngineConfig> = {
+    rendererDir: path.resolve(here, '..', 'renderer'),
+    modelDir: path.resolve(here, '..', '..', 'model', 'artifact'),
+  };
+  const config = configFromEnv(process.env, defaults);
+  if (role === 'worker' && !config.redisUrl) {
+    throw new ConfigError(
+      'voluntree worker needs REDIS_URL: the Redis the app uses (workers on other machines share the load through it).',
+    );
+  }
+  return config;
+}
+
+async function run(role: EngineRole): Promise<void> {
+  const config = buildConfig(role);
+  const explicitPort = process.env.VOLUNTREE_PORT !== undefined;
+  // A person at a terminal reads short lines; a service manager gets JSON lines.
+  const log: Logger = createLogger({ format: process.stderr.isTTY ? 'pretty' : 'json' });
+  let engine: Engine = createEngine({ config, role, log });
+  const shutdown = async (signal: string): Promise<void> => {
+    process.stdout.write(`\nStopping Voluntree (${signal})…\n`);
+    const force = setTimeout(() => {
+      process.stderr.write('Voluntree did not stop within 20 s; exiting anyway.\n');
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    await engine.stop();
+    process.stdout.write('Stopped.\n');
+    process.exit(0);
+  };
+  let signalled = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (signalled) process.exit(1);
+      signalled = true;
+      void shutdown(signal);
+    });
+  }
+  try {
+    await engine.start();
+  } catch (err) {
+    await engine.stop().catch(() => undefined);
+    if (role === 'app' && !explicitPort && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      // The default port is taken (another copy running?): use any free port instead.
+      engine = createEngine({ config: { ...config, port: 0 }, role, log });
+      await engine.start();
+    } else {
+      throw err;
+    }
+  }
+  if (role === 'app') {
+    const mode = engine.settings?.demoMode() ? 'demo mode (no Facebook Page connected: a built-in simulator plays Facebook)' : 'connected to Facebook';
+    process.stdout.write(
+      `\nVoluntree is running in ${mode}.\n` +
+        `  Open:  ${engine.httpUrl}/#token=${engine.token}\n` +
+        `  Data:  ${config.dataDir}\n` +
+        `Press Ctrl-C to stop.\n`,
+    );
+  } else {
+    process.stdout.write('Voluntree worker is running. Press Ctrl-C to stop.\n');
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const command = argv[0] ?? 'help';
+  try {
+    if (command === 'serve') await run('app');
+    else if (command === 'worker') await run('worker');
+    else {
+      process.stdout.write(`${USAGE}\n`);
+      return command === 'help' || command === '--help' || command === '-h' ? 0 : 2;
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof RedisBinaryNotFoundError || err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+    } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`The port is already in use: ${(err as Error).message}. Set VOLUNTREE_PORT to another port.\n`);
+    } else {
+      process.stderr.write(`Voluntree could not start: ${(err as Error).message}\n`);
+    }
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code !== 0) process.exit(code);

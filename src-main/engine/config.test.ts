@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFromEnv } from './config';
+
+describe('configuration from the environment', () => {
+  it('defaults to loopback, port 4477, localtunnel and Graph v25.0', () => {
+    const c = configFromEnv({});
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 4477, tunnel: 'localtunnel', graphVersion: 'v25.0', redisUrl: null });
+  });
+
+  it('refuses to serve anywhere but loopback', () => {
+    expect(() => configFromEnv({ VOLUNTREE_HOST: '0.0.0.0' })).toThrow(ConfigError);
+    expect(() => configFromEnv({ VOLUNTREE_HOST: '192.168.1.20' })).toThrow(/loopback/);
+    expect(configFromEnv({ VOLUNTREE_HOST: '127.0.0.2' }).host).toBe('127.0.0.2');
+    expect(configFromEnv({ VOLUNTREE_HOST: '::1' }).host).toBe('::1');
+  });
+
+  it('names the variable when a value cannot work', () => {
+    expect(() => configFromEnv({ VOLUNTREE_PORT: 'eighty' })).toThrow(/VOLUNTREE_PORT/);
+    expect(() => configFromEnv({ FB_GRAPH_VERSION: '25' })).toThrow(/FB_GRAPH_VERSION/);
+  });
+});

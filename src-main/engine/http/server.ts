@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { RPC_STATUS, RpcError, type HealthReport, type LiveMessage, type RpcErrorBody } from '../../contract';
+import type { Logger } from '../log';
+import type { CallContext, EngineModule } from '../module';
+import { presentedToken, tokenMatches } from './auth';
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  token: string;
+  rendererDir: string | null;
+  log: Logger;
+  call(name: string, args: unknown, call: CallContext): Promise<unknown>;
+  health(): Promise<HealthReport>;
+  onLive(listener: (msg: LiveMessage) => void): () => void;
+  modules: EngineModule[];
+}
+
+/** The largest RPC body (a CSV roster import is the biggest thing sent). */
+const RPC_BODY_LIMIT = 10 * 1024 * 1024;
+
+function errorBody(code: RpcErrorBody['error']['code'], message: string, details?: unknown): RpcErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+/**
+ * The local HTTP surface (browser mode and automation): `/healthz` (no token), `/api/rpc/*` and
+ * `/api/live` (token), the webhook and other module routes, and the built UI. Binds where it is
+ * told; the engine passes 127.0.0.1 unless configured otherwise.
+ */
+export async function startHttpServer(opts: HttpServerOptions): Promise<{ app: FastifyInstance; url: string }> {
+  const app = Fastify({ logger: false, bodyLimit: RPC_BODY_LIMIT });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    const allowQuery = req.url.startsWith('/api/live');
+    if (!tokenMatches(presentedToken(req.headers, req.url, allowQuery), opts.token)) {
+      await reply.code(401).send(errorBody('unauthorized', 'This request needs the Voluntree token: Authorization: Bearer <token>.'));
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
+    if (err instanceof RpcError) {
+      return reply.code(RPC_STATUS[err.code]).send(errorBody(err.code, err.message, err.details));
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 413) return reply.code(413).send(errorBody('bad_arguments', 'The request body is too large.'));
+    if (status >= 400 && status < 500) return reply.code(status).send(errorBody('bad_arguments', err.message));
+    opts.log.error('http request failed', { err });
+    return reply.code(500).send(errorBody('internal', 'Something went wrong. The details are in the log.'));
+  });
+
+  app.get('/healthz', async (_req, reply) => {
+    const report = await opts.health();
+    return reply.code(report.redis.up ? 200 : 503).send(report);
+  });
+
+  app.post<{ Params: { method: string } }>('/api/rpc/:method', async (req) => {
+    return (await opts.call(req.params.method, req.body ?? {}, { via: 'http' })) ?? null;
+  });
+
+  app.get('/api/live', { websocket: true }, (socket) => {
+    const off = opts.onLive((msg) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+    });
+    const ping = setInterval(() => socket.ping(), 20_000);
+    socket.on('close', () => {
+      clearInterval(ping);
+      off();
+    });
+    socket.on('message', () => undefined);
+  });
+
+  for (const m of opts.modules) await m.registerRoutes?.(app);
+
+  if (opts.rendererDir && existsSync(opts.rendererDir)) {
+    await app.register(fastifyStatic, { root: opts.rendererDir, index: ['index.html'], wildcard: false });
+    app.addHook('onSend', async (req, reply, payload) => {
+      if (!req.url.startsWith('/api/') && !req.url.startsWith('/webhooks/')) {
+        reply.header('X-Frame-Options', 'DENY');
+        reply.header('Referrer-Policy', 'no-referrer');
+        reply.header('X-Content-Type-Options', 'nosniff');
+      }
+      return payload;
+    });
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.includes('.')) return reply.sendFile('index.html');
+      return reply.code(404).send(errorBody('not_found', `Nothing at ${req.method} ${req.url.split('?')[0]}.`));
+    });
+  } else {
+    app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('not_found', `Nothing at ${req.method} ${req.url.split('?')[0]}.`)));
+  }
+
+  await app.listen({ host: opts.host, port: opts.port });
+  const addr = app.server.address() as AddressInfo;
+  return { app, url: `http://${opts.host}:${addr.port}` };
+}

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../src-main/engine/config';
+import { createEngine, type Engine } from '../../src-main/engine/engine';
+import { memoryLogger } from '../../src-main/engine/log';
+import { createClient } from '../../src-main/engine/redis/endpoint';
+
+/** The engine as `serve` runs it: its own supervised redis-server, HTTP on a free port. */
+describe('engine with supervised Redis', () => {
+  let engine: Engine;
+  let dataDir: string;
+  const log = memoryLogger();
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-engine-'));
+    const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: 'test-token-123456', VOLUNTREE_TUNNEL: 'off' });
+    engine = createEngine({ config, log });
+    await engine.start();
+  });
+
+  afterAll(async () => {
+    await engine.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const rpc = (method: string, body: unknown, token: string | null = 'test-token-123456') =>
+    fetch(`${engine.httpUrl}/api/rpc/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  it('reports Redis up on /healthz without a token', async () => {
+    const res = await fetch(`${engine.httpUrl}/healthz`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { redis: { up: boolean; mode: string } };
+    expect(body.redis).toMatchObject({ up: true, mode: 'supervised' });
+  });
+
+  it('runs Redis on loopback with a password, AOF and noeviction, config readable only by the user', async () => {
+    const ep = engine.redisEndpoint!;
+    expect(ep.host).toBe('127.0.0.1');
+    expect(ep.password?.length).toBeGreaterThanOrEqual(32);
+    const c = createClient(ep, 'command');
+    try {
+      expect(await c.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+      expect(await c.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+      expect(await c.config('GET', 'bind')).toEqual(['bind', '127.0.0.1']);
+    } finally {
+      c.disconnect();
+    }
+    const mode = statSync(path.join(dataDir, 'redis', 'redis.conf')).mode & 0o777;
+    expect(mode).toBe(0o600);
+    const unauth = createClient({ host: ep.host, port: ep.port }, 'command');
+    unauth.on('error', () => undefined);
+    await expect(unauth.get('x')).rejects.toThrow(/NOAUTH/);
+    unauth.disconnect();
+  });
+
+  it('refuses /api without the token (401) and with a wrong one', async () => {
+    expect((await rpc('settings.get', {}, null)).status).toBe(401);
+    expect((await rpc('settings.get', {}, 'wrong')).status).toBe(401);
+    const ws = await fetch(`${engine.httpUrl}/api/live`);
+    expect(ws.status).toBe(401);
+  });
+
+  it('answers malformed arguments with 400 and a message that names the field', async () => {
+    const bad = await rpc('settings.set', { backupRetentionDays: 'soon' });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('bad_arguments');
+    expect(body.error.message).toMatch(/backupRetentionDays/);
+    const notJson = await rpc('settings.get', '{not json');
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe('bad_arguments');
+    const unknown = await rpc('no.such', {});
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('unknown_method');
+  });
+
+  it('stores settings and keeps secrets out of lowdb and the log', async () => {
+    const res = await rpc('settings.set', { organisationName: 'Harbour Food Bank', pageToken: 'EAAB-secret-page-token-xyz' });
+    expect(res.status).toBe(200);
+    const view = (await res.json()) as { organisationName: string; secrets: { pageToken: boolean } };
+    expect(view.organisationName).toBe('Harbour Food Bank');
+    expect(view.secrets.pageToken).toBe(true);
+    expect(JSON.stringify(view)).not.toContain('EAAB-secret-page-token-xyz');
+    const settingsFile = readFileSync(path.join(dataDir, 'data', 'settings.json'), 'utf8');
+    expect(settingsFile).not.toContain('EAAB-secret-page-token-xyz');
+    expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    engine.log.info('a line that mentions the token EAAB-secret-page-token-xyz by mistake');
+    expect(log.lines.join('\n')).not.toContain('EAAB-secret-page-token-xyz');
+    await rpc('settings.set', { pageToken: '' });
+  });
+
+  it('restarts a SIGKILLed redis-server and keeps queued work (AOF)', async () => {
+    const ctx = engine.ctx!;
+    const queue = ctx.queues.queue('email');
+    await queue.add('probe', { n: 1 }, { jobId: 'survives-crash' });
+    const sup = engine.supervisedRedis!;
+    const before = sup.status();
+    process.kill(before.pid!, 'SIGKILL');
+    const deadline = Date.now() + 20_000;
+    let report = await engine.health();
+    while (Date.now() < deadline) {
+      report = await engine.health();
+      if (report.redis.up && sup.status().pid !== before.pid) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(report.redis.up).toBe(true);
+    expect(sup.status().restarts).toBe(before.restarts + 1);
+    const job = await queue.getJob('survives-crash');
+    expect(job?.data).toEqual({ n: 1 });
+    const res = await fetch(`${engine.httpUrl}/healthz`);
+    expect(res.status).toBe(200);
+  });
+});
