@@ -117,4 +117,11 @@ describe('model module', () => {
     expect(info.loadedVersion).toBe(info.version);
     await expect(w.handlers!['model.correct']!({ commentId: 'c', text: 'x', intent: 'other' }, call)).rejects.toThrow(/Voluntree app/);
   });
+
+  it('in the app: refuses to start without any model, saying how to get one', async () => {
+    const ctx = await context('app');
+    const m = createModelModule(ctx, { artifactDir: path.join(dataDir, 'missing') });
+    closers.push(async () => m.stop?.());
+    await expect(m.start!()).rejects.toThrow(/model.json is missing.*npm run train/);
+  });
 });
