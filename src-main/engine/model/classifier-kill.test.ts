@@ -45,7 +45,9 @@ describe('classifier gear worker killed with SIGKILL under load', () => {
       await p.exec();
     }
 
-    child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['src-main/engine/model/testing/gear-worker-child.ts'], {
+    // node itself with tsx as a loader: the killed process IS the worker (the tsx launcher
+    // would run the worker in a child process that outlives a SIGKILL of the launcher).
+    child = spawn(process.execPath, ['--import', 'tsx', 'src-main/engine/model/testing/gear-worker-child.ts'], {
       cwd: ROOT,
       env: { ...process.env, REDIS_URL: t.url, VT_PREFIX: t.prefix, VT_BATCH: '200', VT_HOLD_MS: '40' },
       stdio: ['ignore', 'pipe', 'inherit'],
