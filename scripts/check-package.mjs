@@ -157,6 +157,29 @@ const devOnly = Object.keys(pkg.devDependencies ?? {}).filter((name) => !prodNam
 if (devOnly.length) fail(`app.asar holds dev dependencies: ${devOnly.join(', ')}`);
 const unused = [...packagedMeta.keys()].filter((p) => !prod.has(p));
 
+// Every production dependency the app names must load from the packaged tree (the file
+// filters above must not have removed something a package needs when it is imported).
+const extracted = path.join(work, 'asar-extracted');
+asar.extractAll(path.join(resources, 'app.asar'), extracted);
+const probe = `
+  const names = ${JSON.stringify(Object.keys(pkg.dependencies ?? {}))};
+  const failed = [];
+  for (const name of names) {
+    try { await import(name); } catch (err) { failed.push(name + ': ' + String(err && err.message).split('\\n')[0]); }
+  }
+  console.log(JSON.stringify(failed));
+`;
+const probeFile = path.join(extracted, 'probe-imports.mjs');
+writeFileSync(probeFile, probe);
+const probed = spawnSync(process.execPath, [probeFile], { cwd: extracted, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+let importFailures = [];
+try {
+  importFailures = JSON.parse(probed.stdout.trim().split('\n').pop() ?? '[]');
+} catch {
+  importFailures = [`the import probe crashed: ${probed.stderr.trim().split('\n').slice(-3).join(' ')}`];
+}
+for (const f of importFailures) fail(`a production dependency does not load from the packaged tree: ${f}`);
+
 // 5. Resources: Redis (and that it runs from there), the model.
 const redisDir = path.join(resources, 'redis');
 const redisServer = path.join(redisDir, 'redis-server');
@@ -228,7 +251,7 @@ for (const entry of readdirSync(resources).sort()) console.log(`  ${entry.padEnd
 const redisManifest = existsSync(path.join(redisDir, 'manifest.json')) ? JSON.parse(readFileSync(path.join(redisDir, 'manifest.json'), 'utf8')) : null;
 if (redisManifest) console.log(`  redis: redis-server ${redisManifest.version} + ${redisManifest.libraries.length} libraries; answers PING from the package: ${redisAnswers ? 'yes' : 'no'}`);
 console.log(`  model: ${modelFiles.length ? modelFiles.join(', ') : '(none)'}`);
-console.log(`app.asar: ${entries.length} entries, ${appFiles.length} under out/, ${prod.size} production packages resolved, ${unused.length} packages nothing requires, ${devOnly.length} dev dependencies, ${testFiles.length} test files`);
+console.log(`app.asar: ${entries.length} entries, ${Object.keys(pkg.dependencies ?? {}).length - importFailures.length}/${Object.keys(pkg.dependencies ?? {}).length} dependencies import from it, ${appFiles.length} under out/, ${prod.size} production packages resolved, ${unused.length} packages nothing requires, ${devOnly.length} dev dependencies, ${testFiles.length} test files`);
 
 if (keep) console.log(`kept ${work}`);
 else rmSync(work, { recursive: true, force: true });
