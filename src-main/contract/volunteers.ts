@@ -1,5 +1,137 @@
-// The volunteers part of the contract. Requests: name → args schema (zod) + result type.
-// Live events: name → payload type. Merged into the whole contract by ./index.ts.
-export const volunteersRequests = {};
+// The volunteers part of the contract: the roster. Requests: name → args schema (zod) + result
+// type. Live events: name → payload type. Merged into the whole contract by ./index.ts.
+// Times are ISO 8601 strings in UTC ("…Z"), as everywhere in the contract.
+import { z } from 'zod';
+import { liveEvent, request } from './define';
 
-export const volunteersEvents = {};
+const id = z.string().trim().min(1, 'An id is required').max(200);
+
+export const VOLUNTEER_FILTERS = ['all', 'returning', 'activeThisMonth', 'tag'] as const;
+export type VolunteerFilter = (typeof VOLUNTEER_FILTERS)[number];
+
+export interface VolunteerView {
+  id: string;
+  name: string;
+  /** The person's Facebook id (as seen in comments); null for someone added by hand or imported. */
+  facebookId: string | null;
+  /** Page-scoped id for Messenger, once known. */
+  psid: string | null;
+  /** A confirmed email address. */
+  email: string | null;
+  tags: string[];
+  notes: string;
+  firstSeen: string;
+  lastSeen: string;
+  /** Events signed up for (not cancelled). */
+  eventsSignedUp: number;
+  eventsAttended: number;
+  /** Signed up for more than one event. */
+  returning: boolean;
+  source: 'facebook' | 'import' | 'coordinator';
+}
+
+export interface VolunteerHistoryItem {
+  eventId: string;
+  eventTitle: string;
+  slotTitle: string;
+  status: 'signed_up' | 'waitlisted' | 'cancelled';
+  attended: boolean | null;
+  at: string;
+}
+
+export interface VolunteerDetail extends VolunteerView {
+  history: VolunteerHistoryItem[];
+  /** When the person last wrote in Messenger (the 24 h window opens from here). */
+  lastMessageAt: string | null;
+  /** Ids of records merged into this one. */
+  mergedIds: string[];
+}
+
+export interface ImportedRow {
+  /** 1-based line in the file, counting the header as line 1. */
+  line: number;
+  name: string;
+  email: string | null;
+  facebookId: string | null;
+  tags: string[];
+  notes: string;
+  /** Whether the row adds a volunteer or fills in an existing one (matched by Facebook id, then email). */
+  action: 'create' | 'update';
+  matchedId: string | null;
+}
+
+export interface RejectedRow {
+  line: number;
+  reason: string;
+  raw: Record<string, string>;
+}
+
+export interface ImportResult {
+  dryRun: boolean;
+  /** Which CSV header fed each field (recognised by common names: Name, First name + Last name, E-mail, Tags, Notes, Facebook id). */
+  columns: Partial<Record<'name' | 'firstName' | 'lastName' | 'email' | 'facebookId' | 'tags' | 'notes', string>>;
+  accepted: number;
+  created: number;
+  updated: number;
+  /** Up to 50 accepted rows, for the preview. */
+  preview: ImportedRow[];
+  rejected: RejectedRow[];
+}
+
+const searchArgs = {
+  /** Matches names (any word start, accents ignored) and emails. */
+  query: z.string().trim().max(200).default(''),
+  filter: z.enum(VOLUNTEER_FILTERS).default('all'),
+  /** Required when filter is "tag". */
+  tag: z.string().trim().min(1).max(60).optional(),
+};
+
+export const volunteersRequests = {
+  'volunteers.search': request<{ total: number; items: VolunteerView[] }>()(
+    z
+      .object({
+        ...searchArgs,
+        limit: z.number().int().min(1).max(500).default(50),
+        offset: z.number().int().min(0).default(0),
+      })
+      .strict()
+      .refine((a) => a.filter !== 'tag' || a.tag !== undefined, { message: 'Give the tag to filter by', path: ['tag'] }),
+    'Searches the roster by name or email, with a filter',
+  ),
+  'volunteers.get': request<VolunteerDetail>()(z.object({ id }).strict(), 'One volunteer with their history'),
+  'volunteers.update': request<VolunteerDetail>()(
+    z
+      .object({
+        id,
+        name: z.string().trim().min(1).max(200).optional(),
+        notes: z.string().max(5000).optional(),
+        tags: z.array(z.string().trim().min(1).max(60)).max(50).optional(),
+        /** null removes the address. */
+        email: z.email('That email address does not look right').nullable().optional(),
+      })
+      .strict(),
+    "Changes a volunteer's notes, tags, email or name",
+  ),
+  'volunteers.merge': request<VolunteerDetail>()(
+    z.object({ keepId: id, mergeIds: z.array(id).min(1, 'Choose at least one duplicate to merge').max(50) }).strict(),
+    'Merges duplicates into one volunteer (signups, tags, notes and ids are combined)',
+  ),
+  'volunteers.importCsv': request<ImportResult>()(
+    z
+      .object({
+        csv: z.string().min(1, 'The file is empty').max(20_000_000, 'The file is larger than 20 MB; split it'),
+        /** true: only show what would happen. */
+        dryRun: z.boolean().default(true),
+      })
+      .strict(),
+    'Imports a roster from CSV (preview first with dryRun)',
+  ),
+  'volunteers.exportCsv': request<{ filename: string; csv: string }>()(
+    z.object({ ...searchArgs }).strict(),
+    'The roster (or a filtered part) as CSV text',
+  ),
+};
+
+export const volunteersEvents = {
+  'volunteer.updated': liveEvent<{ volunteerId: string }>('A volunteer was added or changed'),
+};

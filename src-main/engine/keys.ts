@@ -42,15 +42,36 @@ export function createKeys(prefix: string = DEFAULT_PREFIX) {
     gearsLoaded: k('gears:loaded'),
     /** Idempotency markers for outgoing messages ("sent exactly once"). */
     sentMarker: (kind: string, id: string) => k(`sent:${kind}:${id}`),
-    /** Activity feed keys. */
-    feed: (feedId: string) => k(`feed:${feedId}`),
+    /**
+     * Activity feed keys. gears/feed.lua builds the same names from `feedPrefix` (it reaches
+     * followers' feeds it only learns about inside the function), so change both together.
+     */
+    feedPrefix: k('feed:'),
+    /** The settings the feeds were last built with (a rebuild is due when they differ). */
+    feedMeta: k('feed:meta'),
+    /** A materialised feed: sorted set of aggregation ids scored by their newest activity. */
+    feed: (feedId: string) => k(`feed:f:${feedId}`),
+    /** An aggregation: sorted set of activity ids scored by time. */
     feedAgg: (aggId: string) => k(`feed:agg:${aggId}`),
-    feedAggRefs: (aggId: string) => k(`feed:aggrefs:${aggId}`),
-    feedFollowers: (actorId: string) => k(`feed:followers:${actorId}`),
+    /** The feeds that hold an aggregation (its reference count is the set's size). */
+    feedAggRefs: (aggId: string) => k(`feed:refs:${aggId}`),
+    /** Every aggregation of one subject (`actor:<id>`, `object:<type>:<id>`, `all`), by newest activity. */
+    feedIndex: (subject: string) => k(`feed:idx:${subject}`),
+    /** Users following a subject. */
+    feedFollowers: (subject: string) => k(`feed:followers:${subject}`),
+    /** Subjects a user follows. */
+    feedFollows: (userId: string) => k(`feed:follows:${userId}`),
+    /** Last follow/unfollow stamp per subject of one user (last writer wins). */
+    feedEdges: (userId: string) => k(`feed:edges:${userId}`),
+    /** An applied activity's fan-out record, or its tombstone once deleted. */
     feedActivity: (activityId: string) => k(`feed:act:${activityId}`),
     /** Live metric keys. */
     metricArgs: (nodeId: string) => k(`metric:args:${nodeId}`),
     metricValue: (nodeId: string) => k(`metric:value:${nodeId}`),
+    /** Pending email confirmation for a Messenger user (code hash, attempts, expiry). */
+    emailCode: (psid: string) => k(`email:code:${psid}`),
+    /** Hash PSID → ms of the person's last Messenger message (the 24 h window for normal messages). */
+    psidLastMessage: k('psid:last-message'),
     /** The tunnel's last known public URL and health. */
     tunnelState: k('tunnel:state'),
   };

@@ -2,6 +2,8 @@ import type { EngineConfig } from './config';
 import type { Engine } from './engine';
 import type { EngineContext, EngineModule } from './module';
 import { createDataModule } from './data/data-module';
+import { createMetricsModule } from './metrics/module';
+import { createFeedModule, type FeedModule } from './feed/feed-module';
 import { createSettingsModule, type SettingsService } from './settings/settings-module';
 
 export interface ModuleDeps {
@@ -13,6 +15,8 @@ export interface ModuleDeps {
 /** The modules and the services they offer each other. */
 export interface BuiltModules {
   modules: EngineModule[];
+  /** The activity feed (`record` for the recorder and coordinator actions); app role only. */
+  feed: FeedModule | null;
 }
 
 /**
@@ -21,9 +25,12 @@ export interface BuiltModules {
  */
 export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promise<BuiltModules> {
   const modules: EngineModule[] = [];
+  let feed: FeedModule | null = null;
   if (ctx.role === 'app') {
     modules.push(createSettingsModule(ctx, deps.settings));
     modules.push(createDataModule(ctx, deps.settings));
+    modules.push(createMetricsModule(ctx));
+    modules.push((feed = createFeedModule(ctx)));
   }
-  return { modules };
+  return { modules, feed };
 }

@@ -1,0 +1,282 @@
+#!lua name=vt_feed
+--@include version.lua
+
+-- The activity feed, fanned out on write.
+--
+-- Every function takes ARGV = [version, P, max, ...] where P is the feed key prefix
+-- (`<prefix>feed:`, see keys.ts) and max the number of items a feed keeps. The functions reach
+-- keys they only learn about while running (a subject's followers and their feeds), so they
+-- need a single Redis node, not a cluster; KEYS is therefore empty.
+--
+-- Layout (all under P):
+--   act:<id>        hash: fan-out record of an applied activity, or {d=1} once deleted
+--   agg:<agg>       zset: activity id -> time (one aggregation)
+--   refs:<agg>      set: feed ids holding <agg>; its size is the aggregation's reference count
+--   idx:<subject>   zset: agg -> newest time, every aggregation of `actor:<id>`,
+--                   `object:<type>:<id>` or `all` (the organisation feed's aggregation of
+--                   every activity: its actor or its object one, chosen by verb)
+--   f:<feed>        zset: agg -> newest time, the top `max` of the feed's sources
+--   followers:<s>   set of users;  follows:<u> set of subjects;  edges:<u> hash subject -> "at|f/u"
+--
+-- The state is a function of the set of applied activities, the set of deleted ones and the
+-- latest follow/unfollow per edge, whatever the order or repetition of calls:
+--   * an activity applies once (act:<id> exists) and never after its delete (tombstone);
+--   * follow/unfollow carry a time, the latest wins, an unfollow wins a tie;
+--   * each feed holds exactly the top `max` (score, then member, descending) of its sources'
+--     aggregations. Adds keep this incrementally; a delete or a follow change re-materialises
+--     the feeds involved from the complete per-subject indexes, so trimming never depends on
+--     the order things happened in.
+-- A reference is added or removed only when ZADD/ZREM on a feed reports a membership change,
+-- so reference counts follow membership exactly. An aggregation whose last activity is
+-- deleted is removed with its references and index entries.
+-- Feed ids: `org` <- idx:all; `volunteer:<id>` <- idx:actor:<id>;
+-- `event:<id>` <- idx:object:event:<id>; `following:<u>` <- idx of each subject u follows.
+
+local function k_feed(P, id) return P .. 'f:' .. id end
+local function k_agg(P, id) return P .. 'agg:' .. id end
+local function k_refs(P, id) return P .. 'refs:' .. id end
+local function k_idx(P, s) return P .. 'idx:' .. s end
+local function k_followers(P, s) return P .. 'followers:' .. s end
+local function k_follows(P, u) return P .. 'follows:' .. u end
+local function k_edges(P, u) return P .. 'edges:' .. u end
+local function k_act(P, id) return P .. 'act:' .. id end
+
+local function sources(P, feed)
+  if feed == 'org' then return { k_idx(P, 'all') } end
+  local kind, rest = string.match(feed, '^(%a+):(.+)$')
+  if kind == 'volunteer' then return { k_idx(P, 'actor:' .. rest) } end
+  if kind == 'event' then return { k_idx(P, 'object:event:' .. rest) } end
+  if kind == 'following' then
+    local subjects = redis.call('SMEMBERS', k_follows(P, rest))
+    local out = {}
+    for i, s in ipairs(subjects) do out[i] = k_idx(P, s) end
+    return out
+  end
+  return {}
+end
+
+-- Sets the feed to the top `max` of its sources, touching only what differs.
+-- Returns the number of feed entries written or removed.
+local function materialize(P, feed, max)
+  local fk = k_feed(P, feed)
+  local srcs = sources(P, feed)
+  local top = {}
+  if #srcs == 1 then
+    top = redis.call('ZRANGE', srcs[1], 0, max - 1, 'REV', 'WITHSCORES')
+  elseif #srcs > 1 then
+    local tmp = P .. 'tmp'
+    local cmd = { 'ZUNIONSTORE', tmp, #srcs }
+    for _, s in ipairs(srcs) do cmd[#cmd + 1] = s end
+    cmd[#cmd + 1] = 'AGGREGATE'
+    cmd[#cmd + 1] = 'MAX'
+    redis.call(unpack(cmd))
+    top = redis.call('ZRANGE', tmp, 0, max - 1, 'REV', 'WITHSCORES')
+    redis.call('DEL', tmp)
+  end
+  local want = {}
+  for i = 1, #top, 2 do want[top[i]] = true end
+  local writes = 0
+  for _, agg in ipairs(redis.call('ZRANGE', fk, 0, -1)) do
+    if not want[agg] then
+      redis.call('ZREM', fk, agg)
+      redis.call('SREM', k_refs(P, agg), feed)
+      writes = writes + 1
+    end
+  end
+  for i = 1, #top, 2 do
+    local agg = top[i]
+    local old = redis.call('ZSCORE', fk, agg)
+    if not old then
+      redis.call('ZADD', fk, top[i + 1], agg)
+      redis.call('SADD', k_refs(P, agg), feed)
+      writes = writes + 1
+    elseif tonumber(old) ~= tonumber(top[i + 1]) then
+      redis.call('ZADD', fk, top[i + 1], agg)
+      writes = writes + 1
+    end
+  end
+  return writes
+end
+
+-- Places (or re-scores) one aggregation in a feed whose other entries did not change, then
+-- trims it back to `max`. Returns 1 (one feed write) unless the aggregation did not make the cut.
+local function place(P, feed, agg, score, max)
+  local fk = k_feed(P, feed)
+  if redis.call('ZADD', fk, score, agg) == 0 then return 1 end
+  local over = redis.call('ZCARD', fk) - max
+  if over > 0 then
+    local gone
+    if over == 1 then
+      gone = redis.call('ZPOPMIN', fk)
+    else
+      gone = redis.call('ZRANGE', fk, 0, over - 1, 'WITHSCORES')
+      redis.call('ZREMRANGEBYRANK', fk, 0, over - 1)
+    end
+    local kept = true
+    for i = 1, #gone, 2 do
+      if gone[i] == agg then kept = false else redis.call('SREM', k_refs(P, gone[i]), feed) end
+    end
+    if not kept then return 0 end
+  end
+  redis.call('SADD', k_refs(P, agg), feed)
+  return 1
+end
+
+local function newest(P, agg)
+  local top = redis.call('ZRANGE', k_agg(P, agg), 0, 0, 'REV', 'WITHSCORES')
+  return top[2]
+end
+
+-- vt_feed_add(KEYS = [],
+--   ARGV = [version, P, max, id, time, actor_agg, object_agg, actor_subject, object_subject,
+--           actor_feed, object_feed, org_kind])
+--
+-- Applies one activity: adds it to its actor aggregation (verb, actor, day) and its object
+-- aggregation (verb, object, day), indexes both, and places them in the feeds that show them:
+-- the object feed (object aggregation), the actor's profile feed (actor aggregation), `org`
+-- (the actor aggregation when org_kind is 'a', else the object one; it must depend on the verb
+-- only) and the following feed of everyone following the actor or the object.
+-- `object_feed` is '' when the object has no feed of its own.
+-- Returns { applied (1, or 0 for a repeat or a deleted activity), feed_writes, user... }
+-- where user... are the users whose following feed changed.
+local function add(_keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local P, max = args[2], tonumber(args[3])
+  local id, t = args[4], args[5]
+  local a_agg, o_agg, a_subj, o_subj, a_feed, o_feed = args[6], args[7], args[8], args[9], args[10], args[11]
+  local org_kind = args[12]
+  if org_kind ~= 'a' and org_kind ~= 'o' then return redis.error_reply('VT_FEED org_kind must be a or o') end
+  local ak = k_act(P, id)
+  if redis.call('EXISTS', ak) == 1 then return { 0, 0 } end
+  redis.call('HSET', ak, 't', t, 'a', a_agg, 'o', o_agg, 'as', a_subj, 'os', o_subj, 'g', org_kind)
+  redis.call('ZADD', k_agg(P, a_agg), t, id)
+  redis.call('ZADD', k_agg(P, o_agg), t, id)
+  local a_score, o_score = newest(P, a_agg), newest(P, o_agg)
+  redis.call('ZADD', k_idx(P, a_subj), a_score, a_agg)
+  redis.call('ZADD', k_idx(P, o_subj), o_score, o_agg)
+  local g_agg, g_score = o_agg, o_score
+  if org_kind == 'a' then g_agg, g_score = a_agg, a_score end
+  redis.call('ZADD', k_idx(P, 'all'), g_score, g_agg)
+
+  local writes = place(P, 'org', g_agg, g_score, max)
+  if a_feed ~= '' then writes = writes + place(P, a_feed, a_agg, a_score, max) end
+  if o_feed ~= '' then writes = writes + place(P, o_feed, o_agg, o_score, max) end
+  local out = { 1, 0 }
+  local seen = {}
+  local function fan(subject, agg, score)
+    for _, u in ipairs(redis.call('SMEMBERS', k_followers(P, subject))) do
+      local w = place(P, 'following:' .. u, agg, score, max)
+      writes = writes + w
+      if w > 0 and not seen[u] then
+        seen[u] = true
+        out[#out + 1] = u
+      end
+    end
+  end
+  fan(a_subj, a_agg, a_score)
+  fan(o_subj, o_agg, o_score)
+  out[2] = writes
+  return out
+end
+
+-- Removes one activity from an aggregation; re-indexes or drops the aggregation and
+-- re-materialises every feed that held it when its score changed. Returns feeds touched.
+local function take_out(P, agg, id, subjects, max, touched)
+  local before = newest(P, agg)
+  redis.call('ZREM', k_agg(P, agg), id)
+  local after = newest(P, agg)
+  if after == before then return end
+  for _, s in ipairs(subjects) do
+    if after then
+      redis.call('ZADD', k_idx(P, s), after, agg)
+    else
+      redis.call('ZREM', k_idx(P, s), agg)
+    end
+  end
+  for _, feed in ipairs(redis.call('SMEMBERS', k_refs(P, agg))) do
+    materialize(P, feed, max)
+    touched[#touched + 1] = feed
+  end
+  if not after then redis.call('DEL', k_refs(P, agg)) end
+end
+
+-- vt_feed_delete(KEYS = [], ARGV = [version, P, max, id])
+--
+-- Deletes an activity everywhere and leaves a tombstone, so a late retry of its add (or of
+-- the delete) changes nothing. Deleting an activity never applied only leaves the tombstone.
+-- Returns { deleted (1 or 0), feed... } with the feeds that changed.
+local function delete(_keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local P, max, id = args[2], tonumber(args[3]), args[4]
+  local ak = k_act(P, id)
+  local h = redis.call('HMGET', ak, 'd', 'a', 'o', 'as', 'os', 'g')
+  if h[1] then return { 0 } end
+  redis.call('DEL', ak)
+  redis.call('HSET', ak, 'd', '1')
+  if not h[2] then return { 0 } end
+  local touched = {}
+  local a_subjects, o_subjects = { h[4] }, { h[5] }
+  if h[6] == 'a' then a_subjects[2] = 'all' else o_subjects[2] = 'all' end
+  take_out(P, h[2], id, a_subjects, max, touched)
+  take_out(P, h[3], id, o_subjects, max, touched)
+  local out = { 1 }
+  for _, f in ipairs(touched) do out[#out + 1] = f end
+  return out
+end
+
+-- vt_feed_follow(KEYS = [], ARGV = [version, P, max, user, subject, at, kind])
+--
+-- kind 'f' follows, 'u' unfollows. The edge keeps the latest stamp: an older or equal call
+-- is ignored (an unfollow wins a tie), so retries and reordering settle on the same state.
+-- When following changes, the user's following feed is re-materialised: following back-fills
+-- it with the subject's newest aggregations, unfollowing removes them (and refills from the
+-- other subjects). Returns { applied, following (1/0), feed_writes }.
+local function follow(_keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local P, max = args[2], tonumber(args[3])
+  local user, subject, at, kind = args[4], args[5], tonumber(args[6]), args[7]
+  if kind ~= 'f' and kind ~= 'u' then return redis.error_reply('VT_FEED kind must be f or u') end
+  local ek = k_edges(P, user)
+  local cur = redis.call('HGET', ek, subject)
+  local fk = k_follows(P, user)
+  if cur then
+    local cat, ck = string.match(cur, '^(%d+)|(%a)$')
+    cat = tonumber(cat)
+    if cat > at or (cat == at and (ck == kind or ck == 'u')) then
+      return { 0, redis.call('SISMEMBER', fk, subject), 0 }
+    end
+  end
+  redis.call('HSET', ek, subject, string.format('%d|%s', at, kind))
+  local changed
+  if kind == 'f' then
+    changed = redis.call('SADD', fk, subject)
+    redis.call('SADD', k_followers(P, subject), user)
+  else
+    changed = redis.call('SREM', fk, subject)
+    redis.call('SREM', k_followers(P, subject), user)
+  end
+  local writes = 0
+  if changed == 1 then writes = materialize(P, 'following:' .. user, max) end
+  return { 1, kind == 'f' and 1 or 0, writes }
+end
+
+-- vt_feed_materialize(KEYS = [], ARGV = [version, P, max, feed...])
+--
+-- Re-materialises the given feeds from the indexes (after the maximum size changed).
+-- Returns the number of feed entries written or removed.
+local function rematerialize(_keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local P, max = args[2], tonumber(args[3])
+  local writes = 0
+  for i = 4, #args do writes = writes + materialize(P, args[i], max) end
+  return writes
+end
+
+redis.register_function('vt_feed_add', add)
+redis.register_function('vt_feed_delete', delete)
+redis.register_function('vt_feed_follow', follow)
+redis.register_function('vt_feed_materialize', rematerialize)

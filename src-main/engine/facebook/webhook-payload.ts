@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { dedupeIdFor, type IngestItem } from '../streams/entries';
+import type { Delivery } from '../ingest/ingest';
+
+/** Meta's envelope. Unknown fields are allowed: Meta adds fields without notice. */
+export const webhookEnvelope = z.object({
+  object: z.string(),
+  entry: z.array(
+    z.object({
+      id: z.string(),
+      time: z.number().optional(),
+      changes: z.array(z.object({ field: z.string(), value: z.unknown() })).optional(),
+      messaging: z.array(z.unknown()).optional(),
+    }),
+  ),
+});
+export type WebhookEnvelope = z.infer<typeof webhookEnvelope>;
+
+const VERBS = ['add', 'edited', 'remove', 'hide', 'unhide'] as const;
+
+const feedComment = z.object({
+  item: z.literal('comment'),
+  verb: z.string(),
+  comment_id: z.string().min(1),
+  post_id: z.string().min(1),
+  parent_id: z.string().optional(),
+  from: z.object({ id: z.coerce.string(), name: z.string().default('') }).optional(),
+  message: z.string().optional(),
+  created_time: z.union([z.number(), z.string()]).optional(),
+});
+
+const messagingEvent = z.object({
+  sender: z.object({ id: z.coerce.string() }),
+  recipient: z.object({ id: z.coerce.string() }).optional(),
+  timestamp: z.number(),
+  message: z
+    .object({
+      mid: z.string().min(1),
+      text: z.string().optional(),
+      is_echo: z.boolean().optional(),
+      quick_reply: z.object({ payload: z.string() }).optional(),
+    })
+    .optional(),
+  postback: z.object({ mid: z.string().optional(), title: z.string().default(''), payload: z.string() }).optional(),
+});
+
+export interface Normalised {
+  items: IngestItem[];
+  /** Changes we do not act on (other fields, other verbs, the Page's own comments, echoes). */
+  skipped: number;
+  /** Changes whose shape we could not read (logged, never fatal for the batch). */
+  malformed: number;
+}
+
+/** Meta sends `created_time` as Unix seconds (feed) or, in some versions, an ISO string. */
+function toMs(t: number | string | undefined, fallback: number): number {
+  if (typeof t === 'number') return t < 1e12 ? t * 1000 : t;
+  if (typeof t === 'string') {
+    const n = Date.parse(t);
+    return Number.isNaN(n) ? fallback : n;
+  }
+  return fallback;
+}
+
+/**
+ * Turns one webhook POST into pipeline items. The Page's own comments and message echoes are
+ * skipped (they would otherwise be classified and answered: a loop). `pageId` is the connected
+ * Page; the entry's id is trusted as the Page too.
+ */
+export function normaliseWebhook(env: WebhookEnvelope, pageId: string, receivedAt: number): Normalised {
+  const out: Normalised = { items: [], skipped: 0, malformed: 0 };
+  if (env.object !== 'page') {
+    out.skipped += env.entry.length;
+    return out;
+  }
+  for (const entry of env.entry) {
+    const ownIds = new Set([entry.id, pageId]);
+    for (const change of entry.changes ?? []) {
+      if (change.field !== 'feed') {
+        out.skipped += 1;
+        continue;
+      }
+      const value = change.value as { item?: unknown } | null;
+      if (!value || typeof value !== 'object' || value.item !== 'comment') {
+        out.skipped += 1;
+        continue;
+      }
+      const parsed = feedComment.safeParse(value);
+      if (!parsed.success) {
+        out.malformed += 1;
+        continue;
+      }
+      const c = parsed.data;
+      const verb = VERBS.find((v) => v === c.verb);
+      if (!verb || (c.from && ownIds.has(c.from.id))) {
+        out.skipped += 1;
+        continue;
+      }
+      out.items.push({
+        kind: 'comment',
+        commentId: c.comment_id,
+        postId: c.post_id,
+        parentId: c.parent_id ?? null,
+        verb,
+        from: c.from ? { id: c.from.id, name: c.from.name } : null,
+        message: c.message ?? '',
+        createdTime: toMs(c.created_time, receivedAt),
+        receivedAt,
+        pageId: entry.id,
+      });
+    }
+    for (const raw of entry.messaging ?? []) {
+      const parsed = messagingEvent.safeParse(raw);
+      if (!parsed.success) {
+        out.malformed += 1;
+        continue;
+      }
+      const m = parsed.data;
+      const psid = m.sender.id;
+      if (ownIds.has(psid) || m.message?.is_echo) {
+        out.skipped += 1;
+      } else if (m.postback) {
+        out.items.push({
+          kind: 'postback',
+          postbackId: m.postback.mid ?? `${psid}:${m.timestamp}`,
+          psid,
+          payload: m.postback.payload,
+          title: m.postback.title,
+          timestamp: m.timestamp,
+          receivedAt,
+          pageId: entry.id,
+        });
+      } else if (m.message) {
+        out.items.push({
+          kind: 'message',
+          messageId: m.message.mid,
+          psid,
+          text: m.message.text ?? '',
+          quickReply: m.message.quick_reply?.payload ?? null,
+          timestamp: m.timestamp,
+          receivedAt,
+          pageId: entry.id,
+        });
+      } else {
+        // Reads, deliveries, reactions: nothing for the pipeline.
+        out.skipped += 1;
+      }
+    }
+  }
+  return out;
+}
+
+/** The text whose hash makes a comment delivery's identity (an edit is new content). */
+function contentOf(item: IngestItem): string {
+  if (item.kind === 'comment') return item.message;
+  if (item.kind === 'message') return item.text;
+  return item.payload;
+}
+
+/** Items → ingest deliveries, each with the dedupe id that makes Meta's retries harmless. */
+export function toDeliveries(items: readonly IngestItem[]): Delivery[] {
+  return items.map((item) => ({
+    dedupeId: dedupeIdFor(item, createHash('sha256').update(contentOf(item)).digest('hex').slice(0, 32)),
+    payload: JSON.stringify(item),
+  }));
+}

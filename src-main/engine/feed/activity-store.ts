@@ -1,0 +1,88 @@
+import type { Activity } from '../../contract/feed';
+import type { Collection, Store } from '../store/store';
+
+/** An activity as kept in the store of record; deleted ones stay, marked, so nothing revives them. */
+export type StoredActivity = Activity & { deletedAt?: number };
+
+/** The latest follow or unfollow of one target by one user (the latest `at` wins). */
+export interface FollowRecord {
+  user: string;
+  target: string;
+  at: number;
+  follow: boolean;
+}
+
+export interface FeedData {
+  activities: StoredActivity[];
+  follows: FollowRecord[];
+}
+
+/**
+ * The canonical activity list and follow edges in lowdb (`activities.json`). Redis holds only
+ * what can be rebuilt from here. Every change is one file write, however many records it holds.
+ */
+export class ActivityStore {
+  private readonly byId = new Map<string, StoredActivity>();
+
+  private constructor(private readonly col: Collection<FeedData>) {
+    for (const a of col.data.activities) this.byId.set(a.id, a);
+  }
+
+  static async open(store: Store): Promise<ActivityStore> {
+    const col = await store.collection<FeedData>('activities', () => ({ activities: [], follows: [] }));
+    col.data.activities ??= [];
+    col.data.follows ??= [];
+    return new ActivityStore(col);
+  }
+
+  get(id: string): StoredActivity | undefined {
+    return this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  all(): readonly StoredActivity[] {
+    return this.col.data.activities;
+  }
+
+  follows(): readonly FollowRecord[] {
+    return this.col.data.follows;
+  }
+
+  /** Adds the activities not stored yet (the first version of an id wins); one write at most. */
+  async append(activities: readonly Activity[]): Promise<number> {
+    const fresh: StoredActivity[] = [];
+    for (const a of activities) {
+      if (this.byId.has(a.id)) continue;
+      const copy: StoredActivity = { ...a, actor: { ...a.actor }, object: { ...a.object } };
+      this.byId.set(a.id, copy);
+      fresh.push(copy);
+    }
+    if (fresh.length > 0) await this.col.update((d) => d.activities.push(...fresh));
+    return fresh.length;
+  }
+
+  /** Marks an activity deleted. Returns false when it is unknown. */
+  async markDeleted(id: string, at: number): Promise<boolean> {
+    const a = this.byId.get(id);
+    if (!a) return false;
+    if (a.deletedAt === undefined) {
+      a.deletedAt = at;
+      await this.col.write();
+    }
+    return true;
+  }
+
+  /** Keeps the latest follow/unfollow of a target (an unfollow wins a tie, as in the gear). */
+  async setFollow(rec: FollowRecord): Promise<void> {
+    const list = this.col.data.follows;
+    const i = list.findIndex((f) => f.user === rec.user && f.target === rec.target);
+    const cur = i >= 0 ? list[i] : undefined;
+    if (cur && (cur.at > rec.at || (cur.at === rec.at && (cur.follow === rec.follow || !cur.follow)))) return;
+    if (i >= 0) list[i] = rec;
+    else list.push(rec);
+    await this.col.write();
+  }
+}

@@ -1,0 +1,118 @@
+import type { Redis } from 'ioredis';
+import type { Activity } from '../../contract/feed';
+import type { Gears } from '../gears/loader';
+import type { Keys } from '../keys';
+import { placementOf, subjectOfTarget } from './aggregation';
+
+const LIB = 'vt_feed';
+
+export interface FeedGearOptions {
+  /** Items a feed keeps. Changing it takes effect for all feeds after a rebuild. */
+  maxSize: number;
+  /** The coordinator's offset from UTC, in minutes: aggregations group by local day. */
+  utcOffsetMinutes: number;
+}
+
+export interface AddResult {
+  applied: number;
+  /** Feed entries written (placed, re-scored or trimmed away). */
+  feedWrites: number;
+  /** Users whose following feed changed. */
+  followingUsers: string[];
+}
+
+/**
+ * Typed calls into gears/feed.lua. Each call is one atomic, idempotent Function call; a batch
+ * of activities is one pipeline of such calls (one per activity).
+ */
+export class FeedGear {
+  constructor(
+    private readonly redis: Redis,
+    private readonly gears: Gears,
+    private readonly keys: Keys,
+    readonly options: FeedGearOptions,
+  ) {}
+
+  private base(): [string, number] {
+    return [this.keys.feedPrefix, this.options.maxSize];
+  }
+
+  private addArgs(a: Activity): (string | number)[] {
+    const p = placementOf(a, this.options.utcOffsetMinutes);
+    return [...this.base(), a.id, a.time, p.actorAgg, p.objectAgg, p.actorSubject, p.objectSubject, p.actorFeed, p.objectFeed, p.orgKind === 'actor' ? 'a' : 'o'];
+  }
+
+  /** Fans out a batch of activities (one Function call each, pipelined). */
+  async addMany(activities: readonly Activity[]): Promise<AddResult> {
+    const total: AddResult = { applied: 0, feedWrites: 0, followingUsers: [] };
+    if (activities.length === 0) return total;
+    const run = async () => {
+      const p = this.redis.pipeline();
+      for (const a of activities) p.call(...this.gears.args(LIB, 'vt_feed_add', [], this.addArgs(a)));
+      return (await p.exec()) ?? [];
+    };
+    let results = await run();
+    if (results.some(([err]) => err && /Function not found/i.test(err.message))) {
+      // Redis lost its functions (an external Redis was flushed); every call is idempotent.
+      await this.gears.load();
+      results = await run();
+    }
+    const users = new Set<string>();
+    for (const [err, value] of results) {
+      if (err) throw err;
+      const [applied, writes, ...followers] = value as [number, number, ...string[]];
+      total.applied += applied;
+      total.feedWrites += writes;
+      for (const u of followers) users.add(u);
+    }
+    total.followingUsers = [...users];
+    return total;
+  }
+
+  async add(activity: Activity): Promise<AddResult> {
+    return this.addMany([activity]);
+  }
+
+  /** Deletes an activity everywhere. Returns whether it was live, and the feeds that changed. */
+  async delete(activityId: string): Promise<{ deleted: boolean; feeds: string[] }> {
+    const [deleted, ...feeds] = await this.gears.call<[number, ...string[]]>(LIB, 'vt_feed_delete', [], [...this.base(), activityId]);
+    return { deleted: deleted === 1, feeds: [...new Set(feeds)] };
+  }
+
+  /**
+   * Records a follow (`follow: true`) or unfollow of `target` (`volunteer:<id>` / `event:<id>`)
+   * by `userId`, stamped `at`: the latest stamp per edge wins.
+   */
+  async follow(userId: string, target: string, at: number, follow: boolean): Promise<{ applied: boolean; following: boolean; feedWrites: number }> {
+    const [applied, following, writes] = await this.gears.call<[number, number, number]>(LIB, 'vt_feed_follow', [], [
+      ...this.base(),
+      userId,
+      subjectOfTarget(target),
+      Math.trunc(at),
+      follow ? 'f' : 'u',
+    ]);
+    return { applied: applied === 1, following: following === 1, feedWrites: writes };
+  }
+
+  /** Re-materialises feeds from the indexes (after the maximum size changed). */
+  async materialize(feedIds: readonly string[]): Promise<number> {
+    if (feedIds.length === 0) return 0;
+    return this.gears.call<number>(LIB, 'vt_feed_materialize', [], [...this.base(), ...feedIds]);
+  }
+
+  /** Deletes every feed key (before a rebuild). */
+  async wipe(): Promise<number> {
+    let cursor = '0';
+    let removed = 0;
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', `${escapeGlob(this.keys.feedPrefix)}*`, 'COUNT', 1000);
+      cursor = next;
+      if (batch.length) removed += await this.redis.unlink(...batch);
+    } while (cursor !== '0');
+    return removed;
+  }
+}
+
+function escapeGlob(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,177 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LiveMessage } from '../../contract';
+import { testRedis, type TestRedis } from '../../../test/support/redis';
+import { ManualClock } from '../clock';
+import { preparedGears } from '../gears/libraries';
+import { Gears } from '../gears/loader';
+import { LiveBus } from '../live';
+import { memoryLogger } from '../log';
+import type { EngineContext, EngineRole } from '../module';
+import { QueueFactory } from '../queues/factory';
+import { parseRedisUrl } from '../redis/endpoint';
+import { Store } from '../store/store';
+import { createFeedModule, type FeedModule } from './feed-module';
+import { act, DAY, T0 } from './test-support/fixtures';
+import { readFeedState, ReferenceModel } from './test-support/reference-model';
+
+describe('feed module', () => {
+  let t: TestRedis;
+  let dir: string;
+  let sub: Redis;
+  let live: LiveBus;
+  let received: LiveMessage[];
+  const clock = new ManualClock(T0 + 3600_000);
+  const started: FeedModule[] = [];
+
+  const context = async (role: EngineRole = 'app'): Promise<EngineContext> => {
+    const log = memoryLogger();
+    const gears = new Gears(t.redis, preparedGears());
+    await gears.load();
+    const endpoint = parseRedisUrl(t.url);
+    return {
+      role,
+      log,
+      clock,
+      keys: t.keys,
+      redis: t.redis,
+      redisEndpoint: endpoint,
+      gears,
+      store: role === 'app' ? new Store(dir, log) : null,
+      live,
+      queues: new QueueFactory(endpoint, t.keys.bullPrefix, log),
+      dataDir: dir,
+    };
+  };
+  const startModule = async (options = {}, role: EngineRole = 'app') => {
+    const m = createFeedModule(await context(role), options);
+    await m.start?.();
+    started.push(m);
+    return m;
+  };
+
+  beforeEach(async () => {
+    t = await testRedis();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vt-feed-'));
+    sub = new Redis(t.url);
+    received = [];
+    live = new LiveBus(t.redis, sub, t.keys.liveChannel, clock, memoryLogger());
+    await live.start();
+    live.on((m) => received.push(m));
+  });
+  afterEach(async () => {
+    for (const m of started.splice(0)) await m.stop?.();
+    await live.stop();
+    sub.disconnect();
+    await t.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('records a batch once, reads it back as sentences and says which feeds changed', async () => {
+    const m = await startModule();
+    const batch = [
+      act('1', 'maria', 'signed_up', 'beach', T0),
+      act('2', 'maria', 'signed_up', 'park', T0 + 1000),
+      act('3', 'maria', 'signed_up', 'food', T0 + 2000),
+      act('4', 'sam', 'commented', 'beach', T0 + 3000),
+      act('5', 'ana', 'commented', 'beach', T0 + 4000),
+      act('6', 'joe', 'commented', 'beach', T0 + 5000),
+    ];
+    expect(await m.record([...batch, batch[0]!])).toMatchObject({ stored: 6, applied: 6 });
+    expect(await m.record(batch)).toMatchObject({ stored: 0, applied: 0 });
+    const profile = await m.handlers!['feed.get']!({ feed: 'volunteer:maria', limit: 10 }, { via: 'internal' });
+    expect(profile.items.map((i) => i.sentence)).toEqual(['Maria Lopez signed up for 3 events today']);
+    expect(profile.items[0]!.activities.map((a) => a.id)).toEqual(['3', '2', '1']);
+    const event = await m.handlers!['feed.get']!({ feed: 'event:beach', limit: 10 }, { via: 'internal' });
+    expect(event.items.map((i) => [i.sentence, i.count])).toEqual([
+      ['3 people commented on Beach Cleanup today', 3],
+      ['Maria Lopez signed up for Beach Cleanup today', 1],
+    ]);
+    const org = await m.handlers!['feed.get']!({ feed: 'org', limit: 2 }, { via: 'internal' });
+    expect(org.items).toHaveLength(2);
+    await until(() => received.length > 0);
+    expect(received).toHaveLength(1);
+    const feeds = received[0]!.event === 'feed.updated' ? received[0]!.payload.feeds : [];
+    expect(feeds).toEqual(expect.arrayContaining(['org', 'volunteer:maria', 'event:beach', 'event:park']));
+  });
+
+  it('refuses malformed activities before storing anything', async () => {
+    const m = await startModule();
+    const bad = { ...act('x', 'maria', 'signed_up', 'beach', T0), verb: 'liked' } as unknown as ReturnType<typeof act>;
+    await expect(m.record([act('ok', 'sam', 'asked', 'beach', T0), bad])).rejects.toThrow();
+    expect((await m.handlers!['feed.get']!({ feed: 'org', limit: 10 }, { via: 'internal' })).items).toEqual([]);
+  });
+
+  it('follows and unfollows for the coordinator, remembering the latest choice', async () => {
+    const m = await startModule();
+    await m.record([act('1', 'maria', 'signed_up', 'beach', T0), act('2', 'sam', 'asked', 'park', T0 + 1)]);
+    const h = m.handlers!;
+    expect(await h['feed.follow']!({ target: 'volunteer:maria' }, { via: 'internal' })).toEqual({ following: true, changed: true });
+    expect(await h['feed.follow']!({ target: 'event:park' }, { via: 'internal' })).toEqual({ following: true, changed: true });
+    const following = await h['feed.get']!({ feed: 'following', limit: 10 }, { via: 'internal' });
+    expect(following.items.map((i) => i.sentence)).toEqual(['Sam Lee asked about Park Planting today', 'Maria Lopez signed up for Beach Cleanup today']);
+    clock.advance(1000);
+    await h['feed.unfollow']!({ target: 'event:park' }, { via: 'internal' });
+    expect(await h['feed.following']!({}, { via: 'internal' })).toEqual({ targets: ['volunteer:maria'] });
+    expect((await h['feed.get']!({ feed: 'following', limit: 10 }, { via: 'internal' })).items).toHaveLength(1);
+    // A delayed retry of the old follow changes nothing.
+    expect(await h['feed.follow']!({ target: 'event:park', at: T0 + 3600_000 }, { via: 'internal' })).toEqual({ following: false, changed: false });
+  });
+
+  it('deletes an activity everywhere; unknown ids are a clear error; a retry of its record does not revive it', async () => {
+    const m = await startModule();
+    await m.record([act('1', 'maria', 'commented', 'beach', T0), act('2', 'sam', 'commented', 'beach', T0 + 1)]);
+    const h = m.handlers!;
+    expect(await h['feed.delete']!({ activityId: '2' }, { via: 'internal' })).toEqual({ deleted: true });
+    expect(await h['feed.delete']!({ activityId: '2' }, { via: 'internal' })).toEqual({ deleted: false });
+    await expect(h['feed.delete']!({ activityId: 'nope' }, { via: 'internal' })).rejects.toMatchObject({ code: 'not_found' });
+    await m.record([act('2', 'sam', 'commented', 'beach', T0 + 1)]);
+    const event = await h['feed.get']!({ feed: 'event:beach', limit: 10 }, { via: 'internal' });
+    expect(event.items.map((i) => i.sentence)).toEqual(['Maria Lopez commented on Beach Cleanup today']);
+    expect(await t.redis.exists(t.keys.feed('volunteer:sam'))).toBe(0);
+  });
+
+  it('rebuilds every feed from lowdb after Redis lost them, and for a new maximum size', async () => {
+    const first = await startModule({ maxSize: 3 });
+    const model3 = new ReferenceModel(3);
+    const model2 = new ReferenceModel(2);
+    const acts = Array.from({ length: 12 }, (_, i) => act(`a${i}`, ['maria', 'sam', 'ana'][i % 3]!, i % 2 ? 'commented' : 'signed_up', ['beach', 'park', 'food', 'x'][i % 4]!, T0 + (i % 3) * DAY + i));
+    await first.record(acts);
+    await first.handlers!['feed.follow']!({ target: 'volunteer:sam', at: 5 }, { via: 'internal' });
+    await first.handlers!['feed.delete']!({ activityId: 'a4' }, { via: 'internal' });
+    for (const m of [model3, model2]) {
+      for (const a of acts) m.add(a);
+      m.follow('coordinator', 'actor:sam', 5, true);
+      m.delete('a4');
+    }
+    const before = await readFeedState(t.redis, t.keys);
+    expect(before).toEqual(model3.expected());
+    await first.stop?.();
+
+    // Redis lost everything of the feed: the next start rebuilds it.
+    const keys = await t.redis.keys(`${t.keys.feedPrefix}*`);
+    await t.redis.del(...keys);
+    const second = await startModule({ maxSize: 3 });
+    // Feed writes wait for the rebuild; the delete survived it, so a late retry does nothing.
+    expect((await second.record([acts[4]!])).applied).toBe(0);
+    await second.stop?.();
+    expect(await readFeedState(t.redis, t.keys)).toEqual(before);
+
+    // A new maximum size rebuilds too.
+    const third = await startModule({ maxSize: 2 });
+    expect(await third.handlers!['feed.rebuild']!({}, { via: 'internal' })).toMatchObject({ activities: 11, follows: 1 });
+    expect(await readFeedState(t.redis, t.keys)).toEqual(model2.expected());
+  });
+
+  it('answers "unavailable" in the worker role', async () => {
+    const m = await startModule({}, 'worker');
+    await expect(m.handlers!['feed.get']!({ feed: 'org', limit: 5 }, { via: 'internal' })).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});

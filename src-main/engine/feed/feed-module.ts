@@ -1,0 +1,77 @@
+import type { Activity } from '../../contract/feed';
+import { RpcError } from '../../contract/errors';
+import type { EngineContext, EngineModule, Handlers } from '../module';
+import { ActivityStore } from './activity-store';
+import { FeedGear } from './feed-gear';
+import { FeedService, type RecordResult } from './feed-service';
+
+export interface FeedOptions {
+  /** Items each feed keeps (default 200). A change rebuilds the feeds at the next start. */
+  maxSize?: number;
+  /** The coordinator's offset from UTC in minutes; "today" and aggregations follow it (default 0). */
+  utcOffsetMinutes?: number;
+}
+
+export interface FeedModule extends EngineModule {
+  /**
+   * Records activities (the pipeline's recorder and the coordinator's actions call this):
+   * stored in lowdb in one write, then fanned out. Safe to retry with the same ids.
+   */
+  record(activities: readonly Activity[]): Promise<RecordResult>;
+  /** The running service (after start). */
+  service(): FeedService;
+}
+
+/**
+ * The activity feed. Runs in the `app` role only (it owns the activities in lowdb); in the
+ * `worker` role it contributes nothing. At start it rebuilds the feeds in the background when
+ * Redis lost them or the feed settings changed.
+ */
+export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}): FeedModule {
+  const maxSize = options.maxSize ?? 200;
+  const utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
+  let svc: FeedService | null = null;
+  let rebuilding: Promise<unknown> | null = null;
+
+  const ready = (): FeedService => {
+    if (!svc) throw new RpcError('unavailable', 'The activity feed is not running (it runs in the app, not in a worker); try again once the app has started.');
+    return svc;
+  };
+
+  const handlers: Partial<Handlers> = {
+    'feed.get': async (args) => ready().get(args.feed, args.limit),
+    'feed.follow': async (args) => ready().follow(args.target, true, args.at),
+    'feed.unfollow': async (args) => ready().follow(args.target, false, args.at),
+    'feed.following': async () => ready().following(),
+    'feed.delete': async (args) => ready().delete(args.activityId),
+    'feed.rebuild': async () => ready().rebuild(),
+  };
+
+  return {
+    name: 'feed',
+    handlers,
+    async start() {
+      if (ctx.role !== 'app' || !ctx.store) return;
+      const activities = await ActivityStore.open(ctx.store);
+      const gear = new FeedGear(ctx.redis, ctx.gears, ctx.keys, { maxSize, utcOffsetMinutes });
+      const log = ctx.log.child({ module: 'feed' });
+      const service = new FeedService({ redis: ctx.redis, keys: ctx.keys, gear, activities, clock: ctx.clock, live: ctx.live, log });
+      svc = service;
+      if (activities.size === 0 && activities.follows().length === 0) {
+        await service.markBuilt();
+      } else if (!(await service.upToDate())) {
+        log.info('rebuilding feeds (Redis lost them or the feed settings changed)');
+        rebuilding = service.rebuild().catch((err: unknown) => log.error('feed rebuild failed; run feed.rebuild to retry', { err }));
+      }
+    },
+    async stop() {
+      await rebuilding;
+      svc = null;
+    },
+    health(report) {
+      if (ctx.role === 'app' && ctx.store && !svc) report.problems.push('The activity feed has not started.');
+    },
+    record: (activities) => ready().record(activities),
+    service: ready,
+  };
+}

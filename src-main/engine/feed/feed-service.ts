@@ -1,0 +1,188 @@
+import type { Redis } from 'ioredis';
+import { activitySchema, type Activity, type FeedItem, type FeedPage } from '../../contract/feed';
+import { RpcError } from '../../contract/errors';
+import type { Clock } from '../clock';
+import type { Keys } from '../keys';
+import type { LiveBus } from '../live';
+import type { Logger } from '../log';
+import { COORDINATOR, dayOf, feedIdOf, parseAgg, placementOf } from './aggregation';
+import type { ActivityStore } from './activity-store';
+import type { FeedGear } from './feed-gear';
+import { Gate } from './gate';
+import { sentenceFor } from './sentences';
+
+/** Activities an item lists; the sentence still counts all of them. */
+const ITEM_ACTIVITIES = 50;
+/** Activities per pipelined batch during a rebuild. */
+const REBUILD_BATCH = 1000;
+
+export interface FeedServiceDeps {
+  redis: Redis;
+  keys: Keys;
+  gear: FeedGear;
+  activities: ActivityStore;
+  clock: Clock;
+  live: LiveBus;
+  log: Logger;
+}
+
+export interface RecordResult {
+  /** New to the store of record. */
+  stored: number;
+  /** Newly fanned out (0 for repeats). */
+  applied: number;
+  feedWrites: number;
+}
+
+/**
+ * The activity feed: records activities (store of record first, then fan-out), reads feeds as
+ * aggregated items with sentences, follows, deletes and rebuilds. Every write is safe to retry.
+ */
+export class FeedService {
+  private readonly gate = new Gate();
+
+  constructor(private readonly d: FeedServiceDeps) {}
+
+  /**
+   * Records activities from the pipeline: one lowdb write for the batch, then one gear call per
+   * activity (pipelined). Retrying the same batch stores and fans out nothing new, and re-runs
+   * the fan-out of stored activities, which repairs a crash between the two steps.
+   */
+  async record(input: readonly Activity[]): Promise<RecordResult> {
+    const activities = activitySchema.array().parse(input);
+    return this.gate.shared(async () => {
+      const stored = await this.d.activities.append(activities);
+      // The stored version is the one that counts (the first seen); deleted ones stay deleted.
+      const live = unique(activities.map((a) => this.d.activities.get(a.id)!)).filter((a) => a.deletedAt === undefined);
+      const r = await this.d.gear.addMany(live);
+      if (r.applied > 0) {
+        const feeds = new Set<string>(['org']);
+        for (const a of live) {
+          const p = placementOf(a, this.d.gear.options.utcOffsetMinutes);
+          feeds.add(p.actorFeed);
+          if (p.objectFeed) feeds.add(p.objectFeed);
+        }
+        if (r.followingUsers.includes(COORDINATOR)) feeds.add('following');
+        await this.publish([...feeds]);
+      }
+      return { stored, applied: r.applied, feedWrites: r.feedWrites };
+    });
+  }
+
+  /** A feed's newest aggregated items. */
+  async get(feed: string, limit: number): Promise<FeedPage> {
+    const key = this.d.keys.feed(feedIdOf(feed));
+    const aggs = await this.d.redis.zrange(key, '0', String(limit - 1), 'REV');
+    if (aggs.length === 0) return { feed, items: [] };
+    const p = this.d.redis.pipeline();
+    for (const agg of aggs) p.zrange(this.d.keys.feedAgg(agg), '0', '-1', 'REV');
+    const members = (await p.exec()) ?? [];
+    const today = dayOf(this.d.clock.now(), this.d.gear.options.utcOffsetMinutes);
+    const items: FeedItem[] = [];
+    aggs.forEach((agg, i) => {
+      const parsed = parseAgg(agg);
+      const [err, ids] = members[i] ?? [null, []];
+      if (!parsed || err) return;
+      const acts = (ids as string[]).map((id) => this.d.activities.get(id)).filter((a): a is Activity => a !== undefined);
+      if (acts.length === 0) return;
+      items.push({
+        id: agg,
+        kind: parsed.kind,
+        verb: parsed.verb,
+        day: parsed.day,
+        sentence: sentenceFor(parsed.kind, parsed.verb, parsed.day, today, acts),
+        time: acts[0]!.time,
+        count: acts.length,
+        activities: acts.slice(0, ITEM_ACTIVITIES).map(plain),
+      });
+    });
+    return { feed, items };
+  }
+
+  /** Follows (or unfollows) a volunteer or event for the coordinator; the latest `at` wins. */
+  async follow(target: string, follow: boolean, at = this.d.clock.now()): Promise<{ following: boolean; changed: boolean }> {
+    return this.gate.shared(async () => {
+      await this.d.activities.setFollow({ user: COORDINATOR, target, at, follow });
+      const r = await this.d.gear.follow(COORDINATOR, target, at, follow);
+      if (r.feedWrites > 0) await this.publish(['following']);
+      return { following: r.following, changed: r.applied };
+    });
+  }
+
+  following(): { targets: string[] } {
+    return { targets: this.d.activities.follows().filter((f) => f.user === COORDINATOR && f.follow).map((f) => f.target) };
+  }
+
+  /** Deletes an activity from every feed; the record stays in the store, marked deleted. */
+  async delete(activityId: string): Promise<{ deleted: boolean }> {
+    return this.gate.shared(async () => {
+      const known = this.d.activities.get(activityId);
+      if (!known) throw new RpcError('not_found', `No activity ${activityId} is recorded; check the id in the feed.`);
+      const wasLive = known.deletedAt === undefined;
+      await this.d.activities.markDeleted(activityId, this.d.clock.now());
+      const r = await this.d.gear.delete(activityId);
+      const feeds = r.feeds.filter((f) => !f.startsWith('following:') || f === `following:${COORDINATOR}`).map((f) => (f.startsWith('following:') ? 'following' : f));
+      if (feeds.length > 0) await this.publish(feeds);
+      return { deleted: wasLive || r.deleted };
+    });
+  }
+
+  /**
+   * Regenerates every feed from the store of record: wipes the feed keys, replays follows,
+   * fans out every live activity and leaves tombstones for deleted ones. Other feed writes
+   * wait meanwhile.
+   */
+  async rebuild(): Promise<{ activities: number; follows: number; tookMs: number }> {
+    return this.gate.exclusive(async () => {
+      const started = Date.now();
+      await this.d.gear.wipe();
+      const follows = this.d.activities.follows();
+      for (const f of follows) await this.d.gear.follow(f.user, f.target, f.at, f.follow);
+      const all = this.d.activities.all();
+      const live = all.filter((a) => a.deletedAt === undefined);
+      for (let i = 0; i < live.length; i += REBUILD_BATCH) await this.d.gear.addMany(live.slice(i, i + REBUILD_BATCH));
+      for (const a of all) if (a.deletedAt !== undefined) await this.d.gear.delete(a.id);
+      await this.writeMeta();
+      await this.publish(['org', 'following']);
+      const tookMs = Date.now() - started;
+      this.d.log.info('feeds rebuilt', { activities: live.length, follows: follows.length, tookMs });
+      return { activities: live.length, follows: follows.length, tookMs };
+    });
+  }
+
+  /**
+   * Whether Redis holds feeds built for the current settings: false after Redis lost its data
+   * or when the maximum size or day offset changed since the last build.
+   */
+  async upToDate(): Promise<boolean> {
+    const meta = await this.d.redis.hgetall(this.d.keys.feedMeta);
+    return meta.maxSize === String(this.d.gear.options.maxSize) && meta.utcOffsetMinutes === String(this.d.gear.options.utcOffsetMinutes);
+  }
+
+  /** Records that Redis holds feeds for the current settings (a fresh install has nothing to build). */
+  async markBuilt(): Promise<void> {
+    await this.writeMeta();
+  }
+
+  private async writeMeta(): Promise<void> {
+    const o = this.d.gear.options;
+    await this.d.redis.hset(this.d.keys.feedMeta, 'maxSize', String(o.maxSize), 'utcOffsetMinutes', String(o.utcOffsetMinutes));
+  }
+
+  private async publish(feeds: string[]): Promise<void> {
+    try {
+      await this.d.live.publish('feed.updated', { feeds });
+    } catch (err) {
+      // The feed is written; a missed live event only delays the coordinator's refresh.
+      this.d.log.warn('could not publish feed.updated', { err });
+    }
+  }
+}
+
+function unique<T extends Activity>(xs: T[]): T[] {
+  return [...new Map(xs.map((a) => [a.id, a])).values()];
+}
+
+function plain(a: Activity & { deletedAt?: number }): Activity {
+  return { id: a.id, actor: a.actor, verb: a.verb, object: a.object, time: a.time };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { sentenceFor, whenPhrase } from './sentences';
+import { act, T0 } from './test-support/fixtures';
+
+describe('feed sentences', () => {
+  const today = '2026-11-23';
+  it('reads one person across several events', () => {
+    const acts = [act('3', 'maria', 'signed_up', 'food', T0 + 2), act('2', 'maria', 'signed_up', 'park', T0 + 1), act('1', 'maria', 'signed_up', 'beach', T0)];
+    expect(sentenceFor('actor', 'signed_up', today, today, acts)).toBe('Maria Lopez signed up for 3 events today');
+  });
+
+  it('reads many people on one event', () => {
+    const acts = ['maria', 'sam', 'ana', 'joe'].map((p, i) => act(`${i}`, p, 'commented', 'beach', T0 + i));
+    expect(sentenceFor('object', 'commented', today, today, acts)).toBe('4 people commented on Beach Cleanup today');
+    expect(sentenceFor('object', 'commented', today, today, acts.slice(0, 2))).toBe('Maria Lopez and Sam Lee commented on Beach Cleanup today');
+  });
+
+  it('reads one activity and repeats plainly, with the right verb form', () => {
+    expect(sentenceFor('object', 'promoted', '2026-11-22', today, [act('1', 'sam', 'promoted', 'park', T0)])).toBe(
+      'Sam Lee was moved off the waitlist for Park Planting yesterday',
+    );
+    const repeats = [act('2', 'ana', 'commented', 'beach', T0 + 1), act('1', 'ana', 'commented', 'beach', T0)];
+    expect(sentenceFor('actor', 'commented', today, today, repeats)).toBe('Ana Diaz commented on Beach Cleanup 2 times today');
+    const promoted = ['maria', 'sam', 'ana'].map((p, i) => act(`${i}`, p, 'promoted', 'beach', T0 + i));
+    expect(sentenceFor('object', 'promoted', today, today, promoted)).toBe('3 people were moved off the waitlist for Beach Cleanup today');
+  });
+
+  it('names older days by date, with the year only when it differs', () => {
+    expect(whenPhrase('2026-11-02', today)).toBe('on 2 Nov');
+    expect(whenPhrase('2025-12-31', '2026-01-01')).toBe('yesterday');
+    expect(whenPhrase('2025-11-02', today)).toBe('on 2 Nov 2025');
+    expect(sentenceFor('actor', 'signed_up', today, today, [])).toBe('');
+  });
+});

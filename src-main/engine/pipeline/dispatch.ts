@@ -1,0 +1,96 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Keys } from '../keys';
+import type { LiveBus } from '../live';
+import type { Logger } from '../log';
+import type { EmailJob, Effects, PipelineActivity, PipelineMetric, ReplyJob } from './effects';
+import { GRAPH_JOB_OPTIONS, jobIdFor } from './queues/job-ids';
+import type { PipelineState } from './state/pipeline-state';
+import { eventView } from './state/views';
+
+export interface DispatchDeps {
+  state: PipelineState;
+  redis: Redis;
+  keys: Keys;
+  live: LiveBus;
+  log: Logger;
+  replyQueue: () => Queue<ReplyJob>;
+  emailQueue: () => Queue<EmailJob>;
+  timeZone: () => string;
+  now: () => number;
+  onActivities?: (activities: PipelineActivity[]) => void | Promise<void>;
+  onMetrics?: (values: PipelineMetric[]) => void | Promise<void>;
+}
+
+/** Enqueues replies once each (job id from kind + key; the worker's marker covers later re-adds). */
+export async function enqueueReplies(deps: DispatchDeps, replies: readonly ReplyJob[]): Promise<void> {
+  if (replies.length === 0) return;
+  await deps.replyQueue().addBulk(replies.map((r) => ({ name: r.kind, data: r, opts: { ...GRAPH_JOB_OPTIONS, jobId: jobIdFor(r.kind, r.key) } })));
+}
+
+export async function enqueueEmails(deps: DispatchDeps, emails: readonly EmailJob[]): Promise<void> {
+  if (emails.length === 0) return;
+  await deps.emailQueue().addBulk(emails.map((e) => ({ name: e.kind, data: e, opts: { ...GRAPH_JOB_OPTIONS, jobId: jobIdFor(`email.${e.kind}`, e.key) } })));
+}
+
+/** Per-event figures for the metrics graph. */
+export function metricsFor(deps: DispatchDeps, eventIds: Iterable<string>): PipelineMetric[] {
+  const out: PipelineMetric[] = [];
+  const at = deps.now();
+  for (const id of eventIds) {
+    const e = deps.state.events[id];
+    if (!e) continue;
+    let signedUp = 0;
+    let waiting = 0;
+    let attended = 0;
+    for (const s of deps.state.signupsOfEvent(id)) {
+      if (s.status === 'signed_up') signedUp += s.partySize;
+      if (s.status === 'waitlisted') waiting += 1;
+      if (s.attended) attended += s.partySize;
+    }
+    const capacity = e.slots.reduce((a, s) => a + s.capacity, 0);
+    out.push(
+      { name: `signups.${id}`, value: signedUp, at },
+      { name: `capacity.${id}`, value: capacity, at },
+      { name: `waitlist.${id}`, value: waiting, at },
+      { name: `attended.${id}`, value: attended, at },
+    );
+  }
+  return out;
+}
+
+/**
+ * Carries out what a change caused, after the files are written: replies and emails queued,
+ * live events published, the activity feed and metrics told. Callbacks that fail are logged,
+ * never allowed to undo a recorded change.
+ */
+export async function dispatchEffects(deps: DispatchDeps, effects: Effects, replies: readonly ReplyJob[], emails: readonly EmailJob[] = []): Promise<void> {
+  await enqueueReplies(deps, replies);
+  await enqueueEmails(deps, emails);
+  if (effects.lastMessages.size > 0) {
+    const args: string[] = [];
+    for (const [psid, at] of effects.lastMessages) args.push(psid, String(at));
+    await deps.redis.hset(deps.keys.psidLastMessage, ...args);
+  }
+  const tz = deps.timeZone();
+  const now = deps.now();
+  for (const id of effects.eventsChanged) {
+    const e = deps.state.events[id];
+    if (e) effects.emit('event.updated', { event: eventView(deps.state, e, tz, now) });
+  }
+  await Promise.all(effects.live.map((m) => deps.live.publish(m.event, m.payload)));
+  if (deps.onActivities && effects.activities.length > 0) {
+    try {
+      await deps.onActivities(effects.activities);
+    } catch (err) {
+      deps.log.warn('activity feed did not take the activities', { err });
+    }
+  }
+  if (deps.onMetrics && effects.eventsChanged.size > 0) {
+    try {
+      await deps.onMetrics(metricsFor(deps, effects.eventsChanged));
+    } catch (err) {
+      deps.log.warn('metrics did not take the values', { err });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import type { LiveEventName, LivePayload } from '../../contract';
+import type { MessageChoice } from '../facebook/graph-types';
+
+/**
+ * One outgoing Messenger or comment reply. `kind` + `key` name it: they make the job id and the
+ * "sent" marker, so the same reply is sent once however often it is enqueued.
+ */
+export interface ReplyJob {
+  kind: string;
+  key: string;
+  /**
+   * A comment (public or its one private reply), or a person in Messenger; for a person,
+   * `fallbackCommentId` is answered publicly when Messenger no longer allows a message.
+   */
+  to: { commentId: string; private: boolean } | { psid: string; fallbackCommentId?: string };
+  text: string;
+  quickReplies?: MessageChoice[];
+  /** Whose PSID a private reply reveals (stored in the roster afterwards). */
+  volunteerId: string | null;
+}
+
+/** An email to send once; `kind` + `key` name it like a reply. */
+export interface EmailJob {
+  kind: string;
+  key: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** When it is a broadcast delivery, where the outcome is recorded. */
+  delivery?: { broadcastId: string; volunteerId: string };
+}
+
+/** What happened, for the activity feed ("Maria signed up for Beach clean"). Ids are stable: recording one twice is harmless. */
+export interface PipelineActivity {
+  id: string;
+  verb: 'signed_up' | 'cancelled' | 'asked' | 'attended' | 'promoted';
+  actorId: string;
+  actorName: string;
+  eventId: string;
+  eventTitle: string;
+  slotTitle: string | null;
+  at: number;
+}
+
+/** Per-event figures for the metrics graph: `signups.<eventId>`, `capacity.<eventId>`, `waitlist.<eventId>`, `attended.<eventId>`. */
+export interface PipelineMetric {
+  name: string;
+  value: number;
+  at: number;
+}
+
+export type LiveItem = { [E in LiveEventName]: { event: E; payload: LivePayload<E> } }[LiveEventName];
+
+/** Everything a change caused, gathered while memory is changed and carried out after the files are written. */
+export class Effects {
+  readonly replies: ReplyJob[] = [];
+  readonly emails: EmailJob[] = [];
+  readonly live: LiveItem[] = [];
+  readonly activities: PipelineActivity[] = [];
+  /** Events whose counts changed (metrics and `event.updated` are sent once per event). */
+  readonly eventsChanged = new Set<string>();
+  /** PSID → time of the person's latest Messenger message seen in this batch. */
+  readonly lastMessages = new Map<string, number>();
+
+  emit<E extends LiveEventName>(event: E, payload: LivePayload<E>): void {
+    this.live.push({ event, payload } as LiveItem);
+  }
+}

@@ -1,0 +1,209 @@
+import type { Queue, Worker } from 'bullmq';
+import { RpcError } from '../../contract/errors';
+import type { GraphApi } from '../facebook/graph-types';
+import { QUEUE_NAMES } from '../keys';
+import type { EngineContext, EngineModule, Handlers } from '../module';
+import { createStreamConsumer, type StreamConsumer } from '../streams/consumer';
+import { intentEntry, type IntentEntry } from '../streams/entries';
+import { broadcastHandlers, enqueueDeliveries } from './broadcasts/broadcast-handlers';
+import { PipelineCore } from './core';
+import type { DispatchDeps } from './dispatch';
+import type { EmailJob, PipelineActivity, PipelineMetric, ReplyJob } from './effects';
+import { createEmailSender, type EmailSender, type EmailSettings } from './email/email-sender';
+import { EmailVerification } from './email/verification';
+import { eventHandlers } from './events/event-handlers';
+import { inboxHandlers } from './inbox/inbox-handlers';
+import { dbWriteJobId, dbWriteProcessor, type DbWriteJob } from './queues/db-write-queue';
+import { emailProcessor } from './queues/email-queue';
+import { notifyProcessor, type NotifyJob } from './queues/notify-queue';
+import { publishProcessor, type PublishJob } from './queues/publish-queue';
+import { replyProcessor } from './queues/reply-queue';
+import type { UtilityTemplateSetting } from './queues/send-to-person';
+import { recordBatch, type RecorderDeps } from './recorder/recorder';
+import { rosterHandlers } from './roster/roster-handlers';
+import { signupHandlers, type CorrectionSink } from './signups/signup-handlers';
+import { PipelineState } from './state/pipeline-state';
+import { systemTimeZone } from './time/local-time';
+
+export interface PipelineModuleDeps {
+  /** The Graph API: the real client, or the simulator's in demo mode and tests. */
+  graph: GraphApi;
+  /** SMTP settings (Settings → Email); null when not set up. */
+  email: () => EmailSettings | null;
+  /** The SMTP password, read only when a message is sent; never logged. */
+  smtpPassword: () => string | null;
+  /** The approved utility template for updates outside the 24 h window; null when none is approved. */
+  utilityTemplate?: () => UtilityTemplateSetting | null;
+  /** IANA zone used to read "Sunday" / "2pm" in comments and to write dates in replies. Default: this computer's. */
+  timeZone?: () => string;
+  /** Receives signed_up / cancelled / promoted / asked / attended activities (the activity feed's `record`). */
+  onActivities?: (activities: PipelineActivity[]) => void | Promise<void>;
+  /** Receives per-event figures `signups.<id>`, `capacity.<id>`, `waitlist.<id>`, `attended.<id>` (the metrics' `input`). */
+  onMetrics?: (values: PipelineMetric[]) => void | Promise<void>;
+  /** Receives the coordinator's intent corrections (the model's `model.correct`); they are also kept on the comment. */
+  onCorrection?: CorrectionSink;
+  /** Tuning, mostly for tests. */
+  options?: {
+    recorderBatchSize?: number;
+    recorderBlockMs?: number;
+    /** How long an entry may stay unacknowledged before another recorder takes it over. */
+    recorderClaimIdleMs?: number;
+    replyConcurrency?: number;
+    notifyConcurrency?: number;
+  };
+}
+
+export interface PipelineModule extends EngineModule {
+  /** The records (app role, after start); null in the worker role. */
+  state(): PipelineState | null;
+  /** The recorder's stream consumer (app role, after start). */
+  recorder(): StreamConsumer<IntentEntry> | null;
+}
+
+const NO_TEMPLATE: UtilityTemplateSetting = { name: '', language: 'en_US' };
+export const RECORDER_GROUP = 'recorder';
+
+/**
+ * The signup pipeline: events and their posts, the recorder (intents stream → comments,
+ * volunteers, signups in lowdb), replies, the inbox, the roster and broadcasts.
+ *
+ * Roles: the `app` role owns the lowdb files, so it runs the recorder, the publish and db-write
+ * workers and the coordinator's requests; both roles run the reply, notify and email workers
+ * (they need only Redis and the Graph API, and report outcomes through the db-write queue).
+ */
+export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDeps): PipelineModule {
+  const log = ctx.log.child({ module: 'pipeline' });
+  const opts = deps.options ?? {};
+  const timeZone = deps.timeZone ?? systemTimeZone;
+  const now = (): number => ctx.clock.now();
+  const template = (): UtilityTemplateSetting => deps.utilityTemplate?.() ?? NO_TEMPLATE;
+  let state: PipelineState | null = null;
+  let core: PipelineCore | null = null;
+  let consumer: StreamConsumer<IntentEntry> | null = null;
+  let sender: EmailSender | null = null;
+
+  const replyQueue = (): Queue<ReplyJob> => ctx.queues.queue<ReplyJob>(QUEUE_NAMES.reply);
+  const emailQueue = (): Queue<EmailJob> => ctx.queues.queue<EmailJob>(QUEUE_NAMES.email);
+  const notifyQueue = (): Queue<NotifyJob> => ctx.queues.queue<NotifyJob>(QUEUE_NAMES.notify);
+  const publishQueue = (): Queue<PublishJob> => ctx.queues.queue<PublishJob>(QUEUE_NAMES.publish);
+  const dbWriteQueue = (): Queue<DbWriteJob> => ctx.queues.queue<DbWriteJob>(QUEUE_NAMES.dbWrite);
+  const record = async (j: DbWriteJob): Promise<void> => {
+    await dbWriteQueue().add(j.type, j, { jobId: dbWriteJobId(j), attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { age: 7 * 24 * 3600 } });
+  };
+
+  const need = (): PipelineCore => {
+    if (!core) throw new RpcError('unavailable', 'The signup pipeline is still starting. Try again in a moment.');
+    return core;
+  };
+  // Handlers exist from creation (the engine registers them up front) and reach the records once started.
+  const lazy = <K extends keyof Handlers>(pick: (c: PipelineCore) => Pick<Handlers, K>, names: readonly K[]): Pick<Handlers, K> => {
+    const cache = new WeakMap<PipelineCore, Pick<Handlers, K>>();
+    const get = (): Pick<Handlers, K> => {
+      const c = need();
+      let h = cache.get(c);
+      if (!h) {
+        h = pick(c);
+        cache.set(c, h);
+      }
+      return h;
+    };
+    return Object.fromEntries(names.map((n) => [n, (args: never, call: never) => (get()[n] as (a: never, c: never) => unknown)(args, call)])) as unknown as Pick<Handlers, K>;
+  };
+
+  const templateAvailable = (): boolean => Boolean(deps.utilityTemplate?.()?.name);
+  const handlers: Partial<Handlers> | undefined =
+    ctx.role === 'app'
+      ? {
+          ...lazy((c) => eventHandlers(c, publishQueue), ['events.create', 'events.update', 'events.get', 'events.list', 'events.publish', 'events.delete', 'events.previewPost']),
+          ...lazy((c) => signupHandlers(c, deps.onCorrection), ['comments.list', 'comments.correct', 'signups.list', 'signups.add', 'signups.move', 'signups.remove', 'signups.markAttendance', 'signups.export']),
+          ...lazy((c) => inboxHandlers(c), ['inbox.list', 'inbox.answer', 'inbox.dismiss', 'templates.get', 'templates.set']),
+          ...lazy((c) => rosterHandlers(c), ['volunteers.search', 'volunteers.get', 'volunteers.update', 'volunteers.merge', 'volunteers.importCsv', 'volunteers.exportCsv']),
+          ...lazy((c) => broadcastHandlers(c, { notifyQueue, templateAvailable }), ['broadcasts.preview', 'broadcasts.send', 'broadcasts.get', 'broadcasts.list']),
+        }
+      : undefined;
+
+  function startSendingWorkers(): void {
+    let replyWorker: Worker | null = null;
+    replyWorker = ctx.queues.worker<ReplyJob>(
+      QUEUE_NAMES.reply,
+      replyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, log, now, template, record, limiter: () => replyWorker! }),
+      { concurrency: opts.replyConcurrency ?? 20 },
+    ) as unknown as Worker;
+    let notifyWorker: Worker | null = null;
+    notifyWorker = ctx.queues.worker<NotifyJob>(
+      QUEUE_NAMES.notify,
+      notifyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, now, template, emailQueue, record, limiter: () => notifyWorker! }),
+      { concurrency: opts.notifyConcurrency ?? 20 },
+    ) as unknown as Worker;
+    sender = createEmailSender(deps.email, deps.smtpPassword);
+    ctx.queues.worker<EmailJob>(QUEUE_NAMES.email, emailProcessor({ sender, redis: ctx.redis, keys: ctx.keys, log, now, record }), { concurrency: 5 });
+  }
+
+  return {
+    name: 'pipeline',
+    ...(handlers ? { handlers } : {}),
+    state: () => state,
+    recorder: () => consumer,
+    async start() {
+      if (ctx.role === 'app') {
+        if (!ctx.store) throw new Error('the pipeline needs the store in the app role');
+        state = await PipelineState.open(ctx.store);
+        const dispatch: DispatchDeps = {
+          state, redis: ctx.redis, keys: ctx.keys, live: ctx.live, log, replyQueue, emailQueue, timeZone, now,
+          ...(deps.onActivities ? { onActivities: deps.onActivities } : {}),
+          ...(deps.onMetrics ? { onMetrics: deps.onMetrics } : {}),
+        };
+        core = new PipelineCore(state, dispatch);
+        const recorderDeps: RecorderDeps = {
+          ...dispatch,
+          verification: new EmailVerification(ctx.redis, ctx.keys.emailCode, now),
+          templates: () => core!.templates(),
+          stream: ctx.keys.streamIntents,
+          group: RECORDER_GROUP,
+        };
+        let publishWorker: Worker | null = null;
+        publishWorker = ctx.queues.worker<PublishJob>(
+          QUEUE_NAMES.publish,
+          publishProcessor({ graph: deps.graph, state, redis: ctx.redis, keys: ctx.keys, live: ctx.live, now, timeZone, limiter: () => publishWorker! }),
+          // One at a time: a repeated publish request then finds the first one's marker (see publish-queue.ts).
+          { concurrency: 1 },
+        ) as unknown as Worker;
+        ctx.queues.worker<DbWriteJob>(QUEUE_NAMES.dbWrite, dbWriteProcessor({ state, live: ctx.live }), { concurrency: 50 });
+        // Broadcasts cut short by a crash before their copies were queued: queue what is still pending.
+        for (const b of Object.values(state.broadcasts)) {
+          if (b.finishedAt === null) await enqueueDeliveries(core, { notifyQueue, templateAvailable }, b);
+        }
+        consumer = createStreamConsumer<IntentEntry>({
+          redis: ctx.redis, endpoint: ctx.redisEndpoint, gears: ctx.gears, log, stream: ctx.keys.streamIntents, group: RECORDER_GROUP,
+          deadStream: ctx.keys.streamDead, schema: intentEntry,
+          handle: async (batch) => {
+            await recordBatch(recorderDeps, batch);
+          },
+          batchSize: opts.recorderBatchSize ?? 1000,
+          ...(opts.recorderBlockMs !== undefined ? { blockMs: opts.recorderBlockMs } : {}),
+          ...(opts.recorderClaimIdleMs !== undefined ? { claimIdleMs: opts.recorderClaimIdleMs } : {}),
+        });
+        await consumer.start();
+      }
+      startSendingWorkers();
+    },
+    async stop() {
+      await consumer?.stop();
+      consumer = null;
+      // The engine closes the BullMQ workers and queues (QueueFactory.closeAll) after modules stop.
+      await state?.flush();
+      sender?.close();
+      sender = null;
+    },
+    async health(report) {
+      if (consumer) {
+        const s = await consumer.stats().catch(() => null);
+        if (s) report.streams[`intents:${RECORDER_GROUP}`] = { length: s.length, pending: s.pending };
+      }
+      if (state) {
+        const failed = Object.values(state.events).filter((e) => e.status === 'failed');
+        if (failed.length > 0) report.problems.push(`${failed.length} event post${failed.length === 1 ? '' : 's'} failed to publish; open the event to see why.`);
+      }
+    },
+  };
+}

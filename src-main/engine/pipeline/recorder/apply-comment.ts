@@ -1,0 +1,206 @@
+import type { IntentName } from '../../../contract/events';
+import type { CommentItem } from '../../streams/entries';
+import type { ReplyJob } from '../effects';
+import { suggestAnswer } from '../inbox/suggest';
+import { firstNameOf } from '../replies/templates';
+import { matchSlot, partySize } from '../signups/slot-match';
+import {
+  activeSignupOf, cancelSignup, confirmChoices, moveSignup, render, signUp, slotOf, varsFor, type SignupContext,
+} from '../signups/signup-engine';
+import type { CommentRecord, EventRecord, VolunteerRecord } from '../state/records';
+import { commentView, inboxView, takenIn, waitlistOf } from '../state/views';
+
+export interface ClassifiedComment {
+  item: CommentItem;
+  intent: IntentName | null;
+  confidence: number | null;
+}
+
+/** The roster entry for a commenter, created the first time they appear (id from their Facebook id, so replays find it). */
+export function volunteerFor(ctx: SignupContext, from: { id: string; name: string }, seenAt: number): VolunteerRecord {
+  const known = ctx.state.volunteerByFacebookId.get(from.id);
+  const v = known ? ctx.state.volunteers[known] : undefined;
+  if (v) {
+    let changed = false;
+    if (seenAt > v.lastSeen) {
+      v.lastSeen = seenAt;
+      changed = true;
+    }
+    if (seenAt < v.firstSeen) {
+      v.firstSeen = seenAt;
+      changed = true;
+    }
+    if (from.name && v.name !== from.name && v.source === 'facebook') {
+      v.name = from.name;
+      ctx.state.reindexVolunteer(v);
+    }
+    if (changed) ctx.state.touch('volunteers');
+    return v;
+  }
+  const created: VolunteerRecord = {
+    id: `fb_${from.id}`, name: from.name || 'Facebook user', facebookId: from.id, psid: null, email: null, tags: [], notes: '',
+    firstSeen: seenAt, lastSeen: seenAt, lastMessageAt: null, source: 'facebook', mergedIds: [],
+  };
+  ctx.state.putVolunteer(created);
+  return created;
+}
+
+/** Whether this delivery changes nothing we have recorded (a duplicate, or older than what we have). */
+function isStale(existing: CommentRecord, item: CommentItem): boolean {
+  if (existing.state === 'removed') return true;
+  if (item.verb === 'add') return true;
+  if (item.verb === 'edited') return existing.message === item.message && existing.state !== 'hidden';
+  if (item.verb === 'hide') return existing.state === 'hidden';
+  if (item.verb === 'unhide') return existing.state !== 'hidden';
+  return false;
+}
+
+/**
+ * Records one classified comment and acts on it. Idempotent by comment id: a delivery that
+ * changes nothing only re-enqueues the replies this comment caused (they are sent once each).
+ * Returns the replies to enqueue.
+ */
+export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob[] {
+  const { item } = c;
+  const existing = ctx.state.comments[item.commentId];
+  if (existing && isStale(existing, item)) return existing.outbox;
+
+  const eventId = ctx.state.eventByPostId.get(item.postId) ?? null;
+  const seenAt = item.createdTime || ctx.now;
+  const comment: CommentRecord = existing ?? {
+    id: item.commentId, postId: item.postId, eventId, authorId: item.from?.id ?? null, authorName: item.from?.name ?? null,
+    message: item.message, intent: c.intent, confidence: c.confidence, correctedIntent: null, state: 'active', action: null,
+    signupId: null, privateReplied: false, outbox: [], createdAt: seenAt, updatedAt: ctx.now,
+  };
+  comment.updatedAt = ctx.now;
+  if (item.verb === 'hide' || item.verb === 'unhide') {
+    comment.state = item.verb === 'hide' ? 'hidden' : 'active';
+    ctx.state.putComment(comment);
+    return comment.outbox;
+  }
+  if (item.verb === 'remove') comment.state = 'removed';
+  else {
+    if (existing) comment.state = 'edited';
+    comment.message = item.message;
+    comment.intent = c.intent;
+    comment.confidence = c.confidence;
+    comment.correctedIntent = null;
+  }
+  ctx.state.putComment(comment);
+
+  const own = item.from !== null && item.from.id === item.pageId;
+  const volunteer = item.from && !own ? volunteerFor(ctx, item.from, seenAt) : null;
+  const event = eventId ? ctx.state.events[eventId] : undefined;
+  if (!event) {
+    comment.action = 'not_our_post';
+    return comment.outbox;
+  }
+  if (own) {
+    comment.action = 'ignored';
+    return comment.outbox;
+  }
+  if (!volunteer) {
+    comment.action = 'no_author';
+    ctx.effects.emit('comment.received', { comment: commentView(comment) });
+    return comment.outbox;
+  }
+  decide(ctx, comment, event, volunteer, item.verb === 'remove' ? null : c.intent);
+  ctx.effects.emit('comment.received', { comment: commentView(comment) });
+  return comment.outbox;
+}
+
+/**
+ * Acts on a comment's (new) meaning: `intent` null means the comment is gone. Also used when
+ * the coordinator corrects an intent. New replies are added to the comment's outbox.
+ */
+export function decide(ctx: SignupContext, comment: CommentRecord, event: EventRecord, volunteer: VolunteerRecord, intent: IntentName | null): void {
+  const replies: ReplyJob[] = [];
+  const own = comment.signupId ? ctx.state.signups[comment.signupId] : undefined;
+  const ownActive = own && own.status !== 'cancelled' ? own : undefined;
+  const named = matchSlot(comment.message, event.slots, ctx.timeZone);
+
+  if (intent === null) {
+    if (ownActive) {
+      cancelSignup(ctx, ownActive, 'deleted', replies);
+      comment.action = 'withdrawn';
+    }
+  } else if (intent === 'signup') {
+    const slot = named ?? event.slots[0]!;
+    if (ownActive) {
+      // The signup follows the edited text: another slot, another party size.
+      ownActive.partySize = partySize(comment.message);
+      moveSignup(ctx, ownActive, slot, false, replies);
+      ctx.state.putSignup(ownActive);
+      comment.action = ownActive.status === 'waitlisted' ? 'waitlisted' : 'signed_up';
+    } else if (activeSignupOf(ctx.state, volunteer.id, event.id)) {
+      comment.action = 'already_signed_up';
+    } else {
+      const s = signUp(ctx, { event, slot, volunteer, partySize: partySize(comment.message), source: 'comment', commentId: comment.id });
+      comment.signupId = s.id;
+      comment.action = s.status === 'waitlisted' ? 'waitlisted' : 'signed_up';
+      const returning = ctx.state.signupsOfVolunteer(volunteer.id).some((x) => x.eventId !== event.id && x.status !== 'cancelled');
+      const position = s.status === 'waitlisted' ? String(waitlistOf(ctx.state, event.id, slot.id).findIndex((x) => x.id === s.id) + 1) : '';
+      const vars = varsFor(ctx, event, slot, volunteer, { position });
+      const waiting = s.status === 'waitlisted';
+      replies.push({
+        kind: waiting ? 'waitlist.public' : 'signup.public', key: comment.id, to: { commentId: comment.id, private: false },
+        text: render(ctx, waiting ? 'waitlist.public' : returning ? 'signup.public.returning' : 'signup.public', vars), volunteerId: volunteer.id,
+      });
+      privateTo(ctx, comment, volunteer, replies, waiting ? 'waitlist.private' : 'signup.private',
+        render(ctx, waiting ? 'waitlist.private' : returning ? 'signup.private.returning' : 'signup.private', vars), confirmChoices(s.id));
+    }
+  } else {
+    if (ownActive) cancelSignup(ctx, ownActive, 'edited', replies);
+    if (intent === 'cancel') {
+      const mine = ctx.state.signupsOfVolunteer(volunteer.id).filter((s) => s.eventId === event.id && s.status !== 'cancelled' && (!named || s.slotId === named.id));
+      for (const s of mine) cancelSignup(ctx, s, 'comment', replies);
+      comment.action = mine.length > 0 ? 'cancelled' : ownActive ? 'withdrawn' : 'ignored';
+      const s = mine[0];
+      if (s) {
+        const vars = varsFor(ctx, event, slotOf(event, s.slotId), volunteer);
+        replies.push({ kind: 'cancel.public', key: comment.id, to: { commentId: comment.id, private: false }, text: render(ctx, 'cancel.public', vars), volunteerId: volunteer.id });
+        privateTo(ctx, comment, volunteer, replies, 'cancel.private', render(ctx, 'cancel.private', vars));
+      }
+    } else if (intent === 'question') {
+      comment.action = 'question';
+      recordQuestion(ctx, comment, event, volunteer);
+    } else {
+      comment.action = ownActive ? 'withdrawn' : 'ignored';
+    }
+  }
+  comment.outbox.push(...replies);
+  ctx.state.touch('comments');
+}
+
+/** The comment's one private reply, or a Messenger message when it was used already and we know the person. */
+function privateTo(ctx: SignupContext, comment: CommentRecord, v: VolunteerRecord, replies: ReplyJob[], kind: string, text: string, quickReplies?: { title: string; payload: string }[]): void {
+  if (!comment.privateReplied) {
+    comment.privateReplied = true;
+    replies.push({ kind: 'private', key: comment.id, to: { commentId: comment.id, private: true }, text, ...(quickReplies ? { quickReplies } : {}), volunteerId: v.id });
+  } else if (v.psid) {
+    replies.push({ kind, key: comment.id, to: { psid: v.psid }, text, ...(quickReplies ? { quickReplies } : {}), volunteerId: v.id });
+  }
+}
+
+function recordQuestion(ctx: SignupContext, comment: CommentRecord, event: EventRecord, volunteer: VolunteerRecord): void {
+  const id = `q_${comment.id}`;
+  const existing = ctx.state.inbox[id];
+  const suggestion = suggestAnswer(comment.message, event, (slotId) => {
+    const slot = slotOf(event, slotId);
+    return slot ? slot.capacity - takenIn(ctx.state, event.id, slotId) : 0;
+  }, ctx.timeZone, firstNameOf(volunteer.name));
+  const item = existing ?? {
+    id, eventId: event.id, commentId: comment.id, volunteerId: volunteer.id, question: comment.message, suggestedAnswer: null,
+    suggestedFrom: [], status: 'open' as const, answer: null, answeredAt: null, createdAt: ctx.now,
+  };
+  item.question = comment.message;
+  item.suggestedAnswer = suggestion.answer;
+  item.suggestedFrom = suggestion.from;
+  ctx.state.inbox[id] = item;
+  ctx.state.touch('inbox');
+  ctx.effects.emit('inbox.question', { item: inboxView(ctx.state, item) });
+  ctx.effects.activities.push({
+    id: `asked:${comment.id}`, verb: 'asked', actorId: volunteer.id, actorName: volunteer.name, eventId: event.id, eventTitle: event.title, slotTitle: null, at: ctx.now,
+  });
+  ctx.effects.eventsChanged.add(event.id);
+}

@@ -1,0 +1,76 @@
+import Papa from 'papaparse';
+import { RpcError } from '../../../contract/errors';
+import type { Handlers } from '../../module';
+import type { PipelineCore } from '../core';
+import type { VolunteerRecord } from '../state/records';
+import { volunteerDetail, volunteerView } from '../state/views';
+import { planImport } from './csv-import';
+import { csvSafe } from './csv-safe';
+import { mergeVolunteers } from './merge';
+import { searchVolunteers } from './search';
+
+type RosterHandlers = Pick<Handlers, 'volunteers.search' | 'volunteers.get' | 'volunteers.update' | 'volunteers.merge' | 'volunteers.importCsv' | 'volunteers.exportCsv'>;
+
+function findVolunteer(core: PipelineCore, id: string): VolunteerRecord {
+  const v = core.state.volunteers[id];
+  if (!v) throw new RpcError('not_found', `There is no volunteer with id ${id}; they may have been merged into another. Search again.`);
+  return v;
+}
+
+/** volunteers.*: the roster. */
+export function rosterHandlers(core: PipelineCore): RosterHandlers {
+  const { state } = core;
+  return {
+    async 'volunteers.search'(a) {
+      const all = searchVolunteers(state, a, core.now());
+      return { total: all.length, items: all.slice(a.offset, a.offset + a.limit).map((v) => volunteerView(state, v)) };
+    },
+    async 'volunteers.get'(a) {
+      return volunteerDetail(state, findVolunteer(core, a.id));
+    },
+    async 'volunteers.update'(a) {
+      const v = findVolunteer(core, a.id);
+      if (a.email) {
+        const owner = state.volunteerByEmail.get(a.email.toLowerCase());
+        if (owner && owner !== v.id) throw new RpcError('conflict', `${state.volunteers[owner]?.name ?? 'Another volunteer'} already has this email. Merge the two if they are the same person.`);
+      }
+      if (a.name !== undefined) v.name = a.name;
+      if (a.notes !== undefined) v.notes = a.notes;
+      if (a.tags !== undefined) v.tags = [...new Set(a.tags)];
+      if (a.email !== undefined) v.email = a.email === null ? null : a.email.toLowerCase();
+      state.reindexVolunteer(v);
+      await core.change((ctx) => ctx.effects.emit('volunteer.updated', { volunteerId: v.id }));
+      return volunteerDetail(state, v);
+    },
+    async 'volunteers.merge'(a) {
+      const keep = findVolunteer(core, a.keepId);
+      const ids = [...new Set(a.mergeIds)].filter((id) => id !== keep.id);
+      if (ids.length === 0) throw new RpcError('bad_arguments', 'Choose at least one other volunteer to merge into this one.');
+      const dups = ids.map((id) => findVolunteer(core, id));
+      await core.change((ctx, replies) => {
+        mergeVolunteers(ctx, keep, dups, replies);
+        ctx.effects.emit('volunteer.updated', { volunteerId: keep.id });
+      });
+      return volunteerDetail(state, keep);
+    },
+    async 'volunteers.importCsv'(a) {
+      const plan = planImport(state, a.csv, a.dryRun, core.now());
+      if (!a.dryRun) {
+        plan.apply();
+        await state.flush();
+      }
+      return plan.result;
+    },
+    async 'volunteers.exportCsv'(a) {
+      const rows = searchVolunteers(state, a, core.now()).map((v) => {
+        const view = volunteerView(state, v);
+        return {
+          Name: csvSafe(v.name), Email: csvSafe(v.email ?? ''), 'Facebook id': v.facebookId ?? '', Tags: csvSafe(v.tags.join('; ')),
+          Notes: csvSafe(v.notes), 'First seen': view.firstSeen, 'Last seen': view.lastSeen, 'Events signed up': view.eventsSignedUp, 'Events attended': view.eventsAttended,
+        };
+      });
+      const columns = ['Name', 'Email', 'Facebook id', 'Tags', 'Notes', 'First seen', 'Last seen', 'Events signed up', 'Events attended'];
+      return { filename: 'volunteers.csv', csv: Papa.unparse(rows, { columns }) };
+    },
+  };
+}

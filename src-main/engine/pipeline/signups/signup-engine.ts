@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import type { ReplyTemplates, TemplateKey } from '../../../contract/events';
+import type { Effects, ReplyJob } from '../effects';
+import type { PipelineState } from '../state/pipeline-state';
+import type { EventRecord, SignupRecord, SlotRecord, VolunteerRecord } from '../state/records';
+import { isReturning, signupView, takenIn, waitlistOf } from '../state/views';
+import { firstNameOf, renderTemplate, type TemplateVars } from '../replies/templates';
+import { formatDate, formatTime } from '../time/local-time';
+
+/** What every signup change needs: the records, the time, the coordinator's zone and texts, and where effects go. */
+export interface SignupContext {
+  state: PipelineState;
+  now: number;
+  timeZone: string;
+  templates: ReplyTemplates;
+  effects: Effects;
+}
+
+export type CancelReason = 'comment' | 'deleted' | 'edited' | 'declined' | 'coordinator';
+
+export const CONFIRM_PREFIX = 'confirm:';
+export const DECLINE_PREFIX = 'decline:';
+
+export function slotOf(e: EventRecord, slotId: string): SlotRecord | undefined {
+  return e.slots.find((s) => s.id === slotId);
+}
+
+export function varsFor(ctx: SignupContext, e: EventRecord, slot: SlotRecord | undefined, v: VolunteerRecord | undefined, extra: TemplateVars = {}): TemplateVars {
+  return {
+    firstName: firstNameOf(v?.name),
+    name: v?.name ?? '',
+    event: e.title,
+    slot: slot?.title ?? '',
+    date: slot ? formatDate(slot.start, ctx.timeZone) : '',
+    time: slot ? formatTime(slot.start, ctx.timeZone) : '',
+    location: e.location || 'the meeting point in the post',
+    ...extra,
+  };
+}
+
+export function render(ctx: SignupContext, key: TemplateKey, vars: TemplateVars): string {
+  return renderTemplate(ctx.templates[key], vars);
+}
+
+function payloadOf(ctx: SignupContext, s: SignupRecord) {
+  const e = ctx.state.events[s.eventId]!;
+  return {
+    signupId: s.id,
+    volunteerId: s.volunteerId,
+    volunteerName: ctx.state.volunteers[s.volunteerId]?.name ?? 'Unknown',
+    eventId: s.eventId,
+    eventTitle: e.title,
+    slotId: s.slotId,
+    slotTitle: slotOf(e, s.slotId)?.title ?? '',
+    partySize: s.partySize,
+    returning: isReturning(ctx.state, s.volunteerId, s.eventId),
+    waitlisted: s.status === 'waitlisted',
+    source: s.source,
+  };
+}
+
+function activity(ctx: SignupContext, verb: 'signed_up' | 'cancelled' | 'promoted', s: SignupRecord, idPart: string): void {
+  const e = ctx.state.events[s.eventId]!;
+  ctx.effects.activities.push({
+    id: `${verb}:${s.id}:${idPart}`,
+    verb,
+    actorId: s.volunteerId,
+    actorName: ctx.state.volunteers[s.volunteerId]?.name ?? 'Unknown',
+    eventId: e.id,
+    eventTitle: e.title,
+    slotTitle: slotOf(e, s.slotId)?.title ?? null,
+    at: ctx.now,
+  });
+}
+
+export function emitWaitlist(ctx: SignupContext, eventId: string, slotId: string): void {
+  const list = waitlistOf(ctx.state, eventId, slotId);
+  ctx.effects.emit('waitlist.changed', {
+    eventId,
+    slotId,
+    waitlist: list.map((s, i) => ({ signupId: s.id, volunteerName: ctx.state.volunteers[s.volunteerId]?.name ?? 'Unknown', position: i + 1 })),
+  });
+}
+
+/** The person's live (signed up or waiting) signup for an event, if any. */
+export function activeSignupOf(state: PipelineState, volunteerId: string, eventId: string): SignupRecord | undefined {
+  return state.signupsOfVolunteer(volunteerId).find((s) => s.eventId === eventId && s.status !== 'cancelled');
+}
+
+/**
+ * Signs a person up for a slot, or puts them on its waitlist when their whole party does not
+ * fit (a party is never split). `overCapacity` lets the coordinator squeeze someone in.
+ */
+export function signUp(
+  ctx: SignupContext,
+  input: { event: EventRecord; slot: SlotRecord; volunteer: VolunteerRecord; partySize: number; source: 'comment' | 'coordinator'; commentId: string | null; overCapacity?: boolean },
+): SignupRecord {
+  const { event, slot, volunteer } = input;
+  const fits = takenIn(ctx.state, event.id, slot.id) + input.partySize <= slot.capacity;
+  const s: SignupRecord = {
+    id: input.commentId ? `s_${input.commentId}` : `s_${randomUUID()}`,
+    eventId: event.id,
+    slotId: slot.id,
+    volunteerId: volunteer.id,
+    partySize: input.partySize,
+    status: fits || input.overCapacity ? 'signed_up' : 'waitlisted',
+    queuedAt: ctx.now,
+    confirmation: input.source === 'comment' ? 'pending' : 'not_asked',
+    attended: null,
+    source: input.source,
+    commentId: input.commentId,
+    promotions: 0,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  ctx.state.putSignup(s);
+  ctx.effects.emit('signup.created', payloadOf(ctx, s));
+  if (s.status === 'waitlisted') emitWaitlist(ctx, event.id, slot.id);
+  activity(ctx, 'signed_up', s, String(ctx.now));
+  ctx.effects.eventsChanged.add(event.id);
+  return s;
+}
+
+/** Withdraws a signup; a place it frees goes to the first people waiting who fit. Returns those promoted. */
+export function cancelSignup(ctx: SignupContext, s: SignupRecord, reason: CancelReason, replies: ReplyJob[]): SignupRecord[] {
+  if (s.status === 'cancelled') return [];
+  const wasWaiting = s.status === 'waitlisted';
+  s.status = 'cancelled';
+  s.updatedAt = ctx.now;
+  if (reason === 'declined') s.confirmation = 'declined';
+  ctx.state.putSignup(s);
+  ctx.effects.emit('signup.cancelled', { ...payloadOf(ctx, s), reason });
+  activity(ctx, 'cancelled', s, String(ctx.now));
+  ctx.effects.eventsChanged.add(s.eventId);
+  if (wasWaiting) {
+    emitWaitlist(ctx, s.eventId, s.slotId);
+    return [];
+  }
+  return promote(ctx, s.eventId, s.slotId, replies);
+}
+
+/**
+ * Fills free places from the waitlist in order. A party that does not fit yet keeps its place
+ * at the front while smaller ones behind it may take what is free (no place stays empty
+ * while someone who fits is waiting). Each promoted person is told once.
+ */
+export function promote(ctx: SignupContext, eventId: string, slotId: string, replies: ReplyJob[]): SignupRecord[] {
+  const e = ctx.state.events[eventId];
+  const slot = e ? slotOf(e, slotId) : undefined;
+  if (!e || !slot) return [];
+  let free = slot.capacity - takenIn(ctx.state, eventId, slotId);
+  const promoted: SignupRecord[] = [];
+  for (const w of waitlistOf(ctx.state, eventId, slotId)) {
+    if (free <= 0) break;
+    if (w.partySize > free) continue;
+    w.status = 'signed_up';
+    w.promotions += 1;
+    w.updatedAt = ctx.now;
+    free -= w.partySize;
+    ctx.state.putSignup(w);
+    promoted.push(w);
+    ctx.effects.emit('signup.promoted', payloadOf(ctx, w));
+    activity(ctx, 'promoted', w, String(w.promotions));
+    const reply = promotionReply(ctx, e, slot, w);
+    if (reply) replies.push(reply);
+  }
+  if (promoted.length > 0) {
+    emitWaitlist(ctx, eventId, slotId);
+    ctx.effects.eventsChanged.add(eventId);
+  }
+  return promoted;
+}
+
+/** Messenger when we know the person's PSID; otherwise a public reply under their signup comment. */
+function promotionReply(ctx: SignupContext, e: EventRecord, slot: SlotRecord, s: SignupRecord): ReplyJob | null {
+  const v = ctx.state.volunteers[s.volunteerId];
+  const text = render(ctx, 'promoted.private', varsFor(ctx, e, slot, v));
+  const key = `${s.id}.${s.promotions}`;
+  if (v?.psid) return { kind: 'promoted', key, to: { psid: v.psid, ...(s.commentId ? { fallbackCommentId: s.commentId } : {}) }, text, volunteerId: v.id };
+  if (s.commentId) return { kind: 'promoted', key, to: { commentId: s.commentId, private: false }, text, volunteerId: v?.id ?? null };
+  // Added by hand and never in Messenger: the coordinator tells them (the live event shows it).
+  return null;
+}
+
+/** Moves a signup to another slot of its event: signed up there if the party fits, else waiting. Frees its old place. */
+export function moveSignup(ctx: SignupContext, s: SignupRecord, slot: SlotRecord, overCapacity: boolean, replies: ReplyJob[]): void {
+  if (s.slotId === slot.id) return;
+  const from = s.slotId;
+  const wasSignedUp = s.status === 'signed_up';
+  const wasWaiting = s.status === 'waitlisted';
+  // Counted out of the old slot before measuring the new one.
+  s.status = 'cancelled';
+  const fits = takenIn(ctx.state, s.eventId, slot.id) + s.partySize <= slot.capacity;
+  s.slotId = slot.id;
+  s.status = fits || overCapacity ? 'signed_up' : 'waitlisted';
+  s.queuedAt = ctx.now;
+  s.updatedAt = ctx.now;
+  ctx.state.putSignup(s);
+  ctx.effects.emit('signup.updated', { signup: signupView(ctx.state, s) });
+  ctx.effects.eventsChanged.add(s.eventId);
+  if (s.status === 'waitlisted') emitWaitlist(ctx, s.eventId, slot.id);
+  if (wasWaiting) emitWaitlist(ctx, s.eventId, from);
+  if (wasSignedUp) promote(ctx, s.eventId, from, replies);
+}
+
+/** The Yes / No choices under a signup's private reply; the answer comes back as a postback or quick reply. */
+export function confirmChoices(signupId: string) {
+  return [
+    { title: 'Yes', payload: `${CONFIRM_PREFIX}${signupId}` },
+    { title: 'No', payload: `${DECLINE_PREFIX}${signupId}` },
+  ];
+}

@@ -1,0 +1,87 @@
+import { useEffect } from 'react';
+import { href, SCREENS, useRoute } from './lib/router';
+import { ComingScreen } from './screens/placeholder/coming-screen';
+import { SettingsScreen } from './screens/settings/settings-screen';
+import { TodayScreen } from './screens/today/today-screen';
+import { Sidebar } from './shell/sidebar';
+import { StatusBar } from './shell/status-bar';
+import { Toasts } from './shell/toasts';
+import { useSystem } from './stores/stores';
+
+function Screen() {
+  const route = useRoute();
+  switch (route.screen) {
+    case 'today':
+      return <TodayScreen />;
+    case 'settings':
+      return <SettingsScreen tab={route.params[0]} />;
+    case 'events':
+      return <ComingScreen title="Events" description="Create events, publish signup posts and follow who comes." what="Events arrive with the signup pipeline." />;
+    case 'volunteers':
+      return <ComingScreen title="Volunteers" description="Everyone who ever signed up, with their history." what="The roster arrives with the signup pipeline." />;
+    case 'broadcasts':
+      return <ComingScreen title="Broadcasts" description="Send an update to everyone signed up for an event." what="Broadcasts arrive with the signup pipeline." />;
+    case 'inbox':
+      return <ComingScreen title="Inbox" description="Questions people asked in comments." what="Questions arrive with the signup pipeline." />;
+    case 'metrics':
+      return <ComingScreen title="Metrics" description="Fill rate, no-shows and your own numbers, live." what="Metrics arrive with the live metrics engine." />;
+  }
+}
+
+/** Alt+1…7 jumps to a screen, as in most desktop apps with a sidebar. */
+function useScreenShortcuts() {
+  useEffect(() => {
+    const onKey = (ev: KeyboardEvent) => {
+      if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
+      const i = Number(ev.key) - 1;
+      const screen = SCREENS[i];
+      if (screen) {
+        ev.preventDefault();
+        window.location.hash = href(screen);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+export function App() {
+  const route = useRoute();
+  const connection = useSystem((s) => s.connection);
+  useScreenShortcuts();
+  useEffect(() => {
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [route.screen]);
+  if (connection === 'unauthorized') return <SignedOut />;
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        Skip to content
+      </a>
+      <Sidebar current={route.screen} />
+      <main id="main" className="main" tabIndex={-1}>
+        {connection === 'reconnecting' && (
+          <div className="banner" role="status">
+            <strong>Reconnecting…</strong> Live updates are paused; what you see may be a little out of date. Nothing is lost.
+          </div>
+        )}
+        <Screen />
+      </main>
+      <StatusBar />
+      <Toasts />
+    </div>
+  );
+}
+
+/** Browser mode without a valid token: say where the right address comes from. */
+export function SignedOut() {
+  return (
+    <div className="page placeholder-screen">
+      <h1>Open Voluntree from its address</h1>
+      <p className="muted">
+        This page needs the private address that <span className="mono">voluntree serve</span> printed when it started (it ends in{' '}
+        <span className="mono">#token=…</span>). Open that address in this browser. If it was a while ago, restart Voluntree to get a new one.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from './support/app';
+import { launchBrowser, openApp, screenshot } from './support/browser';
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('the desk over `voluntree serve`', () => {
+  it('loads, forgets the token in the address bar, and shows Redis up in the status strip', async () => {
+    const { page, errors } = await openApp(browser, app);
+    const strip = page.getByTestId('status-strip');
+    await expect.poll(() => strip.getByTestId('status-redis').innerText()).toMatch(/Redis\s+up/);
+    await expect.poll(() => strip.getByTestId('status-live').innerText()).toMatch(/Live/);
+    expect(page.url()).not.toContain(app.token);
+    expect(await page.evaluate(() => sessionStorage.getItem('voluntree.token'))).toBe(app.token);
+    await expect.poll(() => page.getByTestId('today-redis').innerText()).toMatch(/Up/);
+    await screenshot(page, 'today');
+    expect(errors).toEqual([]);
+  });
+
+  it('says how to sign in when the page has no token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${app.url}/#token=not-the-token`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Open Voluntree from its address' }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('walks the Facebook connection steps and saves one, with its check turning green', async () => {
+    const { page, errors } = await openApp(browser, app, '#/settings');
+    await page.getByRole('tab', { name: 'Facebook Page' }).waitFor();
+    const step2 = page.locator('[data-step="2"]');
+    await step2.getByLabel('Page ID').fill('12ab');
+    expect(await step2.getByText('A Page ID is made of digits only.').count()).toBe(1);
+    await step2.getByLabel('Page ID').fill('104857600123456');
+    await step2.getByRole('button', { name: 'Save and check' }).click();
+    await expect.poll(() => step2.getByRole('status').innerText()).toBe('Saved');
+    const saved = await app.rpc<{ pageId: string | null }>('settings.get');
+    expect(saved.pageId).toBe('104857600123456');
+    await screenshot(page, 'settings');
+    expect(errors).toEqual([]);
+  });
+
+  it('moves between screens by keyboard', async () => {
+    const { page } = await openApp(browser, app);
+    await page.keyboard.press('Alt+7');
+    await expect.poll(() => page.url()).toMatch(/#\/settings$/);
+    await page.keyboard.press('Alt+1');
+    await expect.poll(() => page.url()).toMatch(/#\/today$/);
+  });
+});
