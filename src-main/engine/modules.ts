@@ -1,10 +1,15 @@
+import { createDemoModule, type DemoModule } from '../simulator/demo';
 import type { EngineConfig } from './config';
-import type { Engine } from './engine';
-import type { EngineContext, EngineModule } from './module';
 import { createDataModule } from './data/data-module';
-import { createMetricsModule } from './metrics/module';
+import type { Engine } from './engine';
+import { GraphClient } from './facebook/graph-client';
+import { createWebhookModule, type WebhookModule } from './facebook/webhook-module';
 import { createFeedModule, type FeedModule } from './feed/feed-module';
+import { createMetricsModule, type MetricsModule } from './metrics/module';
+import type { EngineContext, EngineModule } from './module';
+import { createPipelineModule, type PipelineModule } from './pipeline/pipeline-module';
 import { createSettingsModule, type SettingsService } from './settings/settings-module';
+import { pipelineActivitiesToFeed, pipelineMetricsToNodes } from './wiring';
 
 export interface ModuleDeps {
   config: EngineConfig;
@@ -17,20 +22,65 @@ export interface BuiltModules {
   modules: EngineModule[];
   /** The activity feed (`record` for the recorder and coordinator actions); app role only. */
   feed: FeedModule | null;
+  metrics: MetricsModule | null;
+  pipeline: PipelineModule;
+  webhook: WebhookModule | null;
+  /** The Facebook simulator (demo mode); app role only. */
+  demo: DemoModule | null;
+  graph: GraphClient;
 }
 
 /**
  * The composition root's list: which modules run, in which order, with which collaborators.
  * Workers (role `worker`) get only the horizontally scalable parts.
+ *
+ * Demo mode is decided call by call (the Graph client's getters): while no Page is connected,
+ * Graph calls go to the built-in simulator and webhooks are signed with its secret; once the
+ * coordinator connects a Page in Settings, the same client talks to Facebook.
  */
 export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promise<BuiltModules> {
+  const { config, settings } = deps;
+  const app = ctx.role === 'app';
   const modules: EngineModule[] = [];
+
+  const demo = app ? createDemoModule(ctx, { webhookUrl: () => (deps.engine.httpUrl ? `${deps.engine.httpUrl}/webhooks/facebook` : null) }) : null;
+  const inDemo = (): boolean => demo !== null && settings.demoMode();
+  const graph = new GraphClient({
+    baseUrl: () => (inDemo() ? demo!.graphUrl() : config.graphUrl),
+    version: () => settings.graphVersion(),
+    pageId: () => (inDemo() ? demo!.credentials.pageId : (settings.pageId() ?? '')),
+    pageToken: () => (inDemo() ? demo!.credentials.pageToken : settings.pageToken()),
+    appId: () => config.appId,
+    appSecret: () => settings.appSecret(),
+    clock: ctx.clock,
+    log: ctx.log.child({ part: 'graph' }),
+  });
+
   let feed: FeedModule | null = null;
-  if (ctx.role === 'app') {
-    modules.push(createSettingsModule(ctx, deps.settings));
-    modules.push(createDataModule(ctx, deps.settings));
-    modules.push(createMetricsModule(ctx));
+  let metrics: MetricsModule | null = null;
+  let webhook: WebhookModule | null = null;
+  if (app) {
+    modules.push(createSettingsModule(ctx, settings));
+    modules.push(createDataModule(ctx, settings));
+    modules.push(demo!);
+    modules.push((metrics = createMetricsModule(ctx)));
     modules.push((feed = createFeedModule(ctx)));
   }
-  return { modules, feed };
+  const pipeline = createPipelineModule(ctx, {
+    graph,
+    email: () => settings.email(),
+    smtpPassword: () => settings.smtpPassword(),
+    ...(feed ? { onActivities: pipelineActivitiesToFeed(feed, ctx.log) } : {}),
+    ...(metrics ? { onMetrics: pipelineMetricsToNodes(metrics, ctx.log) } : {}),
+  });
+  modules.push(pipeline);
+  if (app) {
+    webhook = createWebhookModule(ctx, {
+      appSecret: () => (inDemo() ? demo!.credentials.appSecret : settings.appSecret()),
+      verifyToken: () => (inDemo() ? demo!.credentials.verifyToken : settings.verifyToken()),
+      pageId: () => (inDemo() ? demo!.credentials.pageId : (settings.pageId() ?? '')),
+    });
+    modules.push(webhook);
+  }
+  return { modules, feed, metrics, pipeline, webhook, demo, graph };
 }

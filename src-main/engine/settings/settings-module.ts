@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { RpcError, type Settings } from '../../contract';
 import type { settingsPatch } from '../../contract/system';
 import type { EngineConfig } from '../config';
@@ -15,6 +16,8 @@ export interface StoredSettings {
   email: Settings['email'];
   replyTemplates: Record<string, string>;
   backupRetentionDays: number;
+  /** The webhook verification token the coordinator pastes into the Meta app (made once). */
+  verifyToken?: string;
 }
 
 export function defaultSettings(): StoredSettings {
@@ -66,6 +69,20 @@ export class SettingsService {
   }
   smtpPassword(): string | null {
     return this.secrets.get('smtpPassword');
+  }
+  /**
+   * The webhook verify token: FB_VERIFY_TOKEN, or one made on first use and kept in the
+   * settings file (it is not a secret: Meta shows it back in the app dashboard).
+   */
+  verifyToken(): string {
+    if (this.config.verifyToken) return this.config.verifyToken;
+    const d = this.stored?.data;
+    if (!d) return '';
+    if (!d.verifyToken) {
+      d.verifyToken = `vt-${randomBytes(12).toString('hex')}`;
+      void this.stored?.write();
+    }
+    return d.verifyToken;
   }
   email(): Settings['email'] {
     return this.data.email;

@@ -1,0 +1,54 @@
+import type { Activity } from '../contract/feed';
+import type { Logger } from './log';
+import type { MetricsModule } from './metrics/module';
+import type { PipelineActivity, PipelineMetric } from './pipeline/effects';
+import type { FeedModule } from './feed/feed-module';
+
+/**
+ * Adapters between modules: the pipeline speaks of signups and events; the feed and the
+ * metrics have their own shapes. Kept here so neither side depends on the other.
+ */
+export function pipelineActivitiesToFeed(feed: FeedModule, log: Logger) {
+  return async (items: PipelineActivity[]): Promise<void> => {
+    const activities: Activity[] = items.map((a) => ({
+      id: a.id,
+      actor: { id: a.actorId, name: a.actorName || 'Someone' },
+      verb: a.verb,
+      object: { type: 'event', id: a.eventId, title: a.eventTitle || 'an event' },
+      time: a.at,
+    }));
+    try {
+      await feed.record(activities);
+    } catch (err) {
+      // The feed can be rebuilt from the store of record; a failure here must not stop signups.
+      log.warn('activity feed could not record activities', { count: activities.length, err: (err as Error).message });
+    }
+  };
+}
+
+/** Pipeline figure names (`signups.<eventId>`) → metric node ids (`event:<id>:signups`). */
+const METRIC_NODE: Record<string, string> = {
+  signups: 'signups',
+  capacity: 'capacity',
+  attended: 'attendance',
+  cancellations: 'cancellations',
+};
+
+export function pipelineMetricsToNodes(metrics: MetricsModule, log: Logger) {
+  return async (values: PipelineMetric[]): Promise<void> => {
+    const input: Record<string, number> = {};
+    for (const v of values) {
+      const dot = v.name.indexOf('.');
+      const kind = METRIC_NODE[v.name.slice(0, dot)];
+      const eventId = v.name.slice(dot + 1);
+      if (!kind || !eventId || !Number.isFinite(v.value)) continue;
+      input[`event:${eventId}:${kind}`] = v.value;
+    }
+    if (Object.keys(input).length === 0) return;
+    try {
+      await metrics.input(input, 'pipeline');
+    } catch (err) {
+      log.warn('live metrics refused pipeline figures', { nodes: Object.keys(input), err: (err as Error).message });
+    }
+  };
+}
