@@ -12,7 +12,7 @@ import { desktopEngineConfig } from './desktop-config';
 import { startDesktopEngine } from './desktop-engine';
 import { launchOptions, loadDesktopSettings, saveDesktopSettings } from './desktop-settings';
 import { createInvokeHandler, createLiveForwarder } from './ipc';
-import { SIGNUP_EVENT, signupNotice } from './notifications';
+import { signupNotice } from './notifications';
 import { registerAppScheme, serveAppFiles } from './protocol';
 import { secretCipher } from './secret-cipher';
 import { APP_ORIGIN, contentSecurityPolicy, guardContents, guardSession } from './security';
@@ -30,6 +30,8 @@ else void boot();
 
 async function boot(): Promise<void> {
   await app.whenReady();
+  // Windows shows notifications only for an app with a user model id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('org.voluntree.desktop');
   const userData = app.getPath('userData');
   mkdirSync(app.getPath('logs'), { recursive: true });
   const logFile = createWriteStream(path.join(app.getPath('logs'), 'voluntree.log'), { flags: 'a' });
@@ -90,7 +92,7 @@ async function boot(): Promise<void> {
   );
   const onLive: Parameters<typeof createLiveForwarder>[0] = (msg) => {
     if (win && !win.isDestroyed()) win.webContents.send(IPC.live, msg);
-    if ((msg.event as string) === SIGNUP_EVENT && Notification.isSupported()) {
+    if (msg.event === 'signup.created' && Notification.isSupported()) {
       const notice = signupNotice(msg.payload);
       if (notice) new Notification(notice).on('click', show).show();
     }

@@ -9,6 +9,7 @@ const report = (kind, value) => process.stdout.write(`FAKE ${kind} ${JSON.string
 
 class FakeApp extends EventEmitter {
   isPackaged = false;
+  setAppUserModelId() {}
   whenReady = () => Promise.resolve();
   requestSingleInstanceLock = () => true;
   getPath = (name) => path.join(home, name === 'logs' ? 'userData/logs' : name);
