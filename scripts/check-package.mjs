@@ -92,6 +92,10 @@ if (builder.status !== 0) {
 }
 const resources = path.join(output, 'linux-unpacked', 'resources');
 
+function listFilesUnder(dir) {
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => statSync(f).isFile()) : [];
+}
+
 // 4. The asar.
 const asar = require('@electron/asar');
 const entries = asar.listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((e) => e.split(path.sep).join('/'));
@@ -151,6 +155,27 @@ while (queue.length) {
   for (const [dep, r] of Object.entries(meta.optionalDependencies ?? {})) queue.push({ name: dep, range: r, from: found, optional: true });
   // npm installs peers; one that is absent is one the package does not need here.
   for (const [dep, r] of Object.entries(meta.peerDependencies ?? {})) queue.push({ name: dep, range: r, from: found, optional: !installed(dep) });
+}
+// What the built main process imports at run time (electron-vite leaves dependencies
+// external) must be inside too.
+const { builtinModules } = await import('node:module');
+const mainJs = listFilesUnder(path.join(root, 'out', 'main')).filter((f) => /\.[cm]?js$/.test(f));
+const bare = new Set();
+for (const file of mainJs) {
+  const code = readFileSync(file, 'utf8');
+  const specs = [
+    ...code.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*["']([^"']+)["']/gm),
+    ...code.matchAll(/^\s*import\s*["']([^"']+)["']/gm),
+    ...code.matchAll(/\b(?:import|require)\(\s*["']([^"']+)["']\s*\)/g),
+  ].map((m) => m[1]);
+  for (const spec of specs) {
+    if (spec.startsWith('.') || spec.startsWith('/') || !/^(@[\w.-]+\/)?[\w.-]+(\/.*)?$/.test(spec)) continue;
+    if (spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]) || spec === 'electron' || spec.startsWith('electron/')) continue;
+    bare.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+  }
+}
+for (const name of bare) {
+  if (!resolveInAsar(name, '')) fail(`out/main imports ${name}, which app.asar lacks (a devDependency the main build left external?)`);
 }
 const prodNames = new Set([...prod].map((p) => p.split('/node_modules/').pop()));
 const devOnly = Object.keys(pkg.devDependencies ?? {}).filter((name) => !prodNames.has(name) && packagedMeta.has(`/node_modules/${name}`));
@@ -251,7 +276,7 @@ for (const entry of readdirSync(resources).sort()) console.log(`  ${entry.padEnd
 const redisManifest = existsSync(path.join(redisDir, 'manifest.json')) ? JSON.parse(readFileSync(path.join(redisDir, 'manifest.json'), 'utf8')) : null;
 if (redisManifest) console.log(`  redis: redis-server ${redisManifest.version} + ${redisManifest.libraries.length} libraries; answers PING from the package: ${redisAnswers ? 'yes' : 'no'}`);
 console.log(`  model: ${modelFiles.length ? modelFiles.join(', ') : '(none)'}`);
-console.log(`app.asar: ${entries.length} entries, ${Object.keys(pkg.dependencies ?? {}).length - importFailures.length}/${Object.keys(pkg.dependencies ?? {}).length} dependencies import from it, ${appFiles.length} under out/, ${prod.size} production packages resolved, ${unused.length} packages nothing requires, ${devOnly.length} dev dependencies, ${testFiles.length} test files`);
+console.log(`app.asar: ${entries.length} entries, ${bare.size} packages imported by out/main all inside, ${Object.keys(pkg.dependencies ?? {}).length - importFailures.length}/${Object.keys(pkg.dependencies ?? {}).length} dependencies import from it, ${appFiles.length} under out/, ${prod.size} production packages resolved, ${unused.length} packages nothing requires, ${devOnly.length} dev dependencies, ${testFiles.length} test files`);
 
 if (keep) console.log(`kept ${work}`);
 else rmSync(work, { recursive: true, force: true });
