@@ -58,7 +58,20 @@ if (preloadRequires.some((r) => r !== 'electron')) fail(`the preload requires mo
 const work = mkdtempSync(path.join(os.tmpdir(), 'vt-package-check-'));
 const electronDist = path.join(work, 'electron-dist');
 mkdirSync(path.join(electronDist, 'locales'), { recursive: true });
-writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in Electron: the packaging check never runs the app"\n');
+// The stand-in carries a fuse wire like Electron's (sentinel, version 1, length, one byte per
+// fuse with Electron's defaults) so the configured fuses are flipped and checked too.
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSE_DEFAULTS = '10110001'; // RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolPrivileges
+writeFileSync(
+  path.join(electronDist, 'electron'),
+  Buffer.concat([
+    Buffer.from('#!/bin/sh\necho "stand-in Electron: the packaging check never runs the app"\nexit 0\n# '),
+    Buffer.from(FUSE_SENTINEL),
+    Buffer.from([1, FUSE_DEFAULTS.length]),
+    Buffer.from(FUSE_DEFAULTS),
+    Buffer.from('\n'),
+  ]),
+);
 chmodSync(path.join(electronDist, 'electron'), 0o755);
 for (const l of ['en-US', 'en-GB']) writeFileSync(path.join(electronDist, 'locales', `${l}.pak`), '');
 for (const f of ['LICENSE', 'LICENSES.chromium.html', 'version']) writeFileSync(path.join(electronDist, f), '');
@@ -205,6 +218,15 @@ try {
 }
 for (const f of importFailures) fail(`a production dependency does not load from the packaged tree: ${f}`);
 
+// The fuses, as electron-builder flipped them in the packaged executable.
+const EXPECTED_FUSES = { 0: ['RunAsNode', '0'], 1: ['EnableCookieEncryption', '1'], 2: ['EnableNodeOptionsEnvironmentVariable', '0'], 3: ['EnableNodeCliInspectArguments', '0'], 5: ['OnlyLoadAppFromAsar', '1'], 7: ['GrantFileProtocolExtraPrivileges', '0'] };
+const executable = readFileSync(path.join(output, 'linux-unpacked', 'voluntree'));
+const wireAt = executable.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
+const wire = executable.subarray(wireAt, wireAt + FUSE_DEFAULTS.length).toString('latin1');
+for (const [index, [name, want]] of Object.entries(EXPECTED_FUSES)) {
+  if (wire[Number(index)] !== want) fail(`fuse ${name} is ${wire[Number(index)] === '1' ? 'on' : 'off'} in the packaged executable; electron-builder.yml wants it ${want === '1' ? 'on' : 'off'}`);
+}
+
 // 5. Resources: Redis (and that it runs from there), the model.
 const redisDir = path.join(resources, 'redis');
 const redisServer = path.join(redisDir, 'redis-server');
@@ -276,6 +298,7 @@ for (const entry of readdirSync(resources).sort()) console.log(`  ${entry.padEnd
 const redisManifest = existsSync(path.join(redisDir, 'manifest.json')) ? JSON.parse(readFileSync(path.join(redisDir, 'manifest.json'), 'utf8')) : null;
 if (redisManifest) console.log(`  redis: redis-server ${redisManifest.version} + ${redisManifest.libraries.length} libraries; answers PING from the package: ${redisAnswers ? 'yes' : 'no'}`);
 console.log(`  model: ${modelFiles.length ? modelFiles.join(', ') : '(none)'}`);
+console.log(`fuses: ${wire} (RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolPrivileges)`);
 console.log(`app.asar: ${entries.length} entries, ${bare.size} packages imported by out/main all inside, ${Object.keys(pkg.dependencies ?? {}).length - importFailures.length}/${Object.keys(pkg.dependencies ?? {}).length} dependencies import from it, ${appFiles.length} under out/, ${prod.size} production packages resolved, ${unused.length} packages nothing requires, ${devOnly.length} dev dependencies, ${testFiles.length} test files`);
 
 if (keep) console.log(`kept ${work}`);
