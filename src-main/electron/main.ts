@@ -24,6 +24,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const devServer = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
 const origins = [APP_ORIGIN, ...(devServer ? [new URL(devServer).origin] : [])];
 
+// One name and one data folder whether packaged or run from source (package.json's name is
+// lowercase); set before the single-instance lock, which lives in the user-data folder.
+app.setName('Voluntree');
+app.setPath('userData', path.join(app.getPath('appData'), 'Voluntree'));
+app.setAppLogsPath();
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 else void boot();

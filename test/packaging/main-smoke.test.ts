@@ -74,8 +74,9 @@ describe('desktop main process (built, with a stand-in Electron)', () => {
   it('keeps its data in the user-data folder and stops the engine before exiting', () => {
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expect(of('error-box')).toEqual([]);
-    expect(existsSync(path.join(home, 'userData', 'redis'))).toBe(true);
-    expect(existsSync(path.join(home, 'userData', 'logs', 'voluntree.log'))).toBe(true);
+    // app.getPath('appData')/Voluntree, whatever package.json's name.
+    expect(existsSync(path.join(home, 'appData', 'Voluntree', 'redis'))).toBe(true);
+    expect(existsSync(path.join(home, 'appData', 'Voluntree', 'logs', 'voluntree.log'))).toBe(true);
     const stopAt = run.stderr.indexOf('engine stopped');
     expect(stopAt).toBeGreaterThan(-1);
     expect(run.events.at(-1)).toEqual({ kind: 'exit', value: 0 });

@@ -12,7 +12,18 @@ class FakeApp extends EventEmitter {
   setAppUserModelId() {}
   whenReady = () => Promise.resolve();
   requestSingleInstanceLock = () => true;
-  getPath = (name) => path.join(home, name === 'logs' ? 'userData/logs' : name);
+  paths = new Map();
+  name = 'voluntree';
+  setName(name) {
+    this.name = name;
+  }
+  setPath(name, value) {
+    this.paths.set(name, value);
+  }
+  setAppLogsPath() {
+    this.paths.set('logs', path.join(this.getPath('userData'), 'logs'));
+  }
+  getPath = (name) => this.paths.get(name) ?? path.join(home, name === 'userData' ? this.name : name);
   getAppPath = () => process.cwd();
   quit() {
     let prevented = false;
