@@ -17,11 +17,11 @@ interface Run {
   stderr: string;
 }
 
-function runMain(home: string): Promise<Run> {
+function runMain(home: string, args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', path.join(import.meta.dirname, 'fake-electron/register.mjs'), main], {
+    const child = spawn(process.execPath, ['--import', path.join(import.meta.dirname, 'fake-electron/register.mjs'), main, ...args], {
       cwd: repo,
-      env: { ...process.env, FAKE_ELECTRON_HOME: home, VOLUNTREE_TUNNEL: 'off', VOLUNTREE_PORT: '0', VOLUNTREE_DATA_DIR: '', REDIS_URL: '' },
+      env: { ...process.env, FAKE_ELECTRON_HOME: home, VOLUNTREE_TUNNEL: 'off', VOLUNTREE_PORT: '0', VOLUNTREE_DATA_DIR: '', REDIS_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -81,5 +81,22 @@ describe('desktop main process (built, with a stand-in Electron)', () => {
     expect(stopAt).toBeGreaterThan(-1);
     expect(run.events.at(-1)).toEqual({ kind: 'exit', value: 0 });
     expect(of('tray')).toContain('Voluntree is stopping…');
+  });
+
+  it('shows the window at start, and again when a second launch asks', () => {
+    // ready-to-show, then the second launch.
+    expect(of('show').length).toBe(2);
+  });
+
+  it('starts hidden with --minimized until a second launch brings the window up', async () => {
+    const minimized = await runMain(home, ['--minimized']);
+    expect(minimized.code, minimized.stderr.slice(-2000)).toBe(0);
+    expect(minimized.events.filter((e) => e.kind === 'show').length).toBe(1);
+  });
+
+  it('a second launch exits at once, leaving the first to show its window', async () => {
+    const second = await runMain(home, [], { FAKE_ELECTRON_LOCK: 'held' });
+    expect(second.code).toBe(0);
+    expect(second.events.map((e) => e.kind)).toEqual(['schemes', 'exit']);
   });
 });

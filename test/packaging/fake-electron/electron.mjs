@@ -11,7 +11,8 @@ class FakeApp extends EventEmitter {
   isPackaged = false;
   setAppUserModelId() {}
   whenReady = () => Promise.resolve();
-  requestSingleInstanceLock = () => true;
+  // FAKE_ELECTRON_LOCK=held plays a second launch while the first still runs.
+  requestSingleInstanceLock = () => process.env.FAKE_ELECTRON_LOCK !== 'held';
   paths = new Map();
   name = 'voluntree';
   setName(name) {
@@ -55,6 +56,7 @@ async function script(invoke) {
   report('invoke', { name: 'evil', reply: await invoke({ senderFrame: { url: 'https://evil.example/' } }, 'system.health', {}) });
   report('invoke', { name: 'unknown', reply: await invoke(fromApp, 'nope.nothing', {}) });
   report('invoke', { name: 'bad-args', reply: await invoke(fromApp, 'system.health', { surprise: 1 }) });
+  app.emit('second-instance', {}, [], '');
   app.quit();
 }
 
@@ -66,11 +68,14 @@ export class BrowserWindow extends EventEmitter {
   }
   loadURL(url) {
     report('load', url);
+    setImmediate(() => this.emit('ready-to-show'));
     return Promise.resolve();
   }
   isDestroyed = () => false;
   isMinimized = () => false;
-  show() {}
+  show() {
+    report('show');
+  }
   hide() {}
   focus() {}
   restore() {}
