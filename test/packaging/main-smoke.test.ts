@@ -83,6 +83,17 @@ describe('desktop main process (built, with a stand-in Electron)', () => {
     expect(of('tray')).toContain('Voluntree is stopping…');
   });
 
+  it('keeps the window on the app and hands outside http(s) links to the system browser', () => {
+    expect(of('link')).toEqual([
+      { kind: 'navigate', url: 'app://voluntree/#/events', result: 'allowed' },
+      { kind: 'navigate', url: 'https://www.facebook.com/somepage', result: 'prevented' },
+      { kind: 'navigate', url: 'file:///etc/passwd', result: 'prevented' },
+      { kind: 'open', url: 'https://example.org/help', result: 'deny' },
+      { kind: 'open', url: 'javascript:alert(1)', result: 'deny' },
+    ]);
+    expect(of('open-external')).toEqual(['https://www.facebook.com/somepage', 'https://example.org/help']);
+  });
+
   it('shows the window at start, and again when a second launch asks', () => {
     // ready-to-show, then the second launch.
     expect(of('show').length).toBe(2);

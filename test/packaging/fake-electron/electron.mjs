@@ -50,7 +50,27 @@ export const ipcMain = {
   },
 };
 
+const windows = [];
+
+/** What the window's guards decide for a link the page tries to follow or open. */
+function tryLink(kind, url) {
+  const contents = windows[0].webContents;
+  if (kind === 'open') return { kind, url, result: contents.openHandler({ url }).action };
+  let prevented = false;
+  contents.emit('will-navigate', { url, preventDefault: () => (prevented = true) });
+  return { kind, url, result: prevented ? 'prevented' : 'allowed' };
+}
+
 async function script(invoke) {
+  for (const [kind, url] of [
+    ['navigate', 'app://voluntree/#/events'],
+    ['navigate', 'https://www.facebook.com/somepage'],
+    ['navigate', 'file:///etc/passwd'],
+    ['open', 'https://example.org/help'],
+    ['open', 'javascript:alert(1)'],
+  ]) {
+    report('link', tryLink(kind, url));
+  }
   const fromApp = { senderFrame: { url: 'app://voluntree/index.html' } };
   report('invoke', { name: 'system.health', reply: await invoke(fromApp, 'system.health', {}) });
   report('invoke', { name: 'evil', reply: await invoke({ senderFrame: { url: 'https://evil.example/' } }, 'system.health', {}) });
@@ -64,7 +84,12 @@ export class BrowserWindow extends EventEmitter {
   constructor(options) {
     super();
     report('window', options);
-    this.webContents = { send: (channel, msg) => report('send', { channel, event: msg.event }) };
+    const contents = new EventEmitter();
+    contents.send = (channel, msg) => report('send', { channel, event: msg.event });
+    contents.setWindowOpenHandler = (handler) => (contents.openHandler = handler);
+    this.webContents = contents;
+    app.emit('web-contents-created', {}, contents);
+    windows.push(this);
   }
   loadURL(url) {
     report('load', url);
