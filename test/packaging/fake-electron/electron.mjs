@@ -5,10 +5,12 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 
 const home = process.env.FAKE_ELECTRON_HOME;
+// FAKE_ELECTRON_PACKAGED=1 with FAKE_ELECTRON_RESOURCES plays the installed app's layout.
+if (process.env.FAKE_ELECTRON_RESOURCES) process.resourcesPath = process.env.FAKE_ELECTRON_RESOURCES;
 const report = (kind, value) => process.stdout.write(`FAKE ${kind} ${JSON.stringify(value ?? null)}\n`);
 
 class FakeApp extends EventEmitter {
-  isPackaged = false;
+  isPackaged = process.env.FAKE_ELECTRON_PACKAGED === '1';
   setAppUserModelId() {}
   whenReady = () => Promise.resolve();
   // FAKE_ELECTRON_LOCK=held plays a second launch while the first still runs.
