@@ -1,6 +1,6 @@
 // The desktop shell's bootstrap: one instance, a hardened window, the engine behind IPC, a
 // tray, notifications, and an orderly quit. Everything with logic lives in the files it calls.
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Notification, app, dialog, ipcMain, safeStorage, session, shell } from 'electron';
@@ -12,7 +12,8 @@ import { desktopEngineConfig } from './desktop-config';
 import { startDesktopEngine } from './desktop-engine';
 import { launchOptions, loadDesktopSettings, saveDesktopSettings } from './desktop-settings';
 import { createInvokeHandler, createLiveForwarder } from './ipc';
-import { SIGNUP_EVENT, signupNotice } from './notifications';
+import { openLogFile } from './log-file';
+import { signupNotice } from './notifications';
 import { registerAppScheme, serveAppFiles } from './protocol';
 import { secretCipher } from './secret-cipher';
 import { APP_ORIGIN, contentSecurityPolicy, guardContents, guardSession } from './security';
@@ -24,15 +25,21 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const devServer = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
 const origins = [APP_ORIGIN, ...(devServer ? [new URL(devServer).origin] : [])];
 
+// One name and one data folder whether packaged or run from source (package.json's name is
+// lowercase); set before the single-instance lock, which lives in the user-data folder.
+app.setName('Voluntree');
+app.setPath('userData', path.join(app.getPath('appData'), 'Voluntree'));
+app.setAppLogsPath();
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 else void boot();
 
 async function boot(): Promise<void> {
   await app.whenReady();
+  // Windows shows notifications only for an app with a user model id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('org.voluntree.desktop');
   const userData = app.getPath('userData');
-  mkdirSync(app.getPath('logs'), { recursive: true });
-  const logFile = createWriteStream(path.join(app.getPath('logs'), 'voluntree.log'), { flags: 'a' });
+  const logFile = openLogFile(app.getPath('logs'));
   const log = createLogger({ bindings: { process: 'desktop' }, write: (line) => void (logFile.write(`${line}\n`), process.stderr.write(`${line}\n`)) });
   let settings = loadDesktopSettings(userData);
   const launch = launchOptions(process.argv, settings);
@@ -90,7 +97,7 @@ async function boot(): Promise<void> {
   );
   const onLive: Parameters<typeof createLiveForwarder>[0] = (msg) => {
     if (win && !win.isDestroyed()) win.webContents.send(IPC.live, msg);
-    if ((msg.event as string) === SIGNUP_EVENT && Notification.isSupported()) {
+    if (msg.event === 'signup.created' && Notification.isSupported()) {
       const notice = signupNotice(msg.payload);
       if (notice) new Notification(notice).on('click', show).show();
     }
