@@ -15,6 +15,8 @@ export interface SimCall {
   body: Record<string, unknown> | null;
   authorized: boolean;
   at: number;
+  /** The HTTP status the simulator answered with (null while in flight or timed out). */
+  status: number | null;
 }
 
 export interface SimPost {
@@ -74,6 +76,11 @@ export async function createGraphSimulator(opts: GraphSimulatorOptions): Promise
   const nextId = (): string => String((seq += 1));
 
   const app = Fastify({ logger: false });
+  const callOf = new WeakMap<FastifyRequest, SimCall>();
+  app.addHook('onResponse', async (req, reply) => {
+    const call = callOf.get(req);
+    if (call) call.status = reply.statusCode;
+  });
 
   app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
     const params = req.params as { v?: string };
@@ -81,7 +88,7 @@ export async function createGraphSimulator(opts: GraphSimulatorOptions): Promise
     const path = url.pathname.split('/').slice(2).join('/');
     const auth = req.headers.authorization;
     const token = typeof auth === 'string' && auth.startsWith('Bearer ') ? auth.slice(7) : null;
-    recorded.push({
+    const call: SimCall = {
       method: req.method,
       path,
       version: params.v ?? '',
@@ -89,7 +96,10 @@ export async function createGraphSimulator(opts: GraphSimulatorOptions): Promise
       body: req.body && typeof req.body === 'object' ? (req.body as Body) : null,
       authorized: token !== null,
       at: opts.clock.now(),
-    });
+      status: null,
+    };
+    recorded.push(call);
+    callOf.set(req, call);
     if (!token) return reply.code(400).send({ error: { message: 'An active access token must be used to query information about the current user.', type: 'OAuthException', code: 2500 } });
     const isAppToken = token.includes('|');
     if (opts.pageToken && !isAppToken && token !== opts.pageToken) {
