@@ -60,18 +60,14 @@ export function metricsFor(deps: DispatchDeps, eventIds: Iterable<string>): Pipe
 }
 
 /**
- * Carries out what a change caused, after the files are written: replies and emails queued,
- * live events published, the activity feed and metrics told. Callbacks that fail are logged,
+ * Carries out what a change caused, after the files are written: live events published (unless
+ * already), replies and emails queued, the activity feed and metrics told. Callbacks that fail are logged,
  * never allowed to undo a recorded change.
  */
-export async function dispatchEffects(deps: DispatchDeps, effects: Effects, replies: readonly ReplyJob[], emails: readonly EmailJob[] = []): Promise<void> {
-  await enqueueReplies(deps, replies);
-  await enqueueEmails(deps, emails);
-  if (effects.lastMessages.size > 0) {
-    const args: string[] = [];
-    for (const [psid, at] of effects.lastMessages) args.push(psid, String(at));
-    await deps.redis.hset(deps.keys.psidLastMessage, ...args);
-  }
+/** Publishes a change's live events (with one `event.updated` per event whose counts changed). */
+export async function publishLive(deps: DispatchDeps, effects: Effects): Promise<void> {
+  if (effects.livePublished) return;
+  effects.livePublished = true;
   const tz = deps.timeZone();
   const now = deps.now();
   for (const id of effects.eventsChanged) {
@@ -79,6 +75,19 @@ export async function dispatchEffects(deps: DispatchDeps, effects: Effects, repl
     if (e) effects.emit('event.updated', { event: eventView(deps.state, e, tz, now) });
   }
   await Promise.all(effects.live.map((m) => deps.live.publish(m.event, m.payload)));
+}
+
+export async function dispatchEffects(deps: DispatchDeps, effects: Effects, replies: readonly ReplyJob[], emails: readonly EmailJob[] = []): Promise<void> {
+  // Live first: the coordinator's screen should not wait for a large batch of replies to be queued.
+  await publishLive(deps, effects);
+  // Before the replies: their worker reads it to know whether Messenger's 24 h window is open.
+  if (effects.lastMessages.size > 0) {
+    const args: string[] = [];
+    for (const [psid, at] of effects.lastMessages) args.push(psid, String(at));
+    await deps.redis.hset(deps.keys.psidLastMessage, ...args);
+  }
+  await enqueueReplies(deps, replies);
+  await enqueueEmails(deps, emails);
   if (deps.onActivities && effects.activities.length > 0) {
     try {
       await deps.onActivities(effects.activities);

@@ -61,6 +61,8 @@ export class Effects {
   readonly eventsChanged = new Set<string>();
   /** PSID → time of the person's latest Messenger message seen in this batch. */
   readonly lastMessages = new Map<string, number>();
+  /** Set once the live events have gone out (the recorder sends them before writing). */
+  livePublished = false;
 
   emit<E extends LiveEventName>(event: E, payload: LivePayload<E>): void {
     this.live.push({ event, payload } as LiveItem);

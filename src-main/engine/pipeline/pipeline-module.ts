@@ -50,6 +50,8 @@ export interface PipelineModuleDeps {
     recorderClaimIdleMs?: number;
     replyConcurrency?: number;
     notifyConcurrency?: number;
+    /** Fault tests only: called after each recorder batch is written, before its replies are queued and it is acknowledged. */
+    afterRecorderWrite?: () => Promise<void>;
   };
 }
 
@@ -160,6 +162,7 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
           templates: () => core!.templates(),
           stream: ctx.keys.streamIntents,
           group: RECORDER_GROUP,
+          ...(opts.afterRecorderWrite ? { afterWrite: opts.afterRecorderWrite } : {}),
         };
         let publishWorker: Worker | null = null;
         publishWorker = ctx.queues.worker<PublishJob>(
@@ -181,7 +184,8 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
           },
           batchSize: opts.recorderBatchSize ?? 1000,
           ...(opts.recorderBlockMs !== undefined ? { blockMs: opts.recorderBlockMs } : {}),
-          ...(opts.recorderClaimIdleMs !== undefined ? { claimIdleMs: opts.recorderClaimIdleMs } : {}),
+          // One recorder runs (in the app): an entry unacknowledged this long belongs to one that died.
+          claimIdleMs: opts.recorderClaimIdleMs ?? 5_000,
         });
         await consumer.start();
       }

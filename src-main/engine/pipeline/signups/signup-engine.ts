@@ -190,6 +190,7 @@ export function moveSignup(ctx: SignupContext, s: SignupRecord, slot: SlotRecord
   const wasWaiting = s.status === 'waitlisted';
   // Counted out of the old slot before measuring the new one.
   s.status = 'cancelled';
+  ctx.state.putSignup(s);
   const fits = takenIn(ctx.state, s.eventId, slot.id) + s.partySize <= slot.capacity;
   s.slotId = slot.id;
   s.status = fits || overCapacity ? 'signed_up' : 'waitlisted';

@@ -35,6 +35,10 @@ export class PipelineState {
   /** Folded names, kept beside the records so a search never re-folds 100,000 names. */
   readonly foldedName = new Map<string, string>();
   private readonly dirty = new Set<CollectionName>();
+  /** People counted per slot (event → slot → party sizes added up), kept in step by putSignup. */
+  private readonly takenCount = new Map<string, Map<string, number>>();
+  /** What each signed-up signup adds to takenCount, as last put (records change in place). */
+  private readonly counted = new Map<string, { eventId: string; slotId: string; party: number }>();
   private readonly indexedKeys = new Map<string, { facebookId: string | null; psid: string | null; email: string | null; aliases: string[] }>();
 
   private constructor(readonly files: Collections) {
@@ -99,9 +103,11 @@ export class PipelineState {
     for (const sid of this.signupsByEvent.get(id) ?? []) {
       const s = this.signups[sid];
       if (s) this.signupsByVolunteer.get(s.volunteerId)?.delete(sid);
+      this.counted.delete(sid);
       delete this.signups[sid];
     }
     this.signupsByEvent.delete(id);
+    this.takenCount.delete(id);
     for (const [iid, item] of Object.entries(this.inbox)) if (item.eventId === id) delete this.inbox[iid];
     this.touch('events');
     this.touch('signups');
@@ -136,6 +142,21 @@ export class PipelineState {
     this.touch('volunteers');
   }
 
+  /** People counted against a slot's capacity: party sizes of its signed-up signups. */
+  taken(eventId: string, slotId: string): number {
+    return this.takenCount.get(eventId)?.get(slotId) ?? 0;
+  }
+
+  private count(c: { eventId: string; slotId: string; party: number }, sign: 1 | -1): void {
+    let perSlot = this.takenCount.get(c.eventId);
+    if (!perSlot) {
+      perSlot = new Map();
+      this.takenCount.set(c.eventId, perSlot);
+    }
+    perSlot.set(c.slotId, (perSlot.get(c.slotId) ?? 0) + sign * c.party);
+  }
+
+  /** Every change to a signup goes through here (after changing it in place), so counts stay right. */
   putSignup(s: SignupRecord): void {
     const old = this.signups[s.id];
     if (old && old.volunteerId !== s.volunteerId) this.signupsByVolunteer.get(old.volunteerId)?.delete(s.id);
@@ -165,6 +186,13 @@ export class PipelineState {
   private indexSignup(s: SignupRecord): void {
     addTo(this.signupsByEvent, s.eventId, s.id);
     addTo(this.signupsByVolunteer, s.volunteerId, s.id);
+    const before = this.counted.get(s.id);
+    if (before) this.count(before, -1);
+    if (s.status === 'signed_up') {
+      const now = { eventId: s.eventId, slotId: s.slotId, party: s.partySize };
+      this.count(now, 1);
+      this.counted.set(s.id, now);
+    } else this.counted.delete(s.id);
   }
 
   private indexVolunteer(v: VolunteerRecord): void {

@@ -10,9 +10,7 @@ const isoOrNull = (ms: number | null): string | null => (ms === null ? null : is
 
 /** People counted against a slot's capacity (party sizes of signed-up signups). */
 export function takenIn(state: PipelineState, eventId: string, slotId: string): number {
-  let n = 0;
-  for (const s of state.signupsOfEvent(eventId)) if (s.slotId === slotId && s.status === 'signed_up') n += s.partySize;
-  return n;
+  return state.taken(eventId, slotId);
 }
 
 /** A slot's waitlist, first in line first. */

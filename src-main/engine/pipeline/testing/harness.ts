@@ -25,6 +25,8 @@ export interface Harness {
   dataDir: string;
   /** Stops this app instance (module, workers, queues, live bus) but keeps Redis and the files. */
   stop(): Promise<void>;
+  /** Drops this app instance as a crash would: the recorder's batch in hand is never finished or acknowledged. */
+  crash(): Promise<void>;
   /** Starts a fresh app instance over the same Redis prefix and data folder (a restart). */
   restart(deps?: Partial<HarnessDeps>): Promise<void>;
   cleanup(): Promise<void>;
@@ -71,6 +73,15 @@ export async function startHarness(deps: HarnessDeps): Promise<Harness> {
     await current.liveBus.stop();
     current.sub.disconnect();
     current = null;
+  };
+  h.crash = async () => {
+    if (!current) return;
+    const c = current;
+    current = null;
+    void c.module.recorder()?.stop();
+    await c.queues.closeAll();
+    await c.liveBus.stop();
+    c.sub.disconnect();
   };
   h.restart = async (more = {}) => {
     await h.stop();

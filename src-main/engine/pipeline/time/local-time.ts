@@ -33,14 +33,27 @@ export function localParts(ms: number, timeZone: string): LocalParts {
   };
 }
 
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+// Building an Intl formatter costs far more than using one: keep one per zone.
+function cached(map: Map<string, Intl.DateTimeFormat>, timeZone: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = map.get(timeZone);
+  if (!f) {
+    f = make();
+    map.set(timeZone, f);
+  }
+  return f;
+}
+
 /** "Saturday 5 December" in the coordinator's zone. */
 export function formatDate(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(ms);
+  return cached(dateFormatters, timeZone, () => new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' })).format(ms);
 }
 
 /** "09:00" in the coordinator's zone. */
 export function formatTime(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+  return cached(timeFormatters, timeZone, () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(ms);
 }
 
 /** "Saturday 5 December, 09:00–12:00" (the end's date is named when it differs). */
