@@ -58,7 +58,20 @@ if (preloadRequires.some((r) => r !== 'electron')) fail(`the preload requires mo
 const work = mkdtempSync(path.join(os.tmpdir(), 'vt-package-check-'));
 const electronDist = path.join(work, 'electron-dist');
 mkdirSync(path.join(electronDist, 'locales'), { recursive: true });
-writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\necho "stand-in Electron: the packaging check never runs the app"\n');
+// The stand-in carries a fuse wire like Electron's (sentinel, version 1, length, one byte per
+// fuse with Electron's defaults) so the configured fuses are flipped and checked too.
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSE_DEFAULTS = '10110001'; // RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolPrivileges
+writeFileSync(
+  path.join(electronDist, 'electron'),
+  Buffer.concat([
+    Buffer.from('#!/bin/sh\necho "stand-in Electron: the packaging check never runs the app"\nexit 0\n# '),
+    Buffer.from(FUSE_SENTINEL),
+    Buffer.from([1, FUSE_DEFAULTS.length]),
+    Buffer.from(FUSE_DEFAULTS),
+    Buffer.from('\n'),
+  ]),
+);
 chmodSync(path.join(electronDist, 'electron'), 0o755);
 for (const l of ['en-US', 'en-GB']) writeFileSync(path.join(electronDist, 'locales', `${l}.pak`), '');
 for (const f of ['LICENSE', 'LICENSES.chromium.html', 'version']) writeFileSync(path.join(electronDist, f), '');
@@ -91,6 +104,10 @@ if (builder.status !== 0) {
   process.exit(1);
 }
 const resources = path.join(output, 'linux-unpacked', 'resources');
+
+function listFilesUnder(dir) {
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => statSync(f).isFile()) : [];
+}
 
 // 4. The asar.
 const asar = require('@electron/asar');
@@ -152,10 +169,63 @@ while (queue.length) {
   // npm installs peers; one that is absent is one the package does not need here.
   for (const [dep, r] of Object.entries(meta.peerDependencies ?? {})) queue.push({ name: dep, range: r, from: found, optional: !installed(dep) });
 }
+// What the built main process imports at run time (electron-vite leaves dependencies
+// external) must be inside too.
+const { builtinModules } = await import('node:module');
+const mainJs = listFilesUnder(path.join(root, 'out', 'main')).filter((f) => /\.[cm]?js$/.test(f));
+const bare = new Set();
+for (const file of mainJs) {
+  const code = readFileSync(file, 'utf8');
+  const specs = [
+    ...code.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*["']([^"']+)["']/gm),
+    ...code.matchAll(/^\s*import\s*["']([^"']+)["']/gm),
+    ...code.matchAll(/\b(?:import|require)\(\s*["']([^"']+)["']\s*\)/g),
+  ].map((m) => m[1]);
+  for (const spec of specs) {
+    if (spec.startsWith('.') || spec.startsWith('/') || !/^(@[\w.-]+\/)?[\w.-]+(\/.*)?$/.test(spec)) continue;
+    if (spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]) || spec === 'electron' || spec.startsWith('electron/')) continue;
+    bare.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+  }
+}
+for (const name of bare) {
+  if (!resolveInAsar(name, '')) fail(`out/main imports ${name}, which app.asar lacks (a devDependency the main build left external?)`);
+}
 const prodNames = new Set([...prod].map((p) => p.split('/node_modules/').pop()));
 const devOnly = Object.keys(pkg.devDependencies ?? {}).filter((name) => !prodNames.has(name) && packagedMeta.has(`/node_modules/${name}`));
 if (devOnly.length) fail(`app.asar holds dev dependencies: ${devOnly.join(', ')}`);
 const unused = [...packagedMeta.keys()].filter((p) => !prod.has(p));
+
+// Every production dependency the app names must load from the packaged tree (the file
+// filters above must not have removed something a package needs when it is imported).
+const extracted = path.join(work, 'asar-extracted');
+asar.extractAll(path.join(resources, 'app.asar'), extracted);
+const probe = `
+  const names = ${JSON.stringify(Object.keys(pkg.dependencies ?? {}))};
+  const failed = [];
+  for (const name of names) {
+    try { await import(name); } catch (err) { failed.push(name + ': ' + String(err && err.message).split('\\n')[0]); }
+  }
+  console.log(JSON.stringify(failed));
+`;
+const probeFile = path.join(extracted, 'probe-imports.mjs');
+writeFileSync(probeFile, probe);
+const probed = spawnSync(process.execPath, [probeFile], { cwd: extracted, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+let importFailures = [];
+try {
+  importFailures = JSON.parse(probed.stdout.trim().split('\n').pop() ?? '[]');
+} catch {
+  importFailures = [`the import probe crashed: ${probed.stderr.trim().split('\n').slice(-3).join(' ')}`];
+}
+for (const f of importFailures) fail(`a production dependency does not load from the packaged tree: ${f}`);
+
+// The fuses, as electron-builder flipped them in the packaged executable.
+const EXPECTED_FUSES = { 0: ['RunAsNode', '0'], 1: ['EnableCookieEncryption', '1'], 2: ['EnableNodeOptionsEnvironmentVariable', '0'], 3: ['EnableNodeCliInspectArguments', '0'], 5: ['OnlyLoadAppFromAsar', '1'], 7: ['GrantFileProtocolExtraPrivileges', '0'] };
+const executable = readFileSync(path.join(output, 'linux-unpacked', 'voluntree'));
+const wireAt = executable.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
+const wire = executable.subarray(wireAt, wireAt + FUSE_DEFAULTS.length).toString('latin1');
+for (const [index, [name, want]] of Object.entries(EXPECTED_FUSES)) {
+  if (wire[Number(index)] !== want) fail(`fuse ${name} is ${wire[Number(index)] === '1' ? 'on' : 'off'} in the packaged executable; electron-builder.yml wants it ${want === '1' ? 'on' : 'off'}`);
+}
 
 // 5. Resources: Redis (and that it runs from there), the model.
 const redisDir = path.join(resources, 'redis');
@@ -228,7 +298,8 @@ for (const entry of readdirSync(resources).sort()) console.log(`  ${entry.padEnd
 const redisManifest = existsSync(path.join(redisDir, 'manifest.json')) ? JSON.parse(readFileSync(path.join(redisDir, 'manifest.json'), 'utf8')) : null;
 if (redisManifest) console.log(`  redis: redis-server ${redisManifest.version} + ${redisManifest.libraries.length} libraries; answers PING from the package: ${redisAnswers ? 'yes' : 'no'}`);
 console.log(`  model: ${modelFiles.length ? modelFiles.join(', ') : '(none)'}`);
-console.log(`app.asar: ${entries.length} entries, ${appFiles.length} under out/, ${prod.size} production packages resolved, ${unused.length} packages nothing requires, ${devOnly.length} dev dependencies, ${testFiles.length} test files`);
+console.log(`fuses: ${wire} (RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolPrivileges)`);
+console.log(`app.asar: ${entries.length} entries, ${bare.size} packages imported by out/main all inside, ${Object.keys(pkg.dependencies ?? {}).length - importFailures.length}/${Object.keys(pkg.dependencies ?? {}).length} dependencies import from it, ${appFiles.length} under out/, ${prod.size} production packages resolved, ${unused.length} packages nothing requires, ${devOnly.length} dev dependencies, ${testFiles.length} test files`);
 
 if (keep) console.log(`kept ${work}`);
 else rmSync(work, { recursive: true, force: true });

@@ -38,9 +38,16 @@ const child = electron
   ? spawn(electron, ['.', ...args], { cwd: root, stdio: 'inherit', env })
   : spawn(process.execPath, [path.join(root, 'bin', 'voluntree.js'), 'serve', ...args.filter((a) => a !== '--minimized')], { cwd: root, stdio: 'inherit', env });
 
+// Ctrl-C at a terminal reaches the child directly (same foreground process group), and npm
+// may pass it on once more; a second SIGINT makes the app skip its orderly stop. So SIGINT is
+// forwarded only when no terminal delivers it, and each signal at most once a second.
+const lastSent = new Map();
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
-    if (child.exitCode === null) child.kill(signal);
+    if (signal === 'SIGINT' && process.stdin.isTTY) return;
+    if (child.exitCode !== null || Date.now() - (lastSent.get(signal) ?? 0) < 1000) return;
+    lastSent.set(signal, Date.now());
+    child.kill(signal);
   });
 }
 child.on('error', (err) => {

@@ -12,7 +12,7 @@ import { desktopEngineConfig } from './desktop-config';
 import { startDesktopEngine } from './desktop-engine';
 import { launchOptions, loadDesktopSettings, saveDesktopSettings } from './desktop-settings';
 import { createInvokeHandler, createLiveForwarder } from './ipc';
-import { SIGNUP_EVENT, signupNotice } from './notifications';
+import { signupNotice } from './notifications';
 import { registerAppScheme, serveAppFiles } from './protocol';
 import { secretCipher } from './secret-cipher';
 import { APP_ORIGIN, contentSecurityPolicy, guardContents, guardSession } from './security';
@@ -24,12 +24,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const devServer = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
 const origins = [APP_ORIGIN, ...(devServer ? [new URL(devServer).origin] : [])];
 
+// One name and one data folder whether packaged or run from source (package.json's name is
+// lowercase); set before the single-instance lock, which lives in the user-data folder.
+app.setName('Voluntree');
+app.setPath('userData', path.join(app.getPath('appData'), 'Voluntree'));
+app.setAppLogsPath();
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 else void boot();
 
 async function boot(): Promise<void> {
   await app.whenReady();
+  // Windows shows notifications only for an app with a user model id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('org.voluntree.desktop');
   const userData = app.getPath('userData');
   mkdirSync(app.getPath('logs'), { recursive: true });
   const logFile = createWriteStream(path.join(app.getPath('logs'), 'voluntree.log'), { flags: 'a' });
@@ -90,7 +97,7 @@ async function boot(): Promise<void> {
   );
   const onLive: Parameters<typeof createLiveForwarder>[0] = (msg) => {
     if (win && !win.isDestroyed()) win.webContents.send(IPC.live, msg);
-    if ((msg.event as string) === SIGNUP_EVENT && Notification.isSupported()) {
+    if (msg.event === 'signup.created' && Notification.isSupported()) {
       const notice = signupNotice(msg.payload);
       if (notice) new Notification(notice).on('click', show).show();
     }
