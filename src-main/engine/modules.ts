@@ -3,6 +3,7 @@ import type { EngineConfig } from './config';
 import { createDataModule } from './data/data-module';
 import type { Engine } from './engine';
 import { GraphClient } from './facebook/graph-client';
+import { createFacebookModule } from './facebook/facebook-module';
 import { createWebhookModule, type WebhookModule } from './facebook/webhook-module';
 import { createFeedModule, type FeedModule } from './feed/feed-module';
 import { createMetricsModule, type MetricsModule } from './metrics/module';
@@ -81,6 +82,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
       pageId: () => (inDemo() ? demo!.credentials.pageId : (settings.pageId() ?? '')),
     });
     modules.push(webhook);
+    modules.push(createFacebookModule(ctx, { graph, webhook, settings }));
   }
   return { modules, feed, metrics, pipeline, webhook, demo, graph };
 }

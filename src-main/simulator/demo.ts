@@ -83,9 +83,5 @@ export function createDemoModule(ctx: EngineContext, opts: DemoModuleOptions): D
       sim = null;
       if (s) await s.close();
     },
-    health(report) {
-      report.facebook.mode = 'demo';
-      report.facebook.pageId = credentials.pageId;
-    },
   };
 }

@@ -28,7 +28,7 @@ export const TUNNEL_SOCKET_TIMEOUT_MS = 10 * 60_000;
  * exposes, so the RPC API and the UI are never reachable from the internet.
  */
 export function createWebhookModule(ctx: EngineContext, opts: WebhookModuleOptions): WebhookModule {
-  const counters: WebhookCounters = { accepted: 0, duplicates: 0, refused: 0 };
+  const counters: WebhookCounters = { accepted: 0, duplicates: 0, refused: 0, lastVerifiedAt: null };
   const log = ctx.log.child({ module: 'webhook' });
   const deps = { ...opts, gears: ctx.gears, keys: ctx.keys, clock: ctx.clock, log };
   let server: FastifyInstance | null = null;

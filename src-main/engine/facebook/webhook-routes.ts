@@ -31,6 +31,8 @@ export interface WebhookCounters {
   accepted: number;
   duplicates: number;
   refused: number;
+  /** When Meta last passed the verification handshake (ms since epoch). */
+  lastVerifiedAt?: number | null;
 }
 
 /**
@@ -44,14 +46,14 @@ export async function registerWebhookRoutes(app: FastifyInstance, deps: WebhookD
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
-    scope.get(WEBHOOK_PATH, async (req, reply) => verificationHandshake(req, reply, deps));
+    scope.get(WEBHOOK_PATH, async (req, reply) => verificationHandshake(req, reply, deps, counters));
     scope.post(WEBHOOK_PATH, { bodyLimit }, async (req, reply) => receiveEvents(req, reply, deps, counters));
   });
 }
 
 export const PROBE_HEADER = 'x-voluntree-probe';
 
-function verificationHandshake(req: FastifyRequest, reply: FastifyReply, deps: WebhookDeps): FastifyReply {
+function verificationHandshake(req: FastifyRequest, reply: FastifyReply, deps: WebhookDeps, counters?: WebhookCounters): FastifyReply {
   const q = req.query as Record<string, string | undefined>;
   const probe = req.headers[PROBE_HEADER];
   if (typeof probe === 'string' && q['hub.mode'] === undefined) {
@@ -62,6 +64,7 @@ function verificationHandshake(req: FastifyRequest, reply: FastifyReply, deps: W
   const expected = deps.verifyToken();
   if (q['hub.mode'] === 'subscribe' && expected && q['hub.verify_token'] === expected && q['hub.challenge'] !== undefined) {
     deps.log.info('webhook verified by Facebook');
+    if (counters) counters.lastVerifiedAt = deps.clock.now();
     return reply.code(200).type('text/plain').send(q['hub.challenge']);
   }
   deps.log.warn('webhook verification refused: the verify token does not match');

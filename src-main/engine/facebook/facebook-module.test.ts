@@ -1,0 +1,123 @@
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { engineContext } from '../../../test/support/engine-context';
+import { testRedis, type TestRedis } from '../../../test/support/redis';
+import { startTunnelServer, type TunnelServer } from '../../../test/support/tunnel-server';
+import type { LiveMessage } from '../../contract';
+import { createGraphSimulator, type GraphSimulator } from '../../simulator/graph-simulator';
+import type { EngineContext } from '../module';
+import { createFacebookModule, type FacebookModule, type FacebookSettings } from './facebook-module';
+import { GraphClient } from './graph-client';
+import { createWebhookModule, type WebhookModule } from './webhook-module';
+
+describe('the Facebook module: connection check, tunnel and callback URL', () => {
+  let t: TestRedis;
+  let ctx: EngineContext;
+  let sim: GraphSimulator;
+  let server: TunnelServer;
+  let webhook: WebhookModule;
+  let fb: FacebookModule | null;
+  let sub: Redis;
+  const live: LiveMessage[] = [];
+  let demo = false;
+
+  const settings: FacebookSettings = {
+    demoMode: () => demo,
+    tunnel: () => 'localtunnel',
+    pageId: () => sim.pageId,
+    verifyToken: () => 'verify-riverside',
+  };
+
+  beforeEach(async () => {
+    t = await testRedis();
+    ctx = await engineContext(t);
+    sim = await createGraphSimulator({ log: ctx.log, clock: ctx.clock, pageToken: 'page-token' });
+    server = await startTunnelServer();
+    webhook = createWebhookModule(ctx, { appSecret: () => 'secret', verifyToken: settings.verifyToken, pageId: () => sim.pageId });
+    await webhook.start!();
+    demo = false;
+    fb = null;
+    live.length = 0;
+    sub = new Redis(t.url);
+    sub.on('message', (_c: string, text: string) => live.push(JSON.parse(text) as LiveMessage));
+    await sub.subscribe(t.keys.liveChannel);
+  });
+  afterEach(async () => {
+    await fb?.stop!();
+    await webhook.stop!();
+    await server.close();
+    await sim.close();
+    sub.disconnect();
+    await t.cleanup();
+  });
+
+  const build = (appToken: boolean): FacebookModule => {
+    const graph = new GraphClient({
+      baseUrl: () => sim.url,
+      version: () => 'v25.0',
+      pageId: () => sim.pageId,
+      pageToken: () => 'page-token',
+      appId: () => (appToken ? '200000000000002' : null),
+      appSecret: () => (appToken ? 'secret' : null),
+      clock: ctx.clock,
+      log: ctx.log,
+    });
+    fb = createFacebookModule(ctx, { graph, webhook, settings, tunnelHost: server.url, tunnelTiming: { healthIntervalMs: 100, backoff: { initialMs: 50, maxMs: 400 } } });
+    return fb;
+  };
+
+  it('passes every step and sets the callback URL itself when an app token is set', async () => {
+    const m = build(true);
+    await m.start!();
+    const result = await m.handlers!['facebook.connect']!({}, { via: 'internal' });
+    expect(result.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['page_token', true],
+      ['subscription', true],
+      ['tunnel', true],
+      ['webhook', true],
+    ]);
+    expect(result.ok).toBe(true);
+    const status = await m.handlers!['facebook.status']!({}, { via: 'internal' });
+    // The simulator, like Meta, verified the new callback through the tunnel before accepting it.
+    expect(sim.callbackUrl()).toBe(status.tunnel.callbackUrl);
+    expect(status.webhook.lastVerifiedAt).not.toBeNull();
+    expect(status).toMatchObject({ mode: 'live', updatesCallbackItself: true, tunnel: { mode: 'localtunnel', healthy: true } });
+    await vi.waitFor(() => expect(live.some((l) => l.event === 'facebook.tunnel' && l.payload.healthy)).toBe(true));
+  });
+
+  it('tells the coordinator what to paste where when there is no app token', async () => {
+    const m = build(false);
+    await m.start!();
+    await vi.waitFor(
+      () => {
+        const notice = live.find((l) => l.event === 'system.notice');
+        expect(notice?.payload).toMatchObject({ level: 'warning' });
+        expect(JSON.stringify(notice?.payload)).toContain(`${server.publicUrl('')}/webhooks/facebook`);
+        expect(JSON.stringify(notice?.payload)).toContain('verify-riverside');
+      },
+      { timeout: 20_000, interval: 50 },
+    );
+    const result = await m.handlers!['facebook.connect']!({}, { via: 'internal' });
+    expect(result.ok).toBe(false);
+    expect(result.steps.at(-1)).toMatchObject({ step: 'webhook', ok: false });
+    expect(result.steps.at(-1)?.message).toContain('Callback URL');
+  });
+
+  it('in demo mode runs no tunnel and says how to connect a Page', async () => {
+    demo = true;
+    const m = build(false);
+    await m.start!();
+    const result = await m.handlers!['facebook.connect']!({}, { via: 'internal' });
+    expect(result).toMatchObject({ ok: false, mode: 'demo' });
+    expect(server.registrations()).toEqual([]);
+    expect((await m.handlers!['facebook.status']!({}, { via: 'internal' })).mode).toBe('demo');
+  });
+
+  it('restarts the tunnel on request', async () => {
+    const m = build(false);
+    await m.start!();
+    const state = await m.handlers!['tunnel.restart']!({}, { via: 'internal' });
+    expect(state.mode).toBe('localtunnel');
+    expect(server.registrations().length).toBeGreaterThanOrEqual(2);
+  });
+});

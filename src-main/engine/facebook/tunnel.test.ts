@@ -1,0 +1,104 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { engineContext } from '../../../test/support/engine-context';
+import { testRedis, type TestRedis } from '../../../test/support/redis';
+import { startTunnelServer, type TunnelServer } from '../../../test/support/tunnel-server';
+import { commentChange, deliverSigned, feedEntry, webhookPayload } from '../../simulator/webhook-payloads';
+import { parseTunnelSetting, TunnelManager, type TunnelState } from './tunnel';
+import { createWebhookModule, type WebhookModule } from './webhook-module';
+
+const PAGE = '100000000000001';
+const SECRET = 'tunnel-test-secret';
+
+describe('the tunnel, through the real localtunnel client', () => {
+  let t: TestRedis;
+  let server: TunnelServer;
+  let webhook: WebhookModule;
+  let tunnel: TunnelManager;
+  const states: TunnelState[] = [];
+
+  beforeEach(async () => {
+    t = await testRedis();
+    const ctx = await engineContext(t);
+    webhook = createWebhookModule(ctx, { appSecret: () => SECRET, verifyToken: () => 'v', pageId: () => PAGE });
+    await webhook.start!();
+    server = await startTunnelServer();
+    states.length = 0;
+    tunnel = new TunnelManager({
+      setting: () => ({ kind: 'localtunnel' }),
+      localPort: () => webhook.tunnelPort(),
+      host: server.url,
+      subdomain: () => 'voluntree-riverside',
+      log: ctx.log,
+      onChange: (s) => void states.push(s),
+      healthIntervalMs: 100,
+      backoff: { initialMs: 50, maxMs: 400 },
+      probeTimeoutMs: 2_000,
+    });
+  });
+  afterEach(async () => {
+    await tunnel.stop();
+    await server.close();
+    await webhook.stop!();
+    await t.cleanup();
+  });
+
+  const comment = (id: string) =>
+    webhookPayload([feedEntry(PAGE, [commentChange({ pageId: PAGE, postId: `${PAGE}_1`, commentId: id, from: { id: '42', name: 'Maria Garcia' }, message: 'Count me in 🙌 — Saturday' })])]);
+
+  const healthy = () => vi.waitFor(() => expect(tunnel.state().healthy).toBe(true), { timeout: 20_000, interval: 50 });
+
+  it('delivers a signed webhook through the tunnel and exposes nothing else', async () => {
+    await tunnel.start();
+    await healthy();
+    const { url, callbackUrl } = tunnel.state();
+    expect(callbackUrl).toBe(`${url}/webhooks/facebook`);
+    expect(server.registrations()).toEqual(['voluntree-riverside']);
+
+    const res = await deliverSigned(callbackUrl!, SECRET, comment('1_100'));
+    expect(res).toEqual({ status: 200, text: 'EVENT_RECEIVED' });
+    expect(await t.redis.xlen(t.keys.streamIngest)).toBe(1);
+
+    const rpc = await fetch(`${url}/api/rpc/settings.get`, { method: 'POST', body: '{}' });
+    expect(rpc.status).toBe(404);
+  });
+
+  it('reconnects by itself when the tunnel server dies and comes back', async () => {
+    await tunnel.start();
+    await healthy();
+    const { controlPort, publicPort } = server;
+    await server.close();
+    await vi.waitFor(() => expect(tunnel.state().healthy).toBe(false), { timeout: 20_000, interval: 50 });
+
+    server = await startTunnelServer({ controlPort, publicPort });
+    await healthy();
+    expect(server.registrations()).toContain('voluntree-riverside');
+    expect(tunnel.state().reconnects).toBeGreaterThan(0);
+    const res = await deliverSigned(tunnel.state().callbackUrl!, SECRET, comment('1_101'));
+    expect(res.status).toBe(200);
+    expect(await t.redis.xlen(t.keys.streamIngest)).toBe(1);
+    expect(states.map((s) => s.healthy)).toEqual(expect.arrayContaining([true, false]));
+  });
+
+  it('leaves the tunnel off, or only checks a fixed public URL', async () => {
+    const off = new TunnelManager({ setting: () => ({ kind: 'off' }), localPort: () => webhook.tunnelPort(), subdomain: () => 'x', log: (await engineContext(t)).log });
+    await off.start();
+    expect(off.state()).toMatchObject({ mode: 'off', url: null, healthy: false });
+    await off.stop();
+
+    const fixedUrl = `http://127.0.0.1:${webhook.tunnelPort()}`;
+    const fixed = new TunnelManager({ setting: () => parseTunnelSetting(`${fixedUrl}/`), localPort: () => webhook.tunnelPort(), subdomain: () => 'x', log: (await engineContext(t)).log });
+    await fixed.start();
+    expect(fixed.state()).toMatchObject({ mode: 'fixed', url: fixedUrl, healthy: true, callbackUrl: `${fixedUrl}/webhooks/facebook` });
+    await fixed.stop();
+    expect(server.registrations()).toEqual([]);
+  });
+});
+
+describe('parseTunnelSetting', () => {
+  it('reads localtunnel, off and a URL, and refuses other schemes', () => {
+    expect(parseTunnelSetting(undefined)).toEqual({ kind: 'localtunnel' });
+    expect(parseTunnelSetting('off')).toEqual({ kind: 'off' });
+    expect(parseTunnelSetting('https://hooks.example.org/')).toEqual({ kind: 'fixed', url: 'https://hooks.example.org' });
+    expect(() => parseTunnelSetting('ftp://x')).toThrow();
+  });
+});

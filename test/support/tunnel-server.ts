@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import http, { type ClientRequestArgs, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import net, { type AddressInfo, type Socket } from 'node:net';
+
+/**
+ * A loopback server speaking the localtunnel client protocol, so tests drive the real
+ * `localtunnel` client: `GET /?new` or `GET /<subdomain>` answers `{ id, port, max_conn_count,
+ * url }`; the client then opens `max_conn_count` raw TCP sockets to `port`, and public HTTP
+ * requests to `url` travel over those sockets to the client's local server.
+ */
+export interface TunnelServer {
+  /** The control URL the client is given as `host`. */
+  url: string;
+  controlPort: number;
+  publicPort: number;
+  /** The public URL for a client id. */
+  publicUrl(id: string): string;
+  /** Ids that asked for a tunnel, in order (repeats included). */
+  registrations(): string[];
+  /** Open sockets a client holds now. */
+  openSockets(id: string): number;
+  /** Kills everything at once, like a crashed server: sockets destroyed, ports closed. */
+  close(): Promise<void>;
+}
+
+/** Hands a client's tunnel sockets to public requests, one request per socket at a time. */
+class TunnelAgent extends http.Agent {
+  private readonly idle: Socket[] = [];
+  private readonly waiting: ((err: Error | null, socket: Duplex) => void)[] = [];
+  readonly all = new Set<Socket>();
+
+  constructor() {
+    super({ keepAlive: true, maxFreeSockets: 64 });
+  }
+
+  addSocket(socket: Socket): void {
+    this.all.add(socket);
+    socket.once('close', () => {
+      this.all.delete(socket);
+      const i = this.idle.indexOf(socket);
+      if (i >= 0) this.idle.splice(i, 1);
+    });
+    socket.on('error', () => socket.destroy());
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(null, socket);
+    else this.idle.push(socket);
+  }
+
+  // Node's Agent waits for the callback when createConnection returns nothing.
+  override createConnection(_opts: ClientRequestArgs, cb?: (err: Error | null, socket: Duplex) => void): undefined {
+    if (!cb) return undefined;
+    const s = this.idle.shift();
+    if (s) cb(null, s);
+    else this.waiting.push(cb);
+    return undefined;
+  }
+
+  override destroy(): void {
+    for (const s of this.all) s.destroy();
+    for (const w of this.waiting.splice(0)) w(new Error('tunnel closed'), new net.Socket());
+    super.destroy();
+  }
+}
+
+interface Client {
+  id: string;
+  agent: TunnelAgent;
+  server: net.Server;
+}
+
+export interface TunnelServerOptions {
+  /** Fixed ports, so a test can bring a killed server back at the same address. */
+  controlPort?: number;
+  publicPort?: number;
+  maxConnCount?: number;
+}
+
+export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise<TunnelServer> {
+  const clients = new Map<string, Client>();
+  const registrations: string[] = [];
+  let last: Client | null = null;
+  const maxConn = opts.maxConnCount ?? 4;
+  const openConnections = new Set<Socket>();
+
+  const listen = (server: net.Server | http.Server, port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    });
+
+  const publicServer = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Host `<id>.…` picks a client; otherwise the latest one.
+    const sub = (req.headers.host ?? '').split('.')[0] ?? '';
+    const client = clients.get(sub) ?? last;
+    if (!client || client.agent.all.size === 0) {
+      res.writeHead(502).end('no tunnel');
+      return;
+    }
+    const upstream = http.request({ agent: client.agent, method: req.method, path: req.url, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+
+  const controlServer = http.createServer(async (req, res) => {
+    if (req.method !== 'GET') {
+      res.writeHead(200).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://control');
+    const wanted = url.pathname.slice(1);
+    const id = url.searchParams.has('new') || !wanted ? randomBytes(5).toString('hex') : wanted;
+    if (!/^[a-z0-9-]{4,63}$/.test(id)) {
+      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'invalid subdomain' }));
+      return;
+    }
+    registrations.push(id);
+    const old = clients.get(id);
+    if (old) {
+      old.agent.destroy();
+      old.server.close();
+    }
+    const agent = new TunnelAgent();
+    const sockServer = net.createServer((socket) => {
+      openConnections.add(socket);
+      socket.once('close', () => openConnections.delete(socket));
+      agent.addSocket(socket);
+    });
+    const port = await listen(sockServer, 0);
+    const client: Client = { id, agent, server: sockServer };
+    clients.set(id, client);
+    last = client;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, port, max_conn_count: maxConn, url: publicUrl(id) }));
+  });
+
+  for (const server of [publicServer, controlServer]) {
+    server.on('connection', (s: Socket) => {
+      openConnections.add(s);
+      s.once('close', () => openConnections.delete(s));
+    });
+  }
+  const controlPort = await listen(controlServer, opts.controlPort ?? 0);
+  const publicPort = await listen(publicServer, opts.publicPort ?? 0);
+  const publicUrl = (_id: string): string => `http://127.0.0.1:${publicPort}`;
+
+  return {
+    url: `http://127.0.0.1:${controlPort}`,
+    controlPort,
+    publicPort,
+    publicUrl,
+    registrations: () => [...registrations],
+    openSockets: (id) => clients.get(id)?.agent.all.size ?? 0,
+    async close() {
+      for (const c of clients.values()) {
+        c.agent.destroy();
+        c.server.close();
+      }
+      for (const s of openConnections) s.destroy();
+      await Promise.all([publicServer, controlServer].map((s) => new Promise<void>((r) => s.close(() => r()))));
+    },
+  };
+}
