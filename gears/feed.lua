@@ -10,6 +10,9 @@
 --
 -- Layout (all under P):
 --   act:<id>        hash: fan-out record of an applied activity, or {d=1} once deleted
+--   times           zset: activity id -> time, applied activities and tombstones (for pruning)
+--   meta            hash: `horizon` (activities older than it are gone for good), and the
+--                   settings of the last build (written by the engine)
 --   agg:<agg>       zset: activity id -> time (one aggregation)
 --   refs:<agg>      set: feed ids holding <agg>; its size is the aggregation's reference count
 --   idx:<subject>   zset: agg -> newest time, every aggregation of `actor:<id>`,
@@ -20,7 +23,8 @@
 --
 -- The state is a function of the set of applied activities, the set of deleted ones and the
 -- latest follow/unfollow per edge, whatever the order or repetition of calls:
---   * an activity applies once (act:<id> exists) and never after its delete (tombstone);
+--   * an activity applies once (act:<id> exists) and never after its delete (tombstone) or
+--     when it is older than the horizon (a max register, moved by vt_feed_prune);
 --   * follow/unfollow carry a time, the latest wins, an unfollow wins a tie;
 --   * each feed holds exactly the top `max` (score, then member, descending) of its sources'
 --     aggregations. Adds keep this incrementally; a delete or a follow change re-materialises
@@ -40,6 +44,12 @@ local function k_followers(P, s) return P .. 'followers:' .. s end
 local function k_follows(P, u) return P .. 'follows:' .. u end
 local function k_edges(P, u) return P .. 'edges:' .. u end
 local function k_act(P, id) return P .. 'act:' .. id end
+local function k_times(P) return P .. 'times' end
+local function k_meta(P) return P .. 'meta' end
+
+local function horizon_of(P)
+  return tonumber(redis.call('HGET', k_meta(P), 'horizon') or '0')
+end
 
 local function sources(P, feed)
   if feed == 'org' then return { k_idx(P, 'all') } end
@@ -149,24 +159,30 @@ local function add(_keys, args)
   if org_kind ~= 'a' and org_kind ~= 'o' then return redis.error_reply('VT_FEED org_kind must be a or o') end
   local ak = k_act(P, id)
   if redis.call('EXISTS', ak) == 1 then return { 0, 0 } end
+  if tonumber(t) < horizon_of(P) then return { 0, 0 } end
   redis.call('HSET', ak, 't', t, 'a', a_agg, 'o', o_agg, 'as', a_subj, 'os', o_subj, 'g', org_kind)
+  redis.call('ZADD', k_times(P), t, id)
   redis.call('ZADD', k_agg(P, a_agg), t, id)
   redis.call('ZADD', k_agg(P, o_agg), t, id)
-  local a_score, o_score = newest(P, a_agg), newest(P, o_agg)
-  redis.call('ZADD', k_idx(P, a_subj), a_score, a_agg)
-  redis.call('ZADD', k_idx(P, o_subj), o_score, o_agg)
-  local g_agg, g_score = o_agg, o_score
-  if org_kind == 'a' then g_agg, g_score = a_agg, a_score end
-  redis.call('ZADD', k_idx(P, 'all'), g_score, g_agg)
+  -- An index holds each aggregation's newest time. GT+CH says whether this activity moved it
+  -- (or created it); when it did not, no feed can change, since feeds rank by that time.
+  local a_up = redis.call('ZADD', k_idx(P, a_subj), 'GT', 'CH', t, a_agg) == 1
+  local o_up = redis.call('ZADD', k_idx(P, o_subj), 'GT', 'CH', t, o_agg) == 1
+  local g_agg, g_up = o_agg, o_up
+  if org_kind == 'a' then g_agg, g_up = a_agg, a_up end
 
-  local writes = place(P, 'org', g_agg, g_score, max)
-  if a_feed ~= '' then writes = writes + place(P, a_feed, a_agg, a_score, max) end
-  if o_feed ~= '' then writes = writes + place(P, o_feed, o_agg, o_score, max) end
+  local writes = 0
+  if g_up then
+    redis.call('ZADD', k_idx(P, 'all'), t, g_agg)
+    writes = place(P, 'org', g_agg, t, max)
+  end
+  if a_up and a_feed ~= '' then writes = writes + place(P, a_feed, a_agg, t, max) end
+  if o_up and o_feed ~= '' then writes = writes + place(P, o_feed, o_agg, t, max) end
   local out = { 1, 0 }
   local seen = {}
-  local function fan(subject, agg, score)
+  local function fan(subject, agg)
     for _, u in ipairs(redis.call('SMEMBERS', k_followers(P, subject))) do
-      local w = place(P, 'following:' .. u, agg, score, max)
+      local w = place(P, 'following:' .. u, agg, t, max)
       writes = writes + w
       if w > 0 and not seen[u] then
         seen[u] = true
@@ -174,8 +190,8 @@ local function add(_keys, args)
       end
     end
   end
-  fan(a_subj, a_agg, a_score)
-  fan(o_subj, o_agg, o_score)
+  if a_up then fan(a_subj, a_agg) end
+  if o_up then fan(o_subj, o_agg) end
   out[2] = writes
   return out
 end
@@ -201,26 +217,42 @@ local function take_out(P, agg, id, subjects, max, touched)
   if not after then redis.call('DEL', k_refs(P, agg)) end
 end
 
--- vt_feed_delete(KEYS = [], ARGV = [version, P, max, id])
+-- Takes an applied activity (fields of act:<id>) out of both its aggregations.
+local function remove_applied(P, id, h, max, touched)
+  local a_subjects, o_subjects = { h.as }, { h.os }
+  if h.g == 'a' then a_subjects[2] = 'all' else o_subjects[2] = 'all' end
+  take_out(P, h.a, id, a_subjects, max, touched)
+  take_out(P, h.o, id, o_subjects, max, touched)
+end
+
+local function read_act(P, id)
+  local v = redis.call('HMGET', k_act(P, id), 'd', 't', 'a', 'o', 'as', 'os', 'g')
+  return { d = v[1], t = v[2], a = v[3], o = v[4], as = v[5], os = v[6], g = v[7] }
+end
+
+-- vt_feed_delete(KEYS = [], ARGV = [version, P, max, id, time])
 --
 -- Deletes an activity everywhere and leaves a tombstone, so a late retry of its add (or of
 -- the delete) changes nothing. Deleting an activity never applied only leaves the tombstone.
--- Returns { deleted (1 or 0), feed... } with the feeds that changed.
+-- `time` (the activity's time, or '' when unknown) lets vt_feed_prune drop the tombstone once
+-- the horizon passes it. Returns { deleted (1 or 0), feed... } with the feeds that changed.
 local function delete(_keys, args)
   local err = check_version(args[1])
   if err then return err end
-  local P, max, id = args[2], tonumber(args[3]), args[4]
+  local P, max, id, time = args[2], tonumber(args[3]), args[4], args[5]
+  local h = read_act(P, id)
+  if h.d then return { 0 } end
+  local t = h.t or time
+  if t == '' then t = nil end
+  -- Older than the horizon and not applied: the horizon already keeps it out.
+  if not h.a and t and tonumber(t) < horizon_of(P) then return { 0 } end
   local ak = k_act(P, id)
-  local h = redis.call('HMGET', ak, 'd', 'a', 'o', 'as', 'os', 'g')
-  if h[1] then return { 0 } end
   redis.call('DEL', ak)
   redis.call('HSET', ak, 'd', '1')
-  if not h[2] then return { 0 } end
+  if t then redis.call('ZADD', k_times(P), t, id) end
+  if not h.a then return { 0 } end
   local touched = {}
-  local a_subjects, o_subjects = { h[4] }, { h[5] }
-  if h[6] == 'a' then a_subjects[2] = 'all' else o_subjects[2] = 'all' end
-  take_out(P, h[2], id, a_subjects, max, touched)
-  take_out(P, h[3], id, o_subjects, max, touched)
+  remove_applied(P, id, h, max, touched)
   local out = { 1 }
   for _, f in ipairs(touched) do out[#out + 1] = f end
   return out
@@ -263,6 +295,32 @@ local function follow(_keys, args)
   return { 1, kind == 'f' and 1 or 0, writes }
 end
 
+-- vt_feed_prune(KEYS = [], ARGV = [version, P, max, horizon, limit])
+--
+-- Moves the horizon forward (never back) and forgets up to `limit` activities and tombstones
+-- older than it: out of their aggregations, feeds refilled, records gone. An add older than
+-- the horizon is refused from then on, so nothing forgotten comes back.
+-- Returns { forgotten, remaining } (call again while remaining > 0).
+local function prune(_keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local P, max, limit = args[2], tonumber(args[3]), tonumber(args[5])
+  local horizon = horizon_of(P)
+  if tonumber(args[4]) > horizon then
+    horizon = tonumber(args[4])
+    redis.call('HSET', k_meta(P), 'horizon', string.format('%d', horizon))
+  end
+  local ids = redis.call('ZRANGEBYSCORE', k_times(P), '-inf', '(' .. string.format('%d', horizon), 'LIMIT', 0, limit)
+  local touched = {}
+  for _, id in ipairs(ids) do
+    local h = read_act(P, id)
+    if not h.d and h.a then remove_applied(P, id, h, max, touched) end
+    redis.call('DEL', k_act(P, id))
+    redis.call('ZREM', k_times(P), id)
+  end
+  return { #ids, redis.call('ZCOUNT', k_times(P), '-inf', '(' .. string.format('%d', horizon)) }
+end
+
 -- vt_feed_materialize(KEYS = [], ARGV = [version, P, max, feed...])
 --
 -- Re-materialises the given feeds from the indexes (after the maximum size changed).
@@ -280,3 +338,4 @@ redis.register_function('vt_feed_add', add)
 redis.register_function('vt_feed_delete', delete)
 redis.register_function('vt_feed_follow', follow)
 redis.register_function('vt_feed_materialize', rematerialize)
+redis.register_function('vt_feed_prune', prune)

@@ -120,6 +120,26 @@ describe('feed gear', () => {
     expect(await feed('org')).toEqual([]);
   });
 
+  it('prune forgets everything older than the horizon, refills feeds and refuses old adds', async () => {
+    await gear.addMany([
+      act('old1', 'maria', 'commented', 'beach', T0 - 2 * DAY),
+      act('old2', 'sam', 'commented', 'park', T0 - DAY),
+      act('new1', 'maria', 'commented', 'beach', T0),
+    ]);
+    await gear.delete('old2', T0 - DAY);
+    await gear.delete('never-added', T0 - 3 * DAY);
+    expect(await gear.prune(T0 - DAY / 2, 1)).toBe(3);
+    expect(await t.redis.zcard(`${t.keys.feedPrefix}times`)).toBe(1);
+    expect(await t.redis.exists(t.keys.feedActivity('old1'), t.keys.feedActivity('old2'), t.keys.feedActivity('never-added'))).toBe(0);
+    expect(await feed('volunteer:maria')).toEqual(['a|commented|maria|2026-11-23']);
+    expect(await feed('event:beach')).toEqual(['o|commented|event:beach|2026-11-23']);
+    // Gone for good: a late retry of an old add is refused, and the horizon never moves back.
+    expect((await gear.add(act('old1', 'maria', 'commented', 'beach', T0 - 2 * DAY))).applied).toBe(0);
+    await gear.prune(T0 - 5 * DAY);
+    expect((await gear.add(act('old3', 'ana', 'asked', 'beach', T0 - DAY))).applied).toBe(0);
+    expect(invariantProblems(await readFeedState(t.redis, t.keys), 3)).toEqual([]);
+  });
+
   it('re-materialises every feed for a new maximum size', async () => {
     for (let i = 0; i < 5; i += 1) await gear.add(act(`a${i}`, 'maria', 'commented', `e${i}`, T0 + i * 1000));
     const bigger = make(10);
@@ -134,6 +154,12 @@ describe('feed gear', () => {
     await expect(t.redis.call('FCALL', 'vt_feed_add', 0, 'not-the-version')).rejects.toThrow(/VT_GEAR_VERSION/);
     const version = new Gears(t.redis, preparedGears()).version('vt_feed');
     await expect(t.redis.call('FCALL', 'vt_feed_follow', 0, version, t.keys.feedPrefix, 3, 'u', 'actor:x', 1, 'x')).rejects.toThrow(/kind must be/);
+  });
+
+  it('names a mismatched library build in a pipelined batch', async () => {
+    const other = new Gears(t.redis, preparedGears().map((g) => (g.name === 'vt_feed' ? { ...g, version: 'older-build' } : g)));
+    const stale = new FeedGear(t.redis, other, t.keys, { maxSize: 3, utcOffsetMinutes: 0 });
+    await expect(stale.addMany([act('1', 'maria', 'commented', 'beach', T0)])).rejects.toThrow(/different build of gear library "vt_feed"/);
   });
 
   it('reloads the library when Redis lost its functions, in a pipelined batch too', async () => {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Activity } from '../../contract/feed';
-import type { Gears } from '../gears/loader';
+import { GearVersionError, type Gears } from '../gears/loader';
 import type { Keys } from '../keys';
 import { placementOf, subjectOfTarget } from './aggregation';
 
@@ -59,6 +59,9 @@ export class FeedGear {
     }
     const users = new Set<string>();
     for (const [err, value] of results) {
+      if (err && err.message.includes('VT_GEAR_VERSION')) {
+        throw new GearVersionError(`Redis holds a different build of gear library "${LIB}" (${err.message}). Run the same Voluntree version everywhere.`);
+      }
       if (err) throw err;
       const [applied, writes, ...followers] = value as [number, number, ...string[]];
       total.applied += applied;
@@ -73,10 +76,26 @@ export class FeedGear {
     return this.addMany([activity]);
   }
 
-  /** Deletes an activity everywhere. Returns whether it was live, and the feeds that changed. */
-  async delete(activityId: string): Promise<{ deleted: boolean; feeds: string[] }> {
-    const [deleted, ...feeds] = await this.gears.call<[number, ...string[]]>(LIB, 'vt_feed_delete', [], [...this.base(), activityId]);
+  /**
+   * Deletes an activity everywhere. `time` (the activity's, when known) lets a later prune
+   * forget the tombstone. Returns whether it was live, and the feeds that changed.
+   */
+  async delete(activityId: string, time?: number): Promise<{ deleted: boolean; feeds: string[] }> {
+    const [deleted, ...feeds] = await this.gears.call<[number, ...string[]]>(LIB, 'vt_feed_delete', [], [...this.base(), activityId, time ?? '']);
     return { deleted: deleted === 1, feeds: [...new Set(feeds)] };
+  }
+
+  /**
+   * Forgets every activity (and tombstone) older than `horizon`, in bounded steps; adds older
+   * than the horizon are refused from then on. The horizon only moves forward.
+   */
+  async prune(horizon: number, step = 1000): Promise<number> {
+    let forgotten = 0;
+    for (;;) {
+      const [n, remaining] = await this.gears.call<[number, number]>(LIB, 'vt_feed_prune', [], [...this.base(), Math.trunc(horizon), step]);
+      forgotten += n;
+      if (remaining === 0 || n === 0) return forgotten;
+    }
   }
 
   /**

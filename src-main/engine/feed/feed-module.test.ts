@@ -170,6 +170,20 @@ describe('feed module', () => {
     expect(await readFeedState(t.redis, t.keys)).toEqual(model2.expected());
   });
 
+  it('keeps only the retention period in Redis, at start, on record and in a rebuild', async () => {
+    const m = await startModule({ retentionDays: 1 });
+    await m.record([act('old', 'maria', 'signed_up', 'beach', T0 - 3 * DAY), act('new', 'maria', 'signed_up', 'park', T0)]);
+    const profile = await m.handlers!['feed.get']!({ feed: 'volunteer:maria', limit: 10 }, { via: 'internal' });
+    expect(profile.items.map((i) => i.sentence)).toEqual(['Maria Lopez signed up for Park Planting today']);
+    expect(await m.handlers!['feed.rebuild']!({}, { via: 'internal' })).toMatchObject({ activities: 1 });
+    clock.advance(3 * DAY);
+    expect(await m.service().prune()).toBe(1);
+    expect((await m.handlers!['feed.get']!({ feed: 'org', limit: 10 }, { via: 'internal' })).items).toEqual([]);
+    // The store of record keeps everything.
+    expect((await m.handlers!['feed.delete']!({ activityId: 'old' }, { via: 'internal' })).deleted).toBe(true);
+    clock.advance(-3 * DAY);
+  });
+
   it('answers "unavailable" in the worker role', async () => {
     const m = await startModule({}, 'worker');
     await expect(m.handlers!['feed.get']!({ feed: 'org', limit: 5 }, { via: 'internal' })).rejects.toMatchObject({ code: 'unavailable' });

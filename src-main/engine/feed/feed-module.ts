@@ -10,7 +10,12 @@ export interface FeedOptions {
   maxSize?: number;
   /** The coordinator's offset from UTC in minutes; "today" and aggregations follow it (default 0). */
   utcOffsetMinutes?: number;
+  /** Days of activity the feeds keep in Redis (default 365); lowdb keeps everything. */
+  retentionDays?: number;
 }
+
+/** How often activity beyond the retention period is forgotten. */
+const PRUNE_EVERY_MS = 6 * 3600 * 1000;
 
 export interface FeedModule extends EngineModule {
   /**
@@ -30,8 +35,11 @@ export interface FeedModule extends EngineModule {
 export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}): FeedModule {
   const maxSize = options.maxSize ?? 200;
   const utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
+  const retentionDays = options.retentionDays ?? 365;
   let svc: FeedService | null = null;
   let rebuilding: Promise<unknown> | null = null;
+  let pruner: ReturnType<typeof setInterval> | null = null;
+  let pruning: Promise<unknown> | null = null;
 
   const ready = (): FeedService => {
     if (!svc) throw new RpcError('unavailable', 'The activity feed is not running (it runs in the app, not in a worker); try again once the app has started.');
@@ -55,7 +63,7 @@ export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}):
       const activities = await ActivityStore.open(ctx.store);
       const gear = new FeedGear(ctx.redis, ctx.gears, ctx.keys, { maxSize, utcOffsetMinutes });
       const log = ctx.log.child({ module: 'feed' });
-      const service = new FeedService({ redis: ctx.redis, keys: ctx.keys, gear, activities, clock: ctx.clock, live: ctx.live, log });
+      const service = new FeedService({ redis: ctx.redis, keys: ctx.keys, gear, activities, clock: ctx.clock, live: ctx.live, log, retentionDays });
       svc = service;
       if (activities.size === 0 && activities.follows().length === 0) {
         await service.markBuilt();
@@ -63,9 +71,20 @@ export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}):
         log.info('rebuilding feeds (Redis lost them or the feed settings changed)');
         rebuilding = service.rebuild().catch((err: unknown) => log.error('feed rebuild failed; run feed.rebuild to retry', { err }));
       }
+      const prune = () => {
+        pruning ??= service
+          .prune()
+          .catch((err: unknown) => log.warn('could not forget old feed activity; will retry', { err }))
+          .finally(() => (pruning = null));
+      };
+      prune();
+      pruner = setInterval(prune, PRUNE_EVERY_MS);
+      pruner.unref();
     },
     async stop() {
-      await rebuilding;
+      if (pruner) clearInterval(pruner);
+      pruner = null;
+      await Promise.all([rebuilding, pruning]);
       svc = null;
     },
     health(report) {

@@ -13,6 +13,7 @@ import { sentenceFor } from './sentences';
 
 /** Activities an item lists; the sentence still counts all of them. */
 const ITEM_ACTIVITIES = 50;
+const DAY_MS = 24 * 3600 * 1000;
 /** Activities per pipelined batch during a rebuild. */
 const REBUILD_BATCH = 1000;
 
@@ -24,6 +25,8 @@ export interface FeedServiceDeps {
   clock: Clock;
   live: LiveBus;
   log: Logger;
+  /** Days of activity the feeds keep; older activity is forgotten in Redis (lowdb keeps it). */
+  retentionDays: number;
 }
 
 export interface RecordResult {
@@ -120,7 +123,7 @@ export class FeedService {
       if (!known) throw new RpcError('not_found', `No activity ${activityId} is recorded; check the id in the feed.`);
       const wasLive = known.deletedAt === undefined;
       await this.d.activities.markDeleted(activityId, this.d.clock.now());
-      const r = await this.d.gear.delete(activityId);
+      const r = await this.d.gear.delete(activityId, known.time);
       const feeds = r.feeds.filter((f) => !f.startsWith('following:') || f === `following:${COORDINATOR}`).map((f) => (f.startsWith('following:') ? 'following' : f));
       if (feeds.length > 0) await this.publish(feeds);
       return { deleted: wasLive || r.deleted };
@@ -136,18 +139,39 @@ export class FeedService {
     return this.gate.exclusive(async () => {
       const started = Date.now();
       await this.d.gear.wipe();
+      const horizon = this.horizon();
+      await this.d.gear.prune(horizon);
       const follows = this.d.activities.follows();
       for (const f of follows) await this.d.gear.follow(f.user, f.target, f.at, f.follow);
-      const all = this.d.activities.all();
-      const live = all.filter((a) => a.deletedAt === undefined);
+      const recent = this.d.activities.all().filter((a) => a.time >= horizon);
+      const live = recent.filter((a) => a.deletedAt === undefined);
       for (let i = 0; i < live.length; i += REBUILD_BATCH) await this.d.gear.addMany(live.slice(i, i + REBUILD_BATCH));
-      for (const a of all) if (a.deletedAt !== undefined) await this.d.gear.delete(a.id);
+      for (const a of recent) if (a.deletedAt !== undefined) await this.d.gear.delete(a.id, a.time);
       await this.writeMeta();
       await this.publish(['org', 'following']);
       const tookMs = Date.now() - started;
       this.d.log.info('feeds rebuilt', { activities: live.length, follows: follows.length, tookMs });
       return { activities: live.length, follows: follows.length, tookMs };
     });
+  }
+
+  /**
+   * Forgets activity older than the retention period in Redis (the start of the local day
+   * `retentionDays` ago), so Redis stays bounded; feeds refill from what remains.
+   */
+  async prune(): Promise<number> {
+    return this.gate.shared(async () => {
+      const n = await this.d.gear.prune(this.horizon());
+      if (n > 0) await this.publish(['org', 'following']);
+      return n;
+    });
+  }
+
+  /** The start of the coordinator's day `retentionDays` ago, in ms. */
+  horizon(): number {
+    const offsetMs = this.d.gear.options.utcOffsetMinutes * 60_000;
+    const day = dayOf(this.d.clock.now() - this.d.retentionDays * DAY_MS, this.d.gear.options.utcOffsetMinutes);
+    return Date.parse(`${day}T00:00:00Z`) - offsetMs;
   }
 
   /**

@@ -29,6 +29,7 @@ export class ReferenceModel {
   private readonly added = new Map<string, Activity>();
   private readonly deleted = new Set<string>();
   private readonly edges = new Map<string, { at: number; follow: boolean }>();
+  private horizon = 0;
 
   constructor(
     private readonly maxSize: number,
@@ -41,6 +42,10 @@ export class ReferenceModel {
 
   delete(id: string): void {
     this.deleted.add(id);
+  }
+
+  prune(horizon: number): void {
+    this.horizon = Math.max(this.horizon, horizon);
   }
 
   follow(user: string, subject: string, at: number, follow: boolean): void {
@@ -65,7 +70,7 @@ export class ReferenceModel {
       s.add(subject);
     };
     for (const a of this.added.values()) {
-      if (this.deleted.has(a.id)) continue;
+      if (this.deleted.has(a.id) || a.time < this.horizon) continue;
       const p = placementOf(a, this.utcOffsetMinutes);
       addTo(aggs, p.actorAgg, a.id, a.time);
       addTo(aggs, p.objectAgg, a.id, a.time);

@@ -1,6 +1,7 @@
 import { Card, PageHeader } from '../../components/card';
 import { Dot, EmptyState, ErrorAlert } from '../../components/feedback';
 import { href } from '../../lib/router';
+import { FeedCard } from '../feed/feed-card';
 import { useStores, useSystem } from '../../stores/stores';
 
 function greeting(now: Date): string {
@@ -85,6 +86,7 @@ export function TodayScreen() {
           </div>
         )}
       </Card>
+      <FeedCard />
     </div>
   );
 }

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FeedPage } from '../../contract/feed';
+import { configFromEnv } from '../config';
+import { createEngine, type Engine } from '../engine';
+import { memoryLogger } from '../log';
+import { act } from './test-support/fixtures';
+
+/** The feed as the rest of the app reaches it: the engine's services and its RPC methods. */
+describe('feed in the engine', () => {
+  let engine: Engine;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-feed-engine-'));
+    const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_TUNNEL: 'off', FB_GRAPH_URL: 'http://127.0.0.1:9' });
+    engine = createEngine({ config, log: memoryLogger(), http: false });
+    await engine.start();
+  });
+  afterAll(async () => {
+    await engine.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('records through the service and reads through feed.get', async () => {
+    const feed = engine.services?.feed;
+    expect(feed).toBeTruthy();
+    const now = Date.now();
+    await feed!.record([act('1', 'maria', 'signed_up', 'beach', now - 2), act('2', 'maria', 'signed_up', 'park', now - 1)]);
+    const page = (await engine.call('feed.get', { feed: 'org' })) as FeedPage;
+    expect(page.items.map((i) => i.sentence)).toEqual(['Maria Lopez signed up for 2 events today']);
+    await expect(engine.call('feed.get', { feed: 'nobody' })).rejects.toMatchObject({ code: 'bad_arguments' });
+    expect(engine.missingHandlers().filter((m) => m.startsWith('feed.'))).toEqual([]);
+  });
+});

@@ -1,0 +1,81 @@
+import { useId, useState } from 'react';
+import type { Activity, FeedItem, FeedVerb } from '@contract/feed';
+import { formatWhen } from '../../lib/format';
+
+const VERB_LABELS: Record<FeedVerb, string> = {
+  commented: 'commented on',
+  signed_up: 'signed up for',
+  cancelled: 'withdrew from',
+  asked: 'asked about',
+  attended: 'attended',
+  promoted: 'moved off the waitlist for',
+  coordinator_published: 'published',
+  coordinator_updated: 'updated',
+  coordinator_added_signup: 'added a signup to',
+  coordinator_removed_signup: 'removed a signup from',
+  coordinator_sent_update: 'sent an update about',
+};
+
+/** What following this item means: its person, or its event. */
+export function followTargetOf(item: FeedItem): { target: string; label: string } | null {
+  const first = item.activities[0];
+  if (!first) return null;
+  if (item.kind === 'actor') return { target: `volunteer:${first.actor.id}`, label: first.actor.name };
+  if (first.object.type === 'event') return { target: `event:${first.object.id}`, label: first.object.title };
+  return null;
+}
+
+function ActivityLine(props: { activity: Activity }) {
+  const a = props.activity;
+  return (
+    <li className="row between">
+      <span>
+        <strong>{a.actor.name}</strong> {VERB_LABELS[a.verb] ?? a.verb} {a.object.title}
+      </span>
+      <span className="small muted num">{formatWhen(a.time)}</span>
+    </li>
+  );
+}
+
+/** One aggregated line; its activities unfold below it. */
+export function FeedItemRow(props: { item: FeedItem; following: string[] | null; onFollow: (target: string, follow: boolean) => void }) {
+  const { item } = props;
+  const [open, setOpen] = useState(false);
+  const listId = useId();
+  const follow = followTargetOf(item);
+  const isFollowing = follow !== null && props.following?.includes(follow.target) === true;
+  return (
+    <li data-testid="feed-item">
+      <div className="list-item-head">
+        <span>{item.sentence}</span>
+        <span className="row">
+          <span className="small muted num">{formatWhen(item.time)}</span>
+          {follow && props.following && (
+            <button
+              type="button"
+              className="btn small ghost"
+              aria-pressed={isFollowing}
+              aria-label={`${isFollowing ? 'Stop following' : 'Follow'} ${follow.label}`}
+              onClick={() => props.onFollow(follow.target, !isFollowing)}
+            >
+              {isFollowing ? 'Following' : 'Follow'}
+            </button>
+          )}
+          {item.count > 1 && (
+            <button type="button" className="btn small" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
+              {open ? 'Hide' : `Show ${item.count}`}
+            </button>
+          )}
+        </span>
+      </div>
+      {open && (
+        <ul id={listId} className="stack tight small" aria-label={`The ${item.count} activities`}>
+          {item.activities.map((a) => (
+            <ActivityLine key={a.id} activity={a} />
+          ))}
+          {item.count > item.activities.length && <li className="muted">and {item.count - item.activities.length} earlier</li>}
+        </ul>
+      )}
+    </li>
+  );
+}
