@@ -1,7 +1,9 @@
 import versionInclude from '../../../gears/includes/version.lua?raw';
+import classifier from '../../../gears/classifier.lua?raw';
 import feed from '../../../gears/feed.lua?raw';
 import ingest from '../../../gears/ingest.lua?raw';
 import metrics from '../../../gears/metrics.lua?raw';
+import preprocess from '../../../gears/preprocess.lua?raw';
 import streams from '../../../gears/streams.lua?raw';
 import { prepareGear, type GearSource, type PreparedGear } from './loader';
 
@@ -11,6 +13,8 @@ export const GEAR_SOURCES: GearSource[] = [
   { name: 'vt_metrics', source: metrics },
   { name: 'vt_feed', source: feed },
   { name: 'vt_streams', source: streams },
+  { name: 'vt_preprocess', source: preprocess },
+  { name: 'vt_classifier', source: classifier },
 ];
 
 const INCLUDES: Record<string, string> = { 'version.lua': versionInclude };

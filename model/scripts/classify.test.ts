@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function classify(input: string | null, args: string[] = []): { code: number | null; out: string; err: string } {
+  const r = spawnSync(TSX, ['model/scripts/classify.ts', ...args], { cwd: ROOT, input: input ?? '', encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('npm run classify', () => {
+  it('prints one JSON line per comment, plain lines and JSON lines alike', () => {
+    const r = classify('count me in!\n{"text":"not interested"}\n\nis parking available?\n');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { text: string; intent: string; confidence: number });
+    expect(lines.map((l) => [l.text, l.intent])).toEqual([
+      ['count me in!', 'signup'],
+      ['not interested', 'other'],
+      ['is parking available?', 'question'],
+    ]);
+    expect(lines.every((l) => l.confidence > 0 && l.confidence <= 1)).toBe(true);
+  });
+
+  it('exits non-zero with a clear message on unreadable input', () => {
+    const missing = classify(null, ['--file', '/no/such/comments.txt']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('cannot read /no/such/comments.txt');
+    const badJson = classify('{"text": broken\n');
+    expect(badJson.code).not.toBe(0);
+    expect(badJson.err).toMatch(/line 1: .*not valid JSON/);
+    const noText = classify('{"message":"hi"}\n');
+    expect(noText.err).toMatch(/no "text" string/);
+    const binary = classify('abc\u0000def');
+    expect(binary.err).toMatch(/binary/);
+    const empty = classify('\n\n');
+    expect(empty.code).not.toBe(0);
+    expect(empty.err).toMatch(/no comments/);
+  });
+});

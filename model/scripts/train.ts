@@ -1,0 +1,85 @@
+/**
+ * Trains the intent model and writes model/artifact/ (model.json, weights.bin, features.json,
+ * summary.json, report.json, report.md).
+ *
+ *   npm run train -- [--seed 42] [--with-corrections <corrections.json>] [--out model/artifact]
+ *                    [--epochs 6] [--force]
+ *
+ * The new model's report is printed beside the current one before anything is replaced. When
+ * the new model scores lower than the current one, it is left in <out>.candidate/ and the
+ * current model stays (pass --force to replace anyway).
+ */
+import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+import { readArtifact, writeArtifact, type ReportSummary } from '../../src-main/engine/model/artifact';
+import { selectBackend } from '../../src-main/engine/model/backend';
+import { IntentModel } from '../../src-main/engine/model/intent-model';
+import { readCorrections, readLabelled } from '../src/data';
+import { buildReport, renderReportMarkdown } from '../src/report';
+import { trainIntentModel } from '../src/train-core';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const root = path.resolve(import.meta.dirname, '..');
+  const seed = Number(arg('seed') ?? 42);
+  if (!Number.isInteger(seed)) throw new Error('--seed takes an integer');
+  const epochs = arg('epochs') ? Number(arg('epochs')) : undefined;
+  const out = path.resolve(arg('out') ?? path.join(root, 'artifact'));
+  const correctionsFile = arg('with-corrections');
+  const train = readLabelled(path.join(root, 'data', 'train.jsonl'));
+  const test = readLabelled(path.join(root, 'data', 'test.jsonl'));
+  const corrections = correctionsFile ? readCorrections(path.resolve(correctionsFile)) : [];
+  // A correction is the coordinator's word on a real comment: it counts three times.
+  const rows = [...train, ...corrections, ...corrections, ...corrections];
+
+  // wasm runs single-threaded in Node, so the same seed gives the same bytes (checked by
+  // training twice); cpu is the fallback and is deterministic too, only slower.
+  const backend = await selectBackend('wasm').catch(() => selectBackend('cpu'));
+  process.stderr.write(`training on the ${backend} backend\n`);
+  const started = Date.now();
+  const draft = await trainIntentModel(rows, {
+    seed,
+    ...(epochs ? { epochs } : {}),
+    onEpoch: (e, loss) => process.stderr.write(`epoch ${e}: loss ${loss.toFixed(4)}\n`),
+  });
+  const model = await IntentModel.load(draft);
+  const report = buildReport(model, test, { seed, trainSize: train.length, corrections: corrections.length });
+  model.dispose();
+  const summary: ReportSummary = report.summary;
+  const artifact = { ...draft, summary };
+  process.stderr.write(`trained in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+
+  const candidate = `${out}.candidate`;
+  await rm(candidate, { recursive: true, force: true });
+  await writeArtifact(candidate, artifact);
+  await writeFile(path.join(candidate, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(path.join(candidate, 'report.md'), renderReportMarkdown(report));
+
+  let current: ReportSummary | null = null;
+  if (existsSync(path.join(out, 'model.json'))) current = (await readArtifact(out).catch(() => null))?.summary ?? null;
+  const line = (label: string, s: ReportSummary): string =>
+    `${label.padEnd(9)} macro-F1 ${s.macroF1.toFixed(4)}  accuracy ${s.accuracy.toFixed(4)}  keyword baseline ${s.baselineMacroF1.toFixed(4)}  (test ${s.testSize}, train ${s.trainSize}, corrections ${s.corrections})`;
+  process.stdout.write(`${renderReportMarkdown(report)}\n`);
+  process.stdout.write(`${line('new', summary)}\n`);
+  if (current) process.stdout.write(`${line('current', current)}\n`);
+
+  if (current && summary.macroF1 < current.macroF1 && !process.argv.includes('--force')) {
+    process.stdout.write(`\nThe new model scores lower than the current one; kept the current model. The new one is in ${candidate} (use --force to replace).\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await rm(out, { recursive: true, force: true });
+  await rename(candidate, out);
+  const size = (await readFile(path.join(out, 'weights.bin'))).byteLength;
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), out)}/ version ${artifact.version} (weights ${(size / 1024).toFixed(0)} KiB)\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`train failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+import { INTENTS } from '../../src-main/engine/streams/entries';
+import type { ReportSummary } from '../../src-main/engine/model/artifact';
+import type { IntentModel } from '../../src-main/engine/model/intent-model';
+import type { LabelledComment } from './data';
+import { evaluate, keywordBaseline, type Evaluation } from './evaluate';
+
+/** Comments whose answer matters most to the coordinator, checked in every report. */
+export const PROBES: readonly { text: string; notIntent?: string; intent?: string }[] = [
+  { text: 'not interested', notIntent: 'signup' },
+  { text: 'I am not interested', notIntent: 'signup' },
+  { text: 'Not interested, thanks', notIntent: 'signup' },
+  { text: "I can't not help!", intent: 'signup' },
+  { text: 'Sign me up! What should I bring?', intent: 'signup' },
+  { text: 'count me in', intent: 'signup' },
+  { text: 'me + 2 friends', intent: 'signup' },
+  { text: 'I can do the afternoon', intent: 'signup' },
+  { text: "can't make it anymore", intent: 'cancel' },
+  { text: 'take me off the list', intent: 'cancel' },
+  { text: 'is parking available?', intent: 'question' },
+  { text: '@Jenny Park you in?', intent: 'other' },
+];
+
+export interface ModelReport {
+  version: string;
+  summary: ReportSummary;
+  model: Evaluation;
+  baseline: Evaluation;
+  probes: { text: string; intent: string; confidence: number; ok: boolean }[];
+}
+
+export function buildReport(model: IntentModel, test: readonly LabelledComment[], info: { seed: number; trainSize: number; corrections: number }): ModelReport {
+  const gold = test.map((r) => r.intent);
+  const predicted = model.classify(test.map((r) => r.text)).map((p) => p.intent);
+  const m = evaluate(gold, predicted);
+  const b = evaluate(gold, test.map((r) => keywordBaseline(r.text)));
+  const probes = model.classify(PROBES.map((p) => p.text)).map((p, i) => {
+    const probe = PROBES[i]!;
+    const ok = (probe.intent ? p.intent === probe.intent : true) && (probe.notIntent ? p.intent !== probe.notIntent : true);
+    return { text: probe.text, intent: p.intent, confidence: round(p.confidence), ok };
+  });
+  return {
+    version: model.version,
+    summary: {
+      macroF1: round(m.macroF1),
+      accuracy: round(m.accuracy),
+      baselineMacroF1: round(b.macroF1),
+      testSize: test.length,
+      trainSize: info.trainSize,
+      corrections: info.corrections,
+      seed: info.seed,
+    },
+    model: roundEval(m),
+    baseline: roundEval(b),
+    probes,
+  };
+}
+
+const round = (v: number): number => Math.round(v * 10000) / 10000;
+
+function roundEval(e: Evaluation): Evaluation {
+  const perIntent = Object.fromEntries(
+    Object.entries(e.perIntent).map(([k, s]) => [k, { precision: round(s.precision), recall: round(s.recall), f1: round(s.f1), support: s.support }]),
+  ) as Evaluation['perIntent'];
+  return { macroF1: round(e.macroF1), accuracy: round(e.accuracy), perIntent, confusion: e.confusion };
+}
+
+function table(e: Evaluation): string {
+  const rows = INTENTS.map((i) => {
+    const s = e.perIntent[i];
+    return `| ${i} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.f1.toFixed(3)} | ${s.support} |`;
+  });
+  return ['| intent | precision | recall | F1 | support |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function confusion(e: Evaluation): string {
+  const head = `| actual \\ predicted | ${INTENTS.join(' | ')} |`;
+  const sep = `| --- | ${INTENTS.map(() => '---').join(' | ')} |`;
+  const rows = INTENTS.map((i, k) => `| ${i} | ${e.confusion[k]!.join(' | ')} |`);
+  return [head, sep, ...rows].join('\n');
+}
+
+export function renderReportMarkdown(r: ModelReport): string {
+  const s = r.summary;
+  return `# Intent model report
+
+Model version \`${r.version}\`, seed ${s.seed}, trained on ${s.trainSize} comments${s.corrections ? ` + ${s.corrections} corrections` : ''},
+evaluated on the held-out test split (${s.testSize} comments from template families never seen in training).
+
+| | macro-F1 | accuracy |
+| --- | --- | --- |
+| model | **${s.macroF1.toFixed(4)}** | ${s.accuracy.toFixed(4)} |
+| keyword baseline | ${s.baselineMacroF1.toFixed(4)} | ${r.baseline.accuracy.toFixed(4)} |
+
+## Model, per intent
+
+${table(r.model)}
+
+${confusion(r.model)}
+
+## Keyword baseline, per intent
+
+${table(r.baseline)}
+
+${confusion(r.baseline)}
+
+## Probes
+
+| comment | intent | confidence | as expected |
+| --- | --- | --- | --- |
+${r.probes.map((p) => `| ${p.text.replace(/\|/g, '\\|')} | ${p.intent} | ${p.confidence.toFixed(3)} | ${p.ok ? 'yes' : '**no**'} |`).join('\n')}
+
+Reproduce: \`npm run train -- --seed ${s.seed}\`.
+`;
+}

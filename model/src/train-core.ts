@@ -1,0 +1,45 @@
+import { INTENTS } from '../../src-main/engine/streams/entries';
+import type { ModelArtifact, ReportSummary } from '../../src-main/engine/model/artifact';
+import { tf } from '../../src-main/engine/model/backend';
+import { densify, featureConfig, featurize, DEFAULT_FEATURE_SETTINGS, type FeatureSettings } from '../../src-main/engine/model/features';
+import { buildNetwork, toArtifact } from '../../src-main/engine/model/intent-model';
+import type { LabelledComment } from './data';
+import { seededRandom, shuffleInPlace } from './random';
+
+export interface TrainOptions {
+  seed: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  features?: FeatureSettings;
+  /** Called after each epoch (progress output). */
+  onEpoch?: (epoch: number, loss: number) => void;
+}
+
+/**
+ * Trains the network on labelled comments. Deterministic for a given seed on the cpu backend:
+ * seeded initialisers, seeded shuffling each epoch, no dropout. Callers select the backend.
+ */
+export async function trainIntentModel(rows: readonly LabelledComment[], opts: TrainOptions, summary: ReportSummary | null = null): Promise<ModelArtifact> {
+  const features = featureConfig(opts.features ?? DEFAULT_FEATURE_SETTINGS);
+  const epochs = opts.epochs ?? 6;
+  const batchSize = opts.batchSize ?? 32;
+  const rand = seededRandom(opts.seed);
+  const sparse = rows.map((r) => featurize(r.text, features));
+  const labels = rows.map((r) => INTENTS.indexOf(r.intent));
+  const model = buildNetwork(features.dims, opts.seed);
+  model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 0.005), loss: 'categoricalCrossentropy' });
+  const order = rows.map((_r, i) => i);
+  for (let epoch = 0; epoch < epochs; epoch += 1) {
+    shuffleInPlace(order, rand);
+    const x = tf.tensor2d(densify(order.map((i) => sparse[i]!), features.dims), [order.length, features.dims]);
+    const y = tf.oneHot(tf.tensor1d(order.map((i) => labels[i]!), 'int32'), INTENTS.length).toFloat();
+    const h = await model.fit(x, y, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
+    x.dispose();
+    y.dispose();
+    opts.onEpoch?.(epoch + 1, Number(h.history.loss?.[0] ?? NaN));
+  }
+  const artifact = await toArtifact(model, features, summary);
+  model.dispose();
+  return artifact;
+}
