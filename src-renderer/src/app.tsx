@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { href, SCREENS, useRoute } from './lib/router';
+import { MetricsScreen } from './screens/metrics/metrics-screen';
 import { ComingScreen } from './screens/placeholder/coming-screen';
 import { SettingsScreen } from './screens/settings/settings-screen';
 import { TodayScreen } from './screens/today/today-screen';
@@ -24,7 +25,7 @@ function Screen() {
     case 'inbox':
       return <ComingScreen title="Inbox" description="Questions people asked in comments." what="Questions arrive with the signup pipeline." />;
     case 'metrics':
-      return <ComingScreen title="Metrics" description="Fill rate, no-shows and your own numbers, live." what="Metrics arrive with the live metrics engine." />;
+      return <MetricsScreen />;
   }
 }
 

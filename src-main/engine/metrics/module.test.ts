@@ -56,7 +56,7 @@ describe('metrics module', () => {
     await input({ D: 5 });
     await input({ C: 10 });
     expect(computed).toEqual(['K=3', 'K=6', 'K=15']);
-    // Both arguments at once: two compute jobs, one computation.
+    // Both arguments at once: one computation.
     await input({ C: 100, D: 200 });
     expect(computed).toEqual(['K=3', 'K=6', 'K=15', 'K=300']);
     h.clock.advance(61_000);

@@ -204,9 +204,15 @@ export class MetricsService {
     return parents.map((p) => ({ node: p, at }));
   }
 
+  /**
+   * Every argument of one batch is written before its jobs are queued, so one job per parent
+   * is enough (a batch of C, D and E needs one try at A, not three).
+   */
   private async enqueue(jobs: ComputeJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.queue.addBulk(jobs.map((data) => ({ name: 'compute', data, opts: JOB_OPTIONS })));
+    const byNode = new Map<string, ComputeJob>();
+    for (const j of jobs) if ((byNode.get(j.node)?.at ?? -Infinity) < j.at) byNode.set(j.node, j);
+    if (byNode.size === 0) return;
+    await this.queue.addBulk([...byNode.values()].map((data) => ({ name: 'compute', data, opts: JOB_OPTIONS })));
   }
 
   private async publishDefinitions(): Promise<void> {
