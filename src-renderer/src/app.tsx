@@ -1,11 +1,12 @@
 import { useEffect } from 'react';
 import { href, SCREENS, useRoute } from './lib/router';
+import { BroadcastsScreen } from './screens/broadcasts/broadcasts-screen';
 import { EventsScreen } from './screens/events/events-screen';
 import { InboxScreen } from './screens/inbox/inbox-screen';
 import { MetricsScreen } from './screens/metrics/metrics-screen';
-import { ComingScreen } from './screens/placeholder/coming-screen';
 import { SettingsScreen } from './screens/settings/settings-screen';
 import { TodayScreen } from './screens/today/today-screen';
+import { VolunteersScreen } from './screens/volunteers/volunteers-screen';
 import { Sidebar } from './shell/sidebar';
 import { StatusBar } from './shell/status-bar';
 import { Toasts } from './shell/toasts';
@@ -21,9 +22,9 @@ function Screen() {
     case 'events':
       return <EventsScreen params={route.params} />;
     case 'volunteers':
-      return <ComingScreen title="Volunteers" description="Everyone who ever signed up, with their history." what="The roster arrives with the signup pipeline." />;
+      return <VolunteersScreen params={route.params} />;
     case 'broadcasts':
-      return <ComingScreen title="Broadcasts" description="Send an update to everyone signed up for an event." what="Broadcasts arrive with the signup pipeline." />;
+      return <BroadcastsScreen params={route.params} />;
     case 'inbox':
       return <InboxScreen />;
     case 'metrics':

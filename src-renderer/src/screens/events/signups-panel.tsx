@@ -100,7 +100,7 @@ export function SignupsPanel(props: { event: EventView }) {
                   <th>Volunteer</th>
                   <th>Confirmed</th>
                   <th>Came</th>
-                  <th className="visually-hidden">Actions</th>
+                  <th aria-label="Actions" />
                 </tr>
               </thead>
               <tbody>
