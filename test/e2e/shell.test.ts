@@ -52,6 +52,25 @@ describe('the desk over `voluntree serve`', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says what to do on each screen while there is nothing yet', async () => {
+    const { page, errors } = await openApp(browser, app);
+    const expected: [string, RegExp][] = [
+      ['#/events', /No events yet/],
+      ['#/volunteers', /No volunteers yet/],
+      ['#/broadcasts', /No updates sent yet/],
+      ['#/inbox', /No questions waiting/],
+    ];
+    for (const [route, text] of expected) {
+      await page.evaluate((r) => (window.location.hash = r), route);
+      await expect.poll(() => page.locator('#main').innerText()).toMatch(text);
+    }
+    await screenshot(page, 'inbox');
+    await page.evaluate(() => (window.location.hash = '#/settings'));
+    await page.getByRole('tab', { name: 'Reply templates' }).click();
+    await expect.poll(() => page.getByLabel('Signup — public reply').count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
   it('moves between screens by keyboard', async () => {
     const { page } = await openApp(browser, app);
     await page.keyboard.press('Alt+7');

@@ -119,7 +119,7 @@ function BroadcastProgress(props: { b: BroadcastView }) {
   const done = sent + failed + skipped;
   return (
     <div className="stack tight">
-      <ProgressBar value={done} max={Math.max(total, 1)} label={`Delivery of the update to ${props.b.eventTitle}`} />
+      <ProgressBar value={done} max={Math.max(total, 1)} tone={failed ? 'warn' : 'ok'} label={`Delivery of the update to ${props.b.eventTitle}`} />
       <div className="small muted num" data-testid="broadcast-counts">
         {props.b.status === 'sending' ? 'Sending… ' : ''}
         {sent} sent{failed ? ` · ${failed} failed` : ''}
@@ -194,8 +194,8 @@ export function BroadcastsScreen(props: { params: string[] }) {
       {error && <ErrorAlert title="Sent updates could not be loaded" error={error} />}
       <div className="grid-2">
         <div className="stack">
-          <Compose />
           {current && <BroadcastDetailCard key={current} id={current} />}
+          <Compose />
         </div>
         <Card title="Sent updates" flush>
           {loaded && sorted.length === 0 ? (
