@@ -30,8 +30,8 @@ export function EventsScreen(props: { params: string[] }) {
         }
       />
       {error && <ErrorAlert title="Events could not be loaded" error={error} onRetry={() => void store.getState().load()} />}
-      <div className="master-detail">
-        <nav className="card master-list" aria-label="Events">
+      <div className={`master-detail${creating || editing ? ' single' : ''}`}>
+        <nav className="card master-list" aria-label="Events" hidden={Boolean(creating || editing)}>
           {loaded && events.length === 0 ? (
             <EmptyState title="No events yet" compact>
               Create your first event; Voluntree writes the signup post for you.

@@ -98,7 +98,7 @@ export function CsvImport(props: { onClose: () => void }) {
                     <tr key={r.line} data-testid="rejected-row">
                       <td className="num">{r.line}</td>
                       <td>{r.reason}</td>
-                      <td className="small muted user-text">{Object.values(r.raw).join(' · ')}</td>
+                      <td className="small muted user-text">{Object.values(r.raw).filter((x) => x.trim()).join(' · ')}</td>
                     </tr>
                   ))}
                 </tbody>
