@@ -91,7 +91,7 @@ async function measure(n: number): Promise<BenchRow[]> {
     },
     { measure: `  of which apply in memory`, value: Math.round(recorded.timings.applyMs), unit: 'ms' },
     { measure: `publish the batch's live events (before the write, ${label})`, value: Math.round(recorded.timings.liveMs), unit: 'ms' },
-    { measure: `then queue 2,000 replies, publish live events, ack (${label})`, value: Math.round(recorded.timings.dispatchMs), unit: 'ms' },
+    { measure: `then queue 2,000 replies, tell feed and metrics, ack (${label})`, value: Math.round(recorded.timings.dispatchMs), unit: 'ms' },
     { measure: `whole batch end to end (${label})`, value: Math.round(totalMs), unit: 'ms' },
     {
       measure: `file writes for that batch at ${label}: roster / comments / signups`,

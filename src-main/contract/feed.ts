@@ -32,12 +32,12 @@ const feedId = z
 export const activitySchema = z.object({
   /** Stable id chosen by the recorder (e.g. `signup:<signupId>`), so a retry records nothing new. */
   id: feedId,
-  actor: z.object({ id: feedId, name: z.string().min(1).max(200) }),
+  actor: z.object({ id: feedId, name: z.string().min(1).max(500) }),
   verb: z.enum(FEED_VERBS),
   object: z.object({
     type: z.string().regex(/^[a-z][a-z_]{0,30}$/, 'object type is a lower-case word like "event"'),
     id: feedId,
-    title: z.string().min(1).max(300),
+    title: z.string().min(1).max(1000),
   }),
   /** When it happened, ms since the epoch. */
   time: z.number().int().nonnegative(),

@@ -30,6 +30,12 @@ export interface Settings {
   email: { host: string | null; port: number | null; from: string | null; user: string | null };
   replyTemplates: Record<string, string>;
   backupRetentionDays: number;
+  /**
+   * The approved Messenger utility template used for event updates outside the 24 h window
+   * (message tags for event updates stopped working in April 2026). Null: none approved yet,
+   * so such people get the update by email when they gave one.
+   */
+  utilityTemplate: { name: string; language: string } | null;
 }
 
 export const settingsPatch = z
@@ -49,6 +55,12 @@ export const settingsPatch = z
     }),
     replyTemplates: z.record(z.string().max(64), z.string().max(2000)),
     backupRetentionDays: z.number().int().min(1).max(365),
+    utilityTemplate: z
+      .object({
+        name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, 'Template names are lower-case letters, digits and _ as approved by Meta'),
+        language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'Language looks like en_US'),
+      })
+      .nullable(),
   })
   .partial()
   .strict();

@@ -258,13 +258,21 @@ export class Engine {
     await this.http?.close().catch(() => undefined);
     for (const m of [...this.started].reverse()) {
       try {
-        await m.stop?.();
+        this.log.debug('stopping module', { module: m.name });
+        // A module waiting on a Redis that is gone would hold shutdown forever; its workers
+        // are force-closed by the queue factory below, and their jobs are taken up later.
+        const outcome = await withTimeout(Promise.resolve(m.stop?.()).then(() => 'stopped' as const), MODULE_STOP_GRACE_MS).catch(
+          (err: Error) => (err.message === 'timeout' ? ('timeout' as const) : Promise.reject(err)),
+        );
+        if (outcome === 'timeout') this.log.warn('module did not stop in time; moving on', { module: m.name, ms: MODULE_STOP_GRACE_MS });
       } catch (err) {
         this.log.warn('module did not stop cleanly', { module: m.name, err });
       }
     }
     this.started = [];
+    this.log.debug('closing queues');
     await this.queues?.closeAll();
+    this.log.debug('queues closed');
     await this.liveBus?.stop();
     await this.store?.flush().catch((err: Error) => this.log.error('could not write data on shutdown', { err: err.message }));
     await this.subscriber?.quit().catch(() => undefined);
@@ -273,6 +281,9 @@ export class Engine {
     this.log.info('engine stopped');
   }
 }
+
+/** How long one module may take to stop before shutdown moves on without it. */
+const MODULE_STOP_GRACE_MS = 10_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {

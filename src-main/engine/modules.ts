@@ -8,6 +8,7 @@ import { createWebhookModule, type WebhookModule } from './facebook/webhook-modu
 import { createFeedModule, type FeedModule } from './feed/feed-module';
 import { createMetricsModule, type MetricsModule } from './metrics/module';
 import type { EngineContext, EngineModule } from './module';
+import { createModelModule } from './model/model-module';
 import { createPipelineModule, type PipelineModule } from './pipeline/pipeline-module';
 import { createSettingsModule, type SettingsService } from './settings/settings-module';
 import { pipelineActivitiesToFeed, pipelineMetricsToNodes } from './wiring';
@@ -67,10 +68,13 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
     modules.push((metrics = createMetricsModule(ctx)));
     modules.push((feed = createFeedModule(ctx)));
   }
+  // Both roles: the app publishes the model; preprocess and the classifier gear scale out.
+  modules.push(createModelModule(ctx, { artifactDir: config.modelDir }));
   const pipeline = createPipelineModule(ctx, {
     graph,
     email: () => settings.email(),
     smtpPassword: () => settings.smtpPassword(),
+    utilityTemplate: () => settings.utilityTemplate(),
     ...(feed ? { onActivities: pipelineActivitiesToFeed(feed, ctx.log) } : {}),
     ...(metrics ? { onMetrics: pipelineMetricsToNodes(metrics, ctx.log) } : {}),
   });

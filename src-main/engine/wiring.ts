@@ -42,6 +42,9 @@ export function pipelineMetricsToNodes(metrics: MetricsModule, log: Logger) {
       const kind = METRIC_NODE[v.name.slice(0, dot)];
       const eventId = v.name.slice(dot + 1);
       if (!kind || !eventId || !Number.isFinite(v.value)) continue;
+      // Attendance 0 means "not taken yet" (it is marked after the event): sending it would
+      // make the no-show rate read 100% for every upcoming event.
+      if (kind === 'attendance' && v.value === 0) continue;
       input[`event:${eventId}:${kind}`] = v.value;
     }
     if (Object.keys(input).length === 0) return;

@@ -117,3 +117,32 @@ describe('engine with supervised Redis', () => {
     expect(res.status).toBe(200);
   });
 });
+
+describe('a redis-server left behind by a crashed app', () => {
+  it('is shut down cleanly at the next start instead of running twice on one AOF', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-orphan-'));
+    const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TUNNEL: 'off' });
+    const first = createEngine({ config, log: memoryLogger() });
+    await first.start();
+    const orphanPid = first.supervisedRedis!.status().pid!;
+    const port = first.redisEndpoint!.port;
+    await first.ctx!.queues.queue('email').add('probe', { kept: true }, { jobId: 'kept-across-crash' });
+    // Simulate the app dying without stopping Redis: drop the supervisor's handle on it.
+    (first.supervisedRedis as unknown as { stopping: boolean }).stopping = true;
+    const second = createEngine({ config, log: memoryLogger() });
+    try {
+      await second.start();
+      expect(second.redisEndpoint!.port).toBe(port);
+      expect(second.supervisedRedis!.status().pid).not.toBe(orphanPid);
+      expect(() => process.kill(orphanPid, 0)).toThrow();
+      const job = await second.ctx!.queues.queue('email').getJob('kept-across-crash');
+      expect(job?.data).toEqual({ kept: true });
+    } finally {
+      // The "crashed" engine's clients reconnected to the new Redis (same port and password):
+      // stop it while that Redis is up, then the new engine.
+      await first.stop().catch(() => undefined);
+      await second.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

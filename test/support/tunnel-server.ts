@@ -74,6 +74,8 @@ export interface TunnelServerOptions {
   controlPort?: number;
   publicPort?: number;
   maxConnCount?: number;
+  /** Subdomains answered with 403 (as when another client holds them). */
+  refuseSubdomains?: readonly string[];
 }
 
 export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise<TunnelServer> {
@@ -116,7 +118,7 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
     const url = new URL(req.url ?? '/', 'http://control');
     const wanted = url.pathname.slice(1);
     const id = url.searchParams.has('new') || !wanted ? randomBytes(5).toString('hex') : wanted;
-    if (!/^[a-z0-9-]{4,63}$/.test(id)) {
+    if (!/^[a-z0-9-]{4,63}$/.test(id) || opts.refuseSubdomains?.includes(id)) {
       res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'invalid subdomain' }));
       return;
     }

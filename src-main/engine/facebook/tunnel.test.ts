@@ -79,6 +79,26 @@ describe('the tunnel, through the real localtunnel client', () => {
     expect(states.map((s) => s.healthy)).toEqual(expect.arrayContaining([true, false]));
   });
 
+  it('gives up a refused subdomain for a random one after a few tries', async () => {
+    await server.close();
+    server = await startTunnelServer({ refuseSubdomains: ['voluntree-riverside'] });
+    const refused = new TunnelManager({
+      setting: () => ({ kind: 'localtunnel' }),
+      localPort: () => webhook.tunnelPort(),
+      host: server.url,
+      subdomain: () => 'voluntree-riverside',
+      log: (await engineContext(t)).log,
+      healthIntervalMs: 100,
+      backoff: { initialMs: 20, maxMs: 50 },
+      openTimeoutMs: 300,
+    });
+    tunnel = refused;
+    await refused.start();
+    await healthy();
+    expect(server.registrations().some((id) => id !== 'voluntree-riverside')).toBe(true);
+    expect((await deliverSigned(refused.state().callbackUrl!, SECRET, comment('1_102'))).status).toBe(200);
+  });
+
   it('leaves the tunnel off, or only checks a fixed public URL', async () => {
     const off = new TunnelManager({ setting: () => ({ kind: 'off' }), localPort: () => webhook.tunnelPort(), subdomain: () => 'x', log: (await engineContext(t)).log });
     await off.start();

@@ -43,7 +43,9 @@ export interface TunnelManagerOptions {
   /** Probe failures in a row before the tunnel is rebuilt. */
   failuresBeforeReconnect?: number;
   probeTimeoutMs?: number;
-  open?: (opts: { port: number; host: string; subdomain: string }) => Promise<TunnelClient>;
+  /** How long to wait for the tunnel server to hand out a tunnel. */
+  openTimeoutMs?: number;
+  open?: (opts: { port: number; host: string; subdomain?: string }) => Promise<TunnelClient>;
 }
 
 /**
@@ -58,6 +60,8 @@ export class TunnelManager {
   private running = false;
   private connecting = false;
   private failures = 0;
+  /** Failed opens in a row; after a few the subdomain is given up for a random one. */
+  private openFailures = 0;
   private backoffMs: number;
   private current: TunnelState;
 
@@ -145,11 +149,22 @@ export class TunnelManager {
       // The client retries an unreachable server forever with no way to cancel; ask first.
       await fetch(host, { method: 'HEAD', signal: AbortSignal.timeout(5_000) }).then((r) => r.arrayBuffer());
       const open = this.opts.open ?? ((o) => localtunnel(o) as Promise<TunnelClient>);
-      const client = await open({ port, host, subdomain: this.opts.subdomain() });
+      // The server may refuse the subdomain while it still holds our old tunnel; the client
+      // then retries forever. After a few failed opens, take any subdomain (the URL changes and
+      // the coordinator or the Graph API is told).
+      const subdomain = this.openFailures < 3 ? this.opts.subdomain() : undefined;
+      const pending = open({ port, host, ...(subdomain ? { subdomain } : {}) });
+      const client = await withTimeout(pending, this.opts.openTimeoutMs ?? 20_000);
+      if (!client) {
+        // Close it if it ever opens: nobody is using it.
+        void pending.then((late) => late.close()).catch(() => undefined);
+        throw new Error('the tunnel server did not hand out a tunnel in time');
+      }
       if (!this.running) {
         client.close();
         return;
       }
+      this.openFailures = 0;
       this.client = client;
       client.on('error', (err) => this.lost(client, err.message));
       client.on('close', () => this.lost(client, 'tunnel closed'));
@@ -159,6 +174,7 @@ export class TunnelManager {
       this.update({ url: client.url.replace(/\/+$/, ''), lastError: null });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      this.openFailures += 1;
       this.update({ healthy: false, lastError: `The tunnel server could not be reached (${message}).` });
       this.connecting = false;
       this.scheduleReconnect(message);
@@ -209,4 +225,21 @@ export class TunnelManager {
       Promise.resolve(this.opts.onChange(this.state())).catch((err: unknown) => this.opts.log.warn('tunnel change handler failed', { err: err instanceof Error ? err.message : String(err) }));
     }
   }
+}
+
+/** The promise's value, or null when it takes longer than `ms`. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 }

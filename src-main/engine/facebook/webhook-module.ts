@@ -28,7 +28,7 @@ export const TUNNEL_SOCKET_TIMEOUT_MS = 10 * 60_000;
  * exposes, so the RPC API and the UI are never reachable from the internet.
  */
 export function createWebhookModule(ctx: EngineContext, opts: WebhookModuleOptions): WebhookModule {
-  const counters: WebhookCounters = { accepted: 0, duplicates: 0, refused: 0, lastVerifiedAt: null };
+  const counters: WebhookCounters = { accepted: 0, duplicates: 0, refused: 0, refusedInARow: 0, lastVerifiedAt: null };
   const log = ctx.log.child({ module: 'webhook' });
   const deps = { ...opts, gears: ctx.gears, keys: ctx.keys, clock: ctx.clock, log };
   let server: FastifyInstance | null = null;
@@ -58,7 +58,9 @@ export function createWebhookModule(ctx: EngineContext, opts: WebhookModuleOptio
       if (s) await s.close();
     },
     health(report) {
-      if (counters.refused > 0 && counters.accepted === 0) report.problems.push('Facebook deliveries are being refused: check the App Secret in Settings.');
+      if ((counters.refusedInARow ?? 0) >= 3) {
+        report.problems.push('Webhook deliveries are being refused because their signature does not match: check that the App Secret in Settings is the one of the Meta app.');
+      }
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock';
 import type { Gears } from '../gears/loader';
-import { ingestDeliveries } from '../ingest/ingest';
 import type { Keys } from '../keys';
 import type { Logger } from '../log';
+import { IngestBatcher } from './ingest-batcher';
 import { verifySignature } from './signature';
 import { normaliseWebhook, toDeliveries, webhookEnvelope } from './webhook-payload';
 
@@ -31,6 +31,8 @@ export interface WebhookCounters {
   accepted: number;
   duplicates: number;
   refused: number;
+  /** Refusals since the last correctly signed delivery (a wrong App Secret shows here). */
+  refusedInARow?: number;
   /** When Meta last passed the verification handshake (ms since epoch). */
   lastVerifiedAt?: number | null;
 }
@@ -42,12 +44,18 @@ export interface WebhookCounters {
  */
 export async function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps, counters?: WebhookCounters): Promise<void> {
   const bodyLimit = deps.bodyLimit ?? DEFAULT_WEBHOOK_BODY_LIMIT;
+  const batcher = new IngestBatcher(deps.gears, deps.keys, (r) => {
+    if (counters) {
+      counters.accepted += r.accepted;
+      counters.duplicates += r.duplicates;
+    }
+  });
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
     scope.get(WEBHOOK_PATH, async (req, reply) => verificationHandshake(req, reply, deps, counters));
-    scope.post(WEBHOOK_PATH, { bodyLimit }, async (req, reply) => receiveEvents(req, reply, deps, counters));
+    scope.post(WEBHOOK_PATH, { bodyLimit }, async (req, reply) => receiveEvents(req, reply, deps, batcher, counters));
   });
 }
 
@@ -71,26 +79,32 @@ function verificationHandshake(req: FastifyRequest, reply: FastifyReply, deps: W
   return reply.code(403).type('text/plain').send('verify token mismatch');
 }
 
-async function receiveEvents(req: FastifyRequest, reply: FastifyReply, deps: WebhookDeps, counters?: WebhookCounters): Promise<FastifyReply> {
+async function receiveEvents(req: FastifyRequest, reply: FastifyReply, deps: WebhookDeps, batcher: IngestBatcher, counters?: WebhookCounters): Promise<FastifyReply> {
   const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const secret = deps.appSecret();
   const header = req.headers['x-hub-signature-256'];
   const signature = typeof header === 'string' ? header : undefined;
+  const refuse = (): void => {
+    if (!counters) return;
+    counters.refused += 1;
+    counters.refusedInARow = (counters.refusedInARow ?? 0) + 1;
+  };
   if (!secret) {
-    if (counters) counters.refused += 1;
+    refuse();
     deps.log.warn('webhook refused: no app secret is set, so signatures cannot be checked');
     return reply.code(401).send({ error: 'app secret not configured' });
   }
   if (!signature) {
-    if (counters) counters.refused += 1;
+    refuse();
     deps.log.warn('webhook refused: no X-Hub-Signature-256 header');
     return reply.code(401).send({ error: 'missing signature' });
   }
   if (!verifySignature(raw, signature, secret)) {
-    if (counters) counters.refused += 1;
+    refuse();
     deps.log.warn('webhook refused: signature does not match the body');
     return reply.code(403).send({ error: 'bad signature' });
   }
+  if (counters) counters.refusedInARow = 0;
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
@@ -104,11 +118,7 @@ async function receiveEvents(req: FastifyRequest, reply: FastifyReply, deps: Web
   if (normalised.malformed > 0) deps.log.warn('webhook changes skipped: unreadable shape', { count: normalised.malformed });
   try {
     // Answer only once Redis has the items (AOF): a 200 tells Meta never to send them again.
-    const result = await ingestDeliveries(deps.gears, deps.keys, toDeliveries(normalised.items));
-    if (counters) {
-      counters.accepted += result.accepted;
-      counters.duplicates += result.duplicates;
-    }
+    await batcher.add(toDeliveries(normalised.items));
   } catch (err) {
     deps.log.error('webhook could not enqueue; Facebook will deliver again', { err: err instanceof Error ? err.message : String(err) });
     return reply.code(503).send({ error: 'try again' });

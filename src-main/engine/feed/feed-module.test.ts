@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../../contract';
+import type { HealthReport } from '../../contract/system';
 import { testRedis, type TestRedis } from '../../../test/support/redis';
 import { ManualClock } from '../clock';
 import { preparedGears } from '../gears/libraries';
@@ -102,11 +103,13 @@ describe('feed module', () => {
     expect(feeds).toEqual(expect.arrayContaining(['org', 'volunteer:maria', 'event:beach', 'event:park']));
   });
 
-  it('refuses malformed activities before storing anything', async () => {
+  it('leaves out malformed activities and records the rest of the batch', async () => {
     const m = await startModule();
-    const bad = { ...act('x', 'maria', 'signed_up', 'beach', T0), verb: 'liked' } as unknown as ReturnType<typeof act>;
-    await expect(m.record([act('ok', 'sam', 'asked', 'beach', T0), bad])).rejects.toThrow();
-    expect((await m.handlers!['feed.get']!({ feed: 'org', limit: 10 }, { via: 'internal' })).items).toEqual([]);
+    const badVerb = { ...act('x', 'maria', 'signed_up', 'beach', T0), verb: 'liked' } as unknown as ReturnType<typeof act>;
+    const badActor = act('y', '', 'signed_up', 'beach', T0);
+    expect(await m.record([act('ok', 'sam', 'asked', 'beach', T0), badVerb, badActor])).toMatchObject({ stored: 1, applied: 1, rejected: 2 });
+    const org = await m.handlers!['feed.get']!({ feed: 'org', limit: 10 }, { via: 'internal' });
+    expect(org.items.map((i) => i.sentence)).toEqual(['Sam Lee asked about Beach Cleanup today']);
   });
 
   it('follows and unfollows for the coordinator, remembering the latest choice', async () => {
@@ -182,6 +185,23 @@ describe('feed module', () => {
     // The store of record keeps everything.
     expect((await m.handlers!['feed.delete']!({ activityId: 'old' }, { via: 'internal' })).deleted).toBe(true);
     clock.advance(-3 * DAY);
+  });
+
+  it('says in the health report when Redis lost the feeds', async () => {
+    const m = await startModule();
+    await m.record([act('1', 'maria', 'signed_up', 'beach', T0)]);
+    const report = (): HealthReport => ({ ok: true, redis: { up: true, mode: 'external', restarts: 0 }, model: { version: null }, queues: {}, streams: {}, facebook: { mode: 'demo' }, problems: [] });
+    const healthy = report();
+    await m.health?.(healthy);
+    expect(healthy.problems).toEqual([]);
+    await t.redis.del(...(await t.redis.keys(`${t.keys.feedPrefix}*`)));
+    const lost = report();
+    await m.health?.(lost);
+    expect(lost.problems).toEqual([expect.stringMatching(/missing from Redis/)]);
+    await m.handlers!['feed.rebuild']!({}, { via: 'internal' });
+    const back = report();
+    await m.health?.(back);
+    expect(back.problems).toEqual([]);
   });
 
   it('answers "unavailable" in the worker role', async () => {

@@ -16,6 +16,8 @@ export interface FeedOptions {
 
 /** How often activity beyond the retention period is forgotten. */
 const PRUNE_EVERY_MS = 6 * 3600 * 1000;
+/** How often the module checks that Redis still holds the feeds (an external Redis can be flushed). */
+const CHECK_EVERY_MS = 5 * 60 * 1000;
 
 export interface FeedModule extends EngineModule {
   /**
@@ -38,8 +40,10 @@ export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}):
   const retentionDays = options.retentionDays ?? 365;
   let svc: FeedService | null = null;
   let rebuilding: Promise<unknown> | null = null;
-  let pruner: ReturnType<typeof setInterval> | null = null;
+  let rebuildRunning = false;
   let pruning: Promise<unknown> | null = null;
+  let lastPrune = 0;
+  let timer: ReturnType<typeof setInterval> | null = null;
 
   const ready = (): FeedService => {
     if (!svc) throw new RpcError('unavailable', 'The activity feed is not running (it runs in the app, not in a worker); try again once the app has started.');
@@ -65,30 +69,49 @@ export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}):
       const log = ctx.log.child({ module: 'feed' });
       const service = new FeedService({ redis: ctx.redis, keys: ctx.keys, gear, activities, clock: ctx.clock, live: ctx.live, log, retentionDays });
       svc = service;
-      if (activities.size === 0 && activities.follows().length === 0) {
-        await service.markBuilt();
-      } else if (!(await service.upToDate())) {
-        log.info('rebuilding feeds (Redis lost them or the feed settings changed)');
-        rebuilding = service.rebuild().catch((err: unknown) => log.error('feed rebuild failed; run feed.rebuild to retry', { err }));
-      }
+      const rebuild = (why: string) => {
+        if (rebuildRunning) return;
+        log.info(`rebuilding feeds (${why})`);
+        rebuildRunning = true;
+        rebuilding = service
+          .rebuild()
+          .catch((err: unknown) => log.error('feed rebuild failed; run feed.rebuild to retry', { err }))
+          .finally(() => (rebuildRunning = false));
+      };
       const prune = () => {
+        lastPrune = Date.now();
         pruning ??= service
           .prune()
           .catch((err: unknown) => log.warn('could not forget old feed activity; will retry', { err }))
           .finally(() => (pruning = null));
       };
+      if (activities.size === 0 && activities.follows().length === 0) await service.markBuilt();
+      else if (!(await service.upToDate())) rebuild('Redis lost them or the feed settings changed');
       prune();
-      pruner = setInterval(prune, PRUNE_EVERY_MS);
-      pruner.unref();
+      timer = setInterval(() => {
+        void service
+          .upToDate()
+          .then((ok) => (ok ? undefined : rebuild('Redis lost them')))
+          .catch(() => undefined);
+        if (Date.now() - lastPrune >= PRUNE_EVERY_MS) prune();
+      }, CHECK_EVERY_MS);
+      timer.unref();
     },
     async stop() {
-      if (pruner) clearInterval(pruner);
-      pruner = null;
+      if (timer) clearInterval(timer);
+      timer = null;
       await Promise.all([rebuilding, pruning]);
       svc = null;
     },
-    health(report) {
-      if (ctx.role === 'app' && ctx.store && !svc) report.problems.push('The activity feed has not started.');
+    async health(report) {
+      if (ctx.role !== 'app' || !ctx.store) return;
+      if (!svc) {
+        report.problems.push('The activity feed has not started.');
+        return;
+      }
+      if (!rebuildRunning && !(await svc.upToDate().catch(() => true))) {
+        report.problems.push('The activity feed is missing from Redis (it was cleared). It rebuilds itself from the saved activities within five minutes.');
+      }
     },
     record: (activities) => ready().record(activities),
     service: ready,

@@ -35,6 +35,8 @@ export interface RecordResult {
   /** Newly fanned out (0 for repeats). */
   applied: number;
   feedWrites: number;
+  /** Malformed activities left out (each is logged). */
+  rejected: number;
 }
 
 /**
@@ -52,7 +54,17 @@ export class FeedService {
    * the fan-out of stored activities, which repairs a crash between the two steps.
    */
   async record(input: readonly Activity[]): Promise<RecordResult> {
-    const activities = activitySchema.array().parse(input);
+    const activities: Activity[] = [];
+    let rejected = 0;
+    for (const item of input) {
+      const parsed = activitySchema.safeParse(item);
+      if (parsed.success) activities.push(parsed.data);
+      else {
+        // One malformed activity must not cost the batch its other activities.
+        rejected += 1;
+        this.d.log.warn('feed ignored a malformed activity', { id: (item as { id?: unknown }).id, problem: parsed.error.issues[0]?.message });
+      }
+    }
     return this.gate.shared(async () => {
       const stored = await this.d.activities.append(activities);
       // The stored version is the one that counts (the first seen); deleted ones stay deleted.
@@ -68,7 +80,7 @@ export class FeedService {
         if (r.followingUsers.includes(COORDINATOR)) feeds.add('following');
         await this.publish([...feeds]);
       }
-      return { stored, applied: r.applied, feedWrites: r.feedWrites };
+      return { stored, applied: r.applied, feedWrites: r.feedWrites, rejected };
     });
   }
 

@@ -88,7 +88,11 @@ describe('metrics module', () => {
     });
     await expect(handlers()['metrics.remove']!({ id: 'A' }, call)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('"A" is an argument of "B"') });
     await expect(handlers()['metrics.remove']!({ id: 'nope' }, call)).rejects.toMatchObject({ code: 'not_found' });
+    await input({ C: 1, D: 2 });
+    expect((await handlers()['metrics.values']!({ historyLimit: 10 }, call)).values.map((v) => v.node)).toEqual(expect.arrayContaining(['A', 'B']));
     expect(await handlers()['metrics.remove']!({ id: 'B' }, call)).toEqual({ removed: 'B' });
+    // A removed node leaves the values list, history and all.
+    expect((await handlers()['metrics.values']!({ historyLimit: 10 }, call)).values.map((v) => v.node)).not.toContain('B');
     expect(await handlers()['metrics.remove']!({ id: 'A' }, call)).toEqual({ removed: 'A' });
   });
 

@@ -115,7 +115,10 @@ export class MetricsService {
       if (err instanceof MetricDefinitionError) throw new RpcError(/There is no/.test(err.message) ? 'not_found' : 'conflict', err.message);
       throw err;
     }
-    if (!isTemplate(id)) await this.args.clear(id);
+    if (!isTemplate(id)) {
+      await this.args.clear(id);
+      this.history.forget(id);
+    }
     await this.publishDefinitions();
   }
 

@@ -90,18 +90,29 @@ export function wordsWithNegation(normalised: string, window: number): string[] 
   return out;
 }
 
-/** 32-bit FNV-1a over UTF-16 code units, seeded. */
-function hash(s: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
+/** 32-bit FNV-1a over UTF-16 code units, seeded; `fnvStart` + `fnvFeed` + `fnvFinish` = `hash`. */
+function fnvStart(seed: number): number {
+  return (0x811c9dc5 ^ seed) >>> 0;
+}
+
+function fnvFeed(h: number, s: string): number {
   for (let i = 0; i < s.length; i += 1) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  // Final avalanche so nearby strings spread over the buckets.
+  return h;
+}
+
+/** Final avalanche so nearby strings spread over the buckets. */
+function fnvFinish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;
   return h >>> 0;
+}
+
+function hash(s: string, seed: number): number {
+  return fnvFinish(fnvFeed(fnvStart(seed), s));
 }
 
 /**
@@ -112,17 +123,23 @@ function hash(s: string, seed: number): number {
  */
 export function featurize(text: string, cfg: FeatureConfig): number[] {
   const counts = new Map<number, number>();
-  const add = (feature: string, weight: number): void => {
-    const h = hash(feature, cfg.seed);
+  const addHash = (h: number, weight: number): void => {
     const index = h & (cfg.dims - 1);
     const sign = h & 0x80000000 ? -1 : 1;
     counts.set(index, (counts.get(index) ?? 0) + sign * weight);
   };
+  const add = (feature: string, weight: number): void => addHash(hash(feature, cfg.seed), weight);
   const norm = normaliseText(text);
-  const padded = ` ${norm} `;
-  const chars = Array.from(padded);
+  const chars = Array.from(` ${norm} `);
+  // Character n-grams hashed in place: the same value as hash(`c${n}:${gram}`) without
+  // building each gram's string (featurising is the preprocess stage's main cost).
   for (let n = cfg.charNgrams[0]; n <= cfg.charNgrams[1]; n += 1) {
-    for (let i = 0; i + n <= chars.length; i += 1) add(`c${n}:${chars.slice(i, i + n).join('')}`, 1);
+    const prefix = fnvFeed(fnvStart(cfg.seed), `c${n}:`);
+    for (let i = 0; i + n <= chars.length; i += 1) {
+      let h = prefix;
+      for (let k = i; k < i + n; k += 1) h = fnvFeed(h, chars[k]!);
+      addHash(fnvFinish(h), 1);
+    }
   }
   const words = wordsWithNegation(norm, cfg.negationWindow);
   for (let n = cfg.wordNgrams[0]; n <= cfg.wordNgrams[1]; n += 1) {

@@ -31,6 +31,7 @@ export interface ModelModuleDeps {
 export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): EngineModule {
   const log = ctx.log.child({ module: 'model' });
   let backend: BackendName | null = null;
+  let localProblem: string | null = null;
   let watcher: ModelWatcher | null = null;
   let watchClient: ReturnType<typeof createClient> | null = null;
   let corrections: Collection<ModelCorrection[]> | null = null;
@@ -52,13 +53,17 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
     async start() {
       backend = await selectBackend(deps.backend);
       const artifact = await readArtifact(deps.artifactDir).catch((err: unknown) => {
-        if (ctx.role === 'app') throw err;
-        log.warn('no local model artifact; using the one published in Redis', { err });
+        localProblem = err instanceof Error ? err.message : String(err);
         return null;
       });
       if (artifact) {
         const current = await publishModel(ctx.redis, ctx.keys, artifact, { onlyIfNone: ctx.role === 'worker' });
         log.info('intent model published', { version: current, local: artifact.version, backend });
+      } else if (ctx.role === 'app' && !(await currentModelVersion(ctx.redis, ctx.keys))) {
+        // Without a model comments cannot be classified at all: refuse to start, saying why.
+        throw new Error(localProblem ?? 'no intent model');
+      } else {
+        log.warn('local model artifact unusable; using the one published in Redis', { problem: localProblem });
       }
       watchClient = createClient(ctx.redisEndpoint, 'command', 'vt-model-store');
       watcher = new ModelWatcher({
@@ -68,7 +73,9 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
         onChange: (version) => ctx.live.publish('model.changed', { version }).catch(() => undefined),
       });
       const w = watcher;
-      await w.current();
+      // A worker started before the app waits for the model inside its first batch instead of
+      // holding up the engine's start.
+      if (await currentModelVersion(ctx.redis, ctx.keys)) await w.current();
       const common = {
         redis: ctx.redis,
         endpoint: ctx.redisEndpoint,
@@ -124,6 +131,7 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
       const version = watcher?.loaded?.version ?? (await currentModelVersion(ctx.redis, ctx.keys).catch(() => null));
       report.model = { version };
       if (!version) report.problems.push('No intent model is loaded yet: comments wait in the queue until one is published.');
+      if (localProblem && ctx.role === 'app') report.problems.push(`The model files shipped with this app are unusable (${localProblem}); running the model published earlier.`);
       for (const c of consumers) {
         const s = await c.stats().catch(() => null);
         if (s) report.streams[c.stream.slice(ctx.keys.prefix.length)] = { length: s.length, pending: s.pending };

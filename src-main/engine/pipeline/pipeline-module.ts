@@ -46,7 +46,7 @@ export interface PipelineModuleDeps {
   options?: {
     recorderBatchSize?: number;
     recorderBlockMs?: number;
-    /** How long an entry may stay unacknowledged before another recorder takes it over. */
+    /** How long an entry may stay unacknowledged before the recorder takes it over (default 0: see below). */
     recorderClaimIdleMs?: number;
     replyConcurrency?: number;
     notifyConcurrency?: number;
@@ -184,8 +184,10 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
           },
           batchSize: opts.recorderBatchSize ?? 1000,
           ...(opts.recorderBlockMs !== undefined ? { blockMs: opts.recorderBlockMs } : {}),
-          // One recorder runs (in the app): an entry unacknowledged this long belongs to one that died.
-          claimIdleMs: opts.recorderClaimIdleMs ?? 5_000,
+          // One recorder runs (the app that owns the files) and it handles one batch at a time, so
+          // any entry still pending when it looks belongs to a recorder that died: take it over at
+          // once, before reading new entries, so a crash never reorders a person's comments.
+          claimIdleMs: opts.recorderClaimIdleMs ?? 0,
         });
         await consumer.start();
       }

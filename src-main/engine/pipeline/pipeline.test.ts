@@ -163,9 +163,14 @@ describe('signup pipeline', () => {
     expect(after.slots[0]!.signups.map((s) => [s.id, s.confirmation])).toEqual([[s2.id, 'confirmed']]);
     const messages = graph.of('sendMessage');
     // One answer per button press (the duplicate is not answered twice) and the promotion note.
-    expect(messages.filter((m) => m.message.text.startsWith('Thanks Person2'))).toHaveLength(1);
+    expect(messages.filter((m) => m.message.text.startsWith('Thanks Person2')).map((m) => m.message.text)).toEqual([expect.stringMatching(/still on the waitlist/)]);
     expect(messages.filter((m) => /A place opened up/.test(m.message.text))).toHaveLength(1);
     expect(messages.filter((m) => /freed your place/.test(m.message.text))).toHaveLength(1);
+    // Yes after giving the place up: told so, not signed up again.
+    await feedIntents(h, [postbackIntent({ psid: psidOf(s1.commentId), payload: `confirm:${s1.id}`, title: 'Yes' })]);
+    await settled(h);
+    expect(graph.of('sendMessage').at(-1)!.message.text).toMatch(/already given up/);
+    expect((await call(h.module, 'signups.list', { eventId: e.id })).cancelled.map((s) => s.id)).toEqual([s1.id]);
   });
 
   it('lets the coordinator add, move, remove and mark attendance by hand', async () => {

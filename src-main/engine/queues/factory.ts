@@ -56,16 +56,33 @@ export class QueueFactory {
     return this.queues;
   }
 
-  async closeWorkers(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+  /**
+   * Closes workers (each finishes the job in hand). Bounded: when Redis is gone a graceful
+   * close would wait forever, so after `graceMs` the connection is dropped instead; the jobs
+   * in hand stay in Redis and are taken up again after the stall interval.
+   */
+  async closeWorkers(graceMs = 10_000): Promise<void> {
+    await Promise.all(this.workers.map((w) => bounded(w.close(), graceMs, () => w.disconnect())));
     this.workers.length = 0;
   }
 
-  async closeAll(): Promise<void> {
-    await this.closeWorkers();
-    await Promise.all(this.events.map((e) => e.close().catch(() => undefined)));
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+  async closeAll(graceMs = 10_000): Promise<void> {
+    await this.closeWorkers(graceMs);
+    await Promise.all(this.events.map((e) => bounded(e.close(), graceMs, () => e.disconnect())));
+    await Promise.all([...this.queues.values()].map((q) => bounded(q.close(), graceMs, () => q.disconnect())));
     this.events.length = 0;
     this.queues.clear();
   }
+}
+
+/** Waits for `p` at most `ms`, then runs `fallback`; never rejects. */
+async function bounded(p: Promise<unknown>, ms: number, fallback: () => Promise<unknown> | unknown): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((r) => {
+    timer = setTimeout(() => r('timeout'), ms);
+  });
+  const outcome = await Promise.race([p.then(() => 'done' as const, () => 'done' as const), timedOut]);
+  clearTimeout(timer);
+  // The fallback (dropping the connection) is not awaited: against a dead Redis it may never settle either.
+  if (outcome === 'timeout') void Promise.resolve(fallback()).catch(() => undefined);
 }

@@ -104,6 +104,14 @@ export class RedisSupervisor extends EventEmitter {
         // A damaged credentials file only costs a new password.
       }
     }
+    if (port && !(await portIsFree(port))) {
+      // After a crash of the app (SIGKILL, power cut of the parent) its redis-server may still
+      // run on the saved port with the saved password. Two servers on one AOF would corrupt it,
+      // so shut the orphan down cleanly (it writes its AOF) and take the port back.
+      if (await shutDownOrphan(port, password, this.opts.log)) {
+        for (let i = 0; i < 100 && !(await portIsFree(port)); i += 1) await sleep(50);
+      }
+    }
     if (!port || !(await portIsFree(port))) port = await freePort();
     const creds = { port, password };
     writeFileSync(file, JSON.stringify(creds), { mode: 0o600 });
@@ -244,6 +252,23 @@ export class RedisSupervisor extends EventEmitter {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Shuts down a redis-server that answers with our password; false when it is not ours. */
+async function shutDownOrphan(port: number, password: string, log: Logger): Promise<boolean> {
+  const client = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    if ((await client.ping()) !== 'PONG') return false;
+    log.warn('found the redis-server of a previous run still running; shutting it down', { port });
+    await client.call('SHUTDOWN').catch(() => undefined);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
 }
 
 function portIsFree(port: number): Promise<boolean> {

@@ -18,6 +18,7 @@ export interface StoredSettings {
   backupRetentionDays: number;
   /** The webhook verification token the coordinator pastes into the Meta app (made once). */
   verifyToken?: string;
+  utilityTemplate?: { name: string; language: string } | null;
 }
 
 export function defaultSettings(): StoredSettings {
@@ -90,6 +91,9 @@ export class SettingsService {
   replyTemplates(): Record<string, string> {
     return this.data.replyTemplates;
   }
+  utilityTemplate(): { name: string; language: string } | null {
+    return this.data.utilityTemplate ?? null;
+  }
   backupRetentionDays(): number {
     return this.data.backupRetentionDays;
   }
@@ -123,6 +127,7 @@ export class SettingsService {
       email: d.email,
       replyTemplates: d.replyTemplates,
       backupRetentionDays: d.backupRetentionDays,
+      utilityTemplate: d.utilityTemplate ?? null,
     };
   }
 
@@ -142,6 +147,7 @@ export class SettingsService {
       if (plain.email !== undefined) d.email = plain.email;
       if (plain.replyTemplates !== undefined) d.replyTemplates = { ...d.replyTemplates, ...plain.replyTemplates };
       if (plain.backupRetentionDays !== undefined) d.backupRetentionDays = plain.backupRetentionDays;
+      if (plain.utilityTemplate !== undefined) d.utilityTemplate = plain.utilityTemplate;
     });
     for (const l of this.listeners) l();
     return this.view();

@@ -66,13 +66,19 @@ export async function applyMessage(
     if (!e) return { replies, emails };
     const vars = varsFor(ctx, e, slotOf(e, signup.slotId), v);
     if (yes) {
-      if (signup.status !== 'cancelled' && signup.confirmation !== 'confirmed') {
+      if (signup.status === 'cancelled') {
+        say(`Your place for ${e.title} was already given up. Comment on the post again if you'd like to come.`);
+        return { replies, emails };
+      }
+      if (signup.confirmation !== 'confirmed') {
         signup.confirmation = 'confirmed';
         signup.updatedAt = ctx.now;
         ctx.state.putSignup(signup);
         ctx.effects.emit('signup.updated', { signup: signupView(ctx.state, signup) });
       }
-      say(render(ctx, 'confirm.yes', vars));
+      say(signup.status === 'waitlisted'
+        ? `Thanks ${vars.firstName}! You're still on the waitlist for ${e.title}; we'll message you as soon as a place opens.`
+        : render(ctx, 'confirm.yes', vars));
     } else {
       cancelSignup(ctx, signup, 'declined', replies);
       say(render(ctx, 'confirm.no', vars));

@@ -35,6 +35,7 @@ export class PipelineState {
   /** Folded names, kept beside the records so a search never re-folds 100,000 names. */
   readonly foldedName = new Map<string, string>();
   private readonly dirty = new Set<CollectionName>();
+  private readonly inflight = new Map<CollectionName, Promise<void>>();
   /** People counted per slot (event → slot → party sizes added up), kept in step by putSignup. */
   private readonly takenCount = new Map<string, Map<string, number>>();
   /** What each signed-up signup adds to takenCount, as last put (records change in place). */
@@ -81,11 +82,28 @@ export class PipelineState {
     this.dirty.add(name);
   }
 
-  /** Writes every file changed since the last flush (one write each), and waits until they are on disk. */
+  /**
+   * Writes every file changed since the last flush (one write each), and waits until they are on
+   * disk, together with any write another caller started: a change marked dirty before this call
+   * may be in a write that caller took, and "flushed" must mean durable for both.
+   */
   async flush(): Promise<CollectionName[]> {
     const names = [...this.dirty];
     this.dirty.clear();
-    await Promise.all(names.map((n) => this.files[n].write()));
+    for (const n of names) {
+      const p = this.files[n].write();
+      this.inflight.set(n, p);
+      void p.finally(() => {
+        if (this.inflight.get(n) === p) this.inflight.delete(n);
+      }).catch(() => undefined);
+    }
+    try {
+      await Promise.all([...this.inflight.values()]);
+    } catch (err) {
+      // Not on disk: stays dirty so the retry (the recorder retries its batch) writes it again.
+      for (const n of names) this.dirty.add(n);
+      throw err;
+    }
     return names;
   }
 

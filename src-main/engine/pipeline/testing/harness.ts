@@ -59,7 +59,7 @@ export async function startHarness(deps: HarnessDeps): Promise<Harness> {
     const module = createPipelineModule(ctx, {
       email: () => null, smtpPassword: () => null, timeZone: () => 'UTC',
       ...d,
-      options: { recorderBlockMs: 100, recorderClaimIdleMs: 500, ...d.options },
+      options: { recorderBlockMs: 100, ...d.options },
     });
     await module.start?.();
     current = { module, queues, liveBus, sub };

@@ -1,0 +1,127 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HealthReport } from '../../contract/system';
+import { testRedis, type TestRedis } from '../../../test/support/redis';
+import { ManualClock } from '../clock';
+import { Gears } from '../gears/loader';
+import { preparedGears } from '../gears/libraries';
+import { ingestDeliveries } from '../ingest/ingest';
+import { LiveBus } from '../live';
+import { memoryLogger } from '../log';
+import type { CallContext, EngineContext, EngineModule } from '../module';
+import { QueueFactory } from '../queues/factory';
+import { parseRedisUrl } from '../redis/endpoint';
+import { Store } from '../store/store';
+import { intentEntry, type CommentItem, type IntentEntry } from '../streams/entries';
+import { readArtifact } from './artifact';
+import { createModelModule } from './model-module';
+
+const ARTIFACT = path.resolve(import.meta.dirname, '../../../model/artifact');
+const call: CallContext = { via: 'internal' };
+
+describe('model module', () => {
+  let t: TestRedis;
+  let dataDir: string;
+  const closers: (() => Promise<void>)[] = [];
+
+  beforeEach(async () => {
+    t = await testRedis();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'vt-model-'));
+  });
+  afterEach(async () => {
+    for (const c of closers.splice(0).reverse()) await c();
+    await t.cleanup();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function context(role: 'app' | 'worker'): Promise<EngineContext> {
+    const log = memoryLogger();
+    const clock = new ManualClock();
+    const endpoint = parseRedisUrl(t.url);
+    const gears = new Gears(t.redis, preparedGears());
+    await gears.load();
+    const sub = new Redis(t.url, { maxRetriesPerRequest: null });
+    const live = new LiveBus(t.redis, sub, t.keys.liveChannel, clock, log);
+    await live.start();
+    const queues = new QueueFactory(endpoint, t.keys.bullPrefix, log);
+    closers.push(async () => {
+      await queues.closeAll();
+      await live.stop();
+      sub.disconnect();
+    });
+    const store = role === 'app' ? new Store(dataDir, log) : null;
+    return { role, log, clock, keys: t.keys, redis: t.redis, redisEndpoint: endpoint, gears, store, live, queues, dataDir };
+  }
+
+  async function started(m: EngineModule): Promise<EngineModule> {
+    await m.start?.();
+    closers.push(async () => m.stop?.());
+    return m;
+  }
+
+  function delivery(n: number, message: string) {
+    const item: CommentItem = {
+      kind: 'comment', commentId: `post_${n}`, postId: 'post', parentId: 'post', verb: 'add',
+      from: { id: `u${n}`, name: `P ${n}` }, message, createdTime: 1, receivedAt: 2, pageId: 'page',
+    };
+    return { dedupeId: `c:${n}`, payload: JSON.stringify(item) };
+  }
+
+  async function waitForIntents(n: number): Promise<IntentEntry[]> {
+    for (;;) {
+      const entries = await t.redis.xrange(t.keys.streamIntents, '-', '+');
+      if (entries.length >= n) return entries.map(([, f]) => intentEntry.parse(JSON.parse(f[1]!)));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('publishes the artifact, runs preprocess and the gear, and answers its requests', async () => {
+    const artifact = await readArtifact(ARTIFACT);
+    const ctx = await context('app');
+    const m = await started(createModelModule(ctx, { artifactDir: ARTIFACT }));
+    expect(await t.redis.get(t.keys.modelCurrent)).toBe(artifact.version);
+
+    await ingestDeliveries(ctx.gears, t.keys, [delivery(1, 'count me in!'), delivery(2, 'not interested'), delivery(3, 'where do we park?')]);
+    const out = await waitForIntents(3);
+    expect(out.map((e) => e.intent)).toEqual(['signup', 'other', 'question']);
+
+    const classified = await m.handlers!['model.classify']!({ texts: ['take me off the list'] }, call);
+    expect(classified[0]).toMatchObject({ text: 'take me off the list', intent: 'cancel' });
+
+    await m.handlers!['model.correct']!({ commentId: 'post_2', text: 'not interested', intent: 'other' }, call);
+    await m.handlers!['model.correct']!({ commentId: 'post_2', text: 'not interested', intent: 'other' }, call);
+    await ctx.store!.flush();
+    const saved = JSON.parse(await readFile(path.join(dataDir, 'corrections.json'), 'utf8')) as unknown[];
+    expect(saved).toHaveLength(1);
+
+    const info = await m.handlers!['model.info']!({}, call);
+    expect(info).toMatchObject({ version: artifact.version, loadedVersion: artifact.version, backend: expect.any(String), corrections: 1 });
+    expect(info.summary?.macroF1).toBeGreaterThanOrEqual(0.92);
+
+    const report = { model: { version: null }, streams: {}, problems: [] } as unknown as HealthReport;
+    await m.health!(report);
+    expect(report.model.version).toBe(artifact.version);
+    expect(report.problems).toEqual([]);
+    expect(report.streams['stream:comments']).toEqual({ length: 0, pending: 0 });
+  });
+
+  it('in a worker: uses the model the app published, never replaces it, and refuses corrections', async () => {
+    const app = await context('app');
+    await started(createModelModule(app, { artifactDir: ARTIFACT }));
+    const worker = await context('worker');
+    const w = await started(createModelModule(worker, { artifactDir: path.join(dataDir, 'no-artifact-here') }));
+    const info = await w.handlers!['model.info']!({}, call);
+    expect(info.loadedVersion).toBe(info.version);
+    await expect(w.handlers!['model.correct']!({ commentId: 'c', text: 'x', intent: 'other' }, call)).rejects.toThrow(/Voluntree app/);
+  });
+
+  it('in the app: refuses to start without any model, saying how to get one', async () => {
+    const ctx = await context('app');
+    const m = createModelModule(ctx, { artifactDir: path.join(dataDir, 'missing') });
+    closers.push(async () => m.stop?.());
+    await expect(m.start!()).rejects.toThrow(/model.json is missing.*npm run train/);
+  });
+});

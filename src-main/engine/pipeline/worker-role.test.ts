@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testRedis, type TestRedis } from '../../../test/support/redis';
+import { ManualClock } from '../clock';
+import { Gears } from '../gears/loader';
+import { preparedGears } from '../gears/libraries';
+import { LiveBus } from '../live';
+import { memoryLogger } from '../log';
+import type { EngineContext } from '../module';
+import { QueueFactory } from '../queues/factory';
+import { parseRedisUrl } from '../redis/endpoint';
+import type { ReplyJob } from './effects';
+import { createPipelineModule } from './pipeline-module';
+import type { DbWriteJob } from './queues/db-write-queue';
+import { GRAPH_JOB_OPTIONS, jobIdFor } from './queues/job-ids';
+import { FakeGraph } from './testing/fake-graph';
+import { until } from './testing/harness';
+
+describe('pipeline in the worker role', () => {
+  let t: TestRedis;
+  let queues: QueueFactory;
+  beforeEach(async () => {
+    t = await testRedis();
+    queues = new QueueFactory(parseRedisUrl(t.url), t.keys.bullPrefix, memoryLogger());
+  });
+  afterEach(async () => {
+    await queues.closeAll();
+    await t.cleanup();
+  });
+
+  it('sends replies without the store and hands what it learned to the app through db-write', async () => {
+    const log = memoryLogger();
+    const graph = new FakeGraph();
+    const ctx: EngineContext = {
+      role: 'worker', log, clock: new ManualClock(), keys: t.keys, redis: t.redis, redisEndpoint: parseRedisUrl(t.url),
+      gears: new Gears(t.redis, preparedGears()), store: null, live: new LiveBus(t.redis, null, t.keys.liveChannel, new ManualClock(), log), queues, dataDir: '/nonexistent',
+    };
+    const module = createPipelineModule(ctx, { graph, email: () => null, smtpPassword: () => null });
+    expect(module.handlers).toBeUndefined();
+    await module.start!();
+    expect(module.state()).toBeNull();
+    const job: ReplyJob = { kind: 'private', key: 'post_1', to: { commentId: 'post_1', private: true }, text: 'Thanks!', volunteerId: 'fb_1' };
+    await queues.queue<ReplyJob>('reply').add('private', job, { ...GRAPH_JOB_OPTIONS, jobId: jobIdFor(job.kind, job.key) });
+    await until('the reply is sent', () => graph.of('privateReply').length === 1);
+    await until('the PSID is handed on', async () => (await queues.queue<DbWriteJob>('db-write').getWaitingCount()) === 1);
+    const [learned] = await queues.queue<DbWriteJob>('db-write').getWaiting();
+    expect(learned!.data).toMatchObject({ type: 'psid', volunteerId: 'fb_1', psid: graph.psidOf('post_1') });
+    // The same reply queued again (a replay) is not sent again.
+    await queues.queue<ReplyJob>('reply').add('private', job, { ...GRAPH_JOB_OPTIONS, jobId: `${jobIdFor(job.kind, job.key)}-again` });
+    await until('the replay is done', async () => (await queues.queue('reply').getCompletedCount()) + (await queues.queue('reply').getWaitingCount()) === 0 && (await queues.queue('reply').getActiveCount()) === 0);
+    expect(graph.of('privateReply')).toHaveLength(1);
+    await module.stop!();
+  });
+});
