@@ -298,6 +298,8 @@ for (const entry of readdirSync(resources).sort()) console.log(`  ${entry.padEnd
 const redisManifest = existsSync(path.join(redisDir, 'manifest.json')) ? JSON.parse(readFileSync(path.join(redisDir, 'manifest.json'), 'utf8')) : null;
 if (redisManifest) console.log(`  redis: redis-server ${redisManifest.version} + ${redisManifest.libraries.length} libraries; answers PING from the package: ${redisAnswers ? 'yes' : 'no'}`);
 console.log(`  model: ${modelFiles.length ? modelFiles.join(', ') : '(none)'}`);
+const unpacked = listFilesUnder(path.join(resources, 'app.asar.unpacked')).map((f) => path.relative(path.join(resources, 'app.asar.unpacked'), f));
+console.log(`  app.asar.unpacked: ${unpacked.length ? unpacked.join(', ') : '(none)'}`);
 console.log(`fuses: ${wire} (RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolPrivileges)`);
 console.log(`app.asar: ${entries.length} entries, ${bare.size} packages imported by out/main all inside, ${Object.keys(pkg.dependencies ?? {}).length - importFailures.length}/${Object.keys(pkg.dependencies ?? {}).length} dependencies import from it, ${appFiles.length} under out/, ${prod.size} production packages resolved, ${unused.length} packages nothing requires, ${devOnly.length} dev dependencies, ${testFiles.length} test files`);
 

@@ -1,6 +1,6 @@
 // The desktop shell's bootstrap: one instance, a hardened window, the engine behind IPC, a
 // tray, notifications, and an orderly quit. Everything with logic lives in the files it calls.
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Notification, app, dialog, ipcMain, safeStorage, session, shell } from 'electron';
@@ -12,6 +12,7 @@ import { desktopEngineConfig } from './desktop-config';
 import { startDesktopEngine } from './desktop-engine';
 import { launchOptions, loadDesktopSettings, saveDesktopSettings } from './desktop-settings';
 import { createInvokeHandler, createLiveForwarder } from './ipc';
+import { openLogFile } from './log-file';
 import { signupNotice } from './notifications';
 import { registerAppScheme, serveAppFiles } from './protocol';
 import { secretCipher } from './secret-cipher';
@@ -38,8 +39,7 @@ async function boot(): Promise<void> {
   // Windows shows notifications only for an app with a user model id (the installer's appId).
   if (process.platform === 'win32') app.setAppUserModelId('org.voluntree.desktop');
   const userData = app.getPath('userData');
-  mkdirSync(app.getPath('logs'), { recursive: true });
-  const logFile = createWriteStream(path.join(app.getPath('logs'), 'voluntree.log'), { flags: 'a' });
+  const logFile = openLogFile(app.getPath('logs'));
   const log = createLogger({ bindings: { process: 'desktop' }, write: (line) => void (logFile.write(`${line}\n`), process.stderr.write(`${line}\n`)) });
   let settings = loadDesktopSettings(userData);
   const launch = launchOptions(process.argv, settings);

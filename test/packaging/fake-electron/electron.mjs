@@ -5,13 +5,16 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 
 const home = process.env.FAKE_ELECTRON_HOME;
+// FAKE_ELECTRON_PACKAGED=1 with FAKE_ELECTRON_RESOURCES plays the installed app's layout.
+if (process.env.FAKE_ELECTRON_RESOURCES) process.resourcesPath = process.env.FAKE_ELECTRON_RESOURCES;
 const report = (kind, value) => process.stdout.write(`FAKE ${kind} ${JSON.stringify(value ?? null)}\n`);
 
 class FakeApp extends EventEmitter {
-  isPackaged = false;
+  isPackaged = process.env.FAKE_ELECTRON_PACKAGED === '1';
   setAppUserModelId() {}
   whenReady = () => Promise.resolve();
-  requestSingleInstanceLock = () => true;
+  // FAKE_ELECTRON_LOCK=held plays a second launch while the first still runs.
+  requestSingleInstanceLock = () => process.env.FAKE_ELECTRON_LOCK !== 'held';
   paths = new Map();
   name = 'voluntree';
   setName(name) {
@@ -49,12 +52,33 @@ export const ipcMain = {
   },
 };
 
+const windows = [];
+
+/** What the window's guards decide for a link the page tries to follow or open. */
+function tryLink(kind, url) {
+  const contents = windows[0].webContents;
+  if (kind === 'open') return { kind, url, result: contents.openHandler({ url }).action };
+  let prevented = false;
+  contents.emit('will-navigate', { url, preventDefault: () => (prevented = true) });
+  return { kind, url, result: prevented ? 'prevented' : 'allowed' };
+}
+
 async function script(invoke) {
+  for (const [kind, url] of [
+    ['navigate', 'app://voluntree/#/events'],
+    ['navigate', 'https://www.facebook.com/somepage'],
+    ['navigate', 'file:///etc/passwd'],
+    ['open', 'https://example.org/help'],
+    ['open', 'javascript:alert(1)'],
+  ]) {
+    report('link', tryLink(kind, url));
+  }
   const fromApp = { senderFrame: { url: 'app://voluntree/index.html' } };
   report('invoke', { name: 'system.health', reply: await invoke(fromApp, 'system.health', {}) });
   report('invoke', { name: 'evil', reply: await invoke({ senderFrame: { url: 'https://evil.example/' } }, 'system.health', {}) });
   report('invoke', { name: 'unknown', reply: await invoke(fromApp, 'nope.nothing', {}) });
   report('invoke', { name: 'bad-args', reply: await invoke(fromApp, 'system.health', { surprise: 1 }) });
+  app.emit('second-instance', {}, [], '');
   app.quit();
 }
 
@@ -62,15 +86,23 @@ export class BrowserWindow extends EventEmitter {
   constructor(options) {
     super();
     report('window', options);
-    this.webContents = { send: (channel, msg) => report('send', { channel, event: msg.event }) };
+    const contents = new EventEmitter();
+    contents.send = (channel, msg) => report('send', { channel, event: msg.event });
+    contents.setWindowOpenHandler = (handler) => (contents.openHandler = handler);
+    this.webContents = contents;
+    app.emit('web-contents-created', {}, contents);
+    windows.push(this);
   }
   loadURL(url) {
     report('load', url);
+    setImmediate(() => this.emit('ready-to-show'));
     return Promise.resolve();
   }
   isDestroyed = () => false;
   isMinimized = () => false;
-  show() {}
+  show() {
+    report('show');
+  }
   hide() {}
   focus() {}
   restore() {}
