@@ -46,7 +46,6 @@ describe('an event from draft to live signups', () => {
     expect(await page.getByTestId('live-signups').innerText()).toMatch(/Sam Okafor[\s\S]*Maria Lopez/);
     await expect.poll(() => page.getByTestId('event-fill').first().innerText()).toMatch(/3 \/ 6 signed up/);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker);
-    await screenshot(page, 'today-live');
 
     await page.goBack();
     expect(page.url()).toBe(before);

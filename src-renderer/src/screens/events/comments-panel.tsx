@@ -79,7 +79,7 @@ export function CommentsPanel(props: { eventId: string }) {
             const intent = c.correctedIntent ?? c.intent;
             return (
               <tr key={c.id} data-testid="comment-row">
-                <td>
+                <td data-comment={c.id}>
                   <div className="signup-name">
                     <UserText text={c.authorName ?? 'Someone'} />
                   </div>
