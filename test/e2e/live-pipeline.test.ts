@@ -20,6 +20,8 @@ interface Comment {
   id: string;
   intent: string | null;
   correctedIntent: string | null;
+  authorName: string | null;
+  message: string;
 }
 
 describe('the pipeline, seen from the desk (demo mode: the simulator comments)', () => {
@@ -43,15 +45,24 @@ describe('the pipeline, seen from the desk (demo mode: the simulator comments)',
     await page.getByRole('tab', { name: /Comments/ }).click();
     await expect.poll(() => page.getByTestId('comment-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     const comments = await app.rpc<Comment[]>('comments.list', { eventId: ev.id });
-    const target = comments.find((c) => c.intent !== null && c.correctedIntent === null);
+    const target = comments.find((c) => c.intent !== null && c.intent !== 'question' && c.correctedIntent === null && c.authorName);
     expect(target).toBeDefined();
     const row = page.getByTestId('comment-row').filter({ has: page.locator(`[data-comment="${target!.id}"]`) });
-    const corrected = target!.intent === 'question' ? 'other' : 'question';
+    const corrected = 'question';
     await row.getByRole('combobox').selectOption(corrected);
     await expect.poll(() => row.innerText()).toMatch(/corrected/);
     const after = await app.rpc<Comment[]>('comments.list', { eventId: ev.id });
     expect(after.find((c) => c.id === target!.id)?.correctedIntent).toBe(corrected);
     await screenshot(page, 'event-comments');
+
+    // A comment corrected to a question waits in the inbox; answering it clears it.
+    await page.getByRole('link', { name: /Inbox/ }).click();
+    const item = page.getByTestId('inbox-item').filter({ hasText: target!.message });
+    await expect.poll(() => item.count(), { timeout: 30_000 }).toBe(1);
+    await item.getByRole('textbox').fill('Yes, see you there!');
+    await screenshot(page, 'inbox');
+    await item.getByRole('button', { name: 'Send answer' }).click();
+    await expect.poll(() => item.count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

@@ -64,7 +64,6 @@ describe('the desk over `voluntree serve`', () => {
       await page.evaluate((r) => (window.location.hash = r), route);
       await expect.poll(() => page.locator('#main').innerText()).toMatch(text);
     }
-    await screenshot(page, 'inbox');
     await page.evaluate(() => (window.location.hash = '#/settings'));
     await page.getByRole('tab', { name: 'Reply templates' }).click();
     await expect.poll(() => page.getByLabel('Signup — public reply').count()).toBe(1);
