@@ -48,6 +48,9 @@ describe('the desk over `voluntree serve`', () => {
     await expect.poll(() => step2.getByRole('status').innerText()).toBe('Saved');
     const saved = await app.rpc<{ pageId: string | null }>('settings.get');
     expect(saved.pageId).toBe('104857600123456');
+    await page.getByRole('button', { name: 'Check the connection' }).click();
+    await expect.poll(() => page.getByTestId('connect-result').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByTestId('connect-result').innerText()).toMatch(/Page token/);
     await screenshot(page, 'settings');
     expect(errors).toEqual([]);
   });
