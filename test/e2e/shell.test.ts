@@ -75,6 +75,9 @@ describe('the desk over `voluntree serve`', () => {
 
   it('moves between screens by keyboard', async () => {
     const { page } = await openApp(browser, app);
+    // The shortcuts are listened for once the app has drawn its first screen.
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await expect.poll(() => page.getByTestId('status-live').innerText()).toMatch(/Live/);
     await page.keyboard.press('Alt+7');
     await expect.poll(() => page.url()).toMatch(/#\/settings$/);
     await page.keyboard.press('Alt+1');
