@@ -1,13 +1,16 @@
 import { useEffect } from 'react';
 import { href, SCREENS, useRoute } from './lib/router';
+import { BroadcastsScreen } from './screens/broadcasts/broadcasts-screen';
+import { EventsScreen } from './screens/events/events-screen';
+import { InboxScreen } from './screens/inbox/inbox-screen';
 import { MetricsScreen } from './screens/metrics/metrics-screen';
-import { ComingScreen } from './screens/placeholder/coming-screen';
 import { SettingsScreen } from './screens/settings/settings-screen';
 import { TodayScreen } from './screens/today/today-screen';
+import { VolunteersScreen } from './screens/volunteers/volunteers-screen';
 import { Sidebar } from './shell/sidebar';
 import { StatusBar } from './shell/status-bar';
 import { Toasts } from './shell/toasts';
-import { useSystem } from './stores/stores';
+import { useInbox, useSystem } from './stores/stores';
 
 function Screen() {
   const route = useRoute();
@@ -17,13 +20,13 @@ function Screen() {
     case 'settings':
       return <SettingsScreen tab={route.params[0]} />;
     case 'events':
-      return <ComingScreen title="Events" description="Create events, publish signup posts and follow who comes." what="Events arrive with the signup pipeline." />;
+      return <EventsScreen params={route.params} />;
     case 'volunteers':
-      return <ComingScreen title="Volunteers" description="Everyone who ever signed up, with their history." what="The roster arrives with the signup pipeline." />;
+      return <VolunteersScreen params={route.params} />;
     case 'broadcasts':
-      return <ComingScreen title="Broadcasts" description="Send an update to everyone signed up for an event." what="Broadcasts arrive with the signup pipeline." />;
+      return <BroadcastsScreen params={route.params} />;
     case 'inbox':
-      return <ComingScreen title="Inbox" description="Questions people asked in comments." what="Questions arrive with the signup pipeline." />;
+      return <InboxScreen />;
     case 'metrics':
       return <MetricsScreen />;
   }
@@ -49,6 +52,7 @@ function useScreenShortcuts() {
 export function App() {
   const route = useRoute();
   const connection = useSystem((s) => s.connection);
+  const openQuestions = useInbox((s) => s.items.length);
   useScreenShortcuts();
   useEffect(() => {
     document.getElementById('main')?.focus({ preventScroll: true });
@@ -59,7 +63,7 @@ export function App() {
       <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
         Skip to content
       </a>
-      <Sidebar current={route.screen} />
+      <Sidebar current={route.screen} counts={{ inbox: openQuestions }} />
       <main id="main" className="main" tabIndex={-1}>
         {connection === 'reconnecting' && (
           <div className="banner" role="status">

@@ -48,12 +48,36 @@ describe('the desk over `voluntree serve`', () => {
     await expect.poll(() => step2.getByRole('status').innerText()).toBe('Saved');
     const saved = await app.rpc<{ pageId: string | null }>('settings.get');
     expect(saved.pageId).toBe('104857600123456');
+    await page.getByRole('button', { name: 'Check the connection' }).click();
+    await expect.poll(() => page.getByTestId('connect-result').count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByTestId('connect-result').innerText()).toMatch(/Page token/);
     await screenshot(page, 'settings');
+    expect(errors).toEqual([]);
+  });
+
+  it('says what to do on each screen while there is nothing yet', async () => {
+    const { page, errors } = await openApp(browser, app);
+    const expected: [string, RegExp][] = [
+      ['#/events', /No events yet/],
+      ['#/volunteers', /No volunteers yet/],
+      ['#/broadcasts', /No updates sent yet/],
+      ['#/inbox', /No questions waiting/],
+    ];
+    for (const [route, text] of expected) {
+      await page.evaluate((r) => (window.location.hash = r), route);
+      await expect.poll(() => page.locator('#main').innerText()).toMatch(text);
+    }
+    await page.evaluate(() => (window.location.hash = '#/settings'));
+    await page.getByRole('tab', { name: 'Reply templates' }).click();
+    await expect.poll(() => page.getByLabel('Signup — public reply').count()).toBe(1);
     expect(errors).toEqual([]);
   });
 
   it('moves between screens by keyboard', async () => {
     const { page } = await openApp(browser, app);
+    // The shortcuts are listened for once the app has drawn its first screen.
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await expect.poll(() => page.getByTestId('status-live').innerText()).toMatch(/Live/);
     await page.keyboard.press('Alt+7');
     await expect.poll(() => page.url()).toMatch(/#\/settings$/);
     await page.keyboard.press('Alt+1');

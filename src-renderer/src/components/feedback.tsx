@@ -42,12 +42,12 @@ export function Notice(props: { kind: 'info' | 'warning'; title: string; childre
 }
 
 /** A progress bar; without `value` it shows that work is under way without a known end. */
-export function ProgressBar(props: { value?: number; max?: number; label: string }) {
+export function ProgressBar(props: { value?: number; max?: number; label: string; tone?: 'ok' | 'warn' }) {
   const known = props.value !== undefined && props.max !== undefined && props.max > 0;
   const pct = known ? percent(props.value ?? 0, props.max ?? 1) : 0;
   return (
     <div
-      className={`progress${known ? '' : ' indeterminate'}`}
+      className={`progress${known ? '' : ' indeterminate'}${props.tone === 'warn' ? ' warn' : ''}`}
       role="progressbar"
       aria-label={props.label}
       aria-valuemin={known ? 0 : undefined}

@@ -1,13 +1,21 @@
 import type { RequestArgs } from '@contract';
+import type { ConnectResult, FacebookStatus } from '@contract/facebook';
 import type { HealthReport, Settings } from '@contract/system';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Card } from '../../components/card';
-import { ErrorAlert, Notice } from '../../components/feedback';
+import { ErrorAlert, Notice, ProgressBar } from '../../components/feedback';
 import { Field } from '../../components/field';
 import { useAction } from '../../lib/use-action';
 import { useStores, useSystem } from '../../stores/stores';
 
 type StepState = 'done' | 'todo' | 'failed';
+
+const STEP_NAMES: Record<ConnectResult['steps'][number]['step'], string> = {
+  page_token: 'Page token',
+  subscription: 'Page subscribed to comments',
+  tunnel: 'Tunnel',
+  webhook: 'Webhook verified by Meta',
+};
 
 function Step(props: { n: number; title: string; state: StepState; check: string; children: ReactNode }) {
   return (
@@ -99,7 +107,17 @@ export function FacebookSettings(props: { settings: Settings }) {
   const s = props.settings;
   const health = useSystem((st) => st.health);
   const { system } = useStores();
+  const { bridge } = useStores();
+  const [status, setStatus] = useState<FacebookStatus | null>(null);
+  const [result, setResult] = useState<ConnectResult | null>(null);
+  useEffect(() => {
+    bridge.api
+      .invoke('facebook.status', {})
+      .then(setStatus)
+      .catch(() => undefined);
+  }, [bridge, s]);
   const recheck = useAction(async () => {
+    setResult(await bridge.api.invoke('facebook.connect', {}));
     await Promise.all([system.getState().loadSettings(), system.getState().loadHealth()]);
   });
   const tunnel = tunnelState(health, s);
@@ -116,8 +134,8 @@ export function FacebookSettings(props: { settings: Settings }) {
         title="Connect your Facebook Page"
         hint="Follow the steps in order. Each one is checked as soon as you save it."
         actions={
-          <button type="button" className="btn" onClick={() => void recheck.run()} disabled={recheck.pending}>
-            {recheck.pending ? 'Checking…' : 'Check again'}
+          <button type="button" className="btn primary" onClick={() => void recheck.run()} disabled={recheck.pending}>
+            {recheck.pending ? 'Checking…' : 'Check the connection'}
           </button>
         }
         flush
@@ -155,12 +173,19 @@ export function FacebookSettings(props: { settings: Settings }) {
               Facebook sends new comments to Voluntree through a tunnel. Use <span className="mono">localtunnel</span> (automatic), or paste a fixed public address
               if your organisation has one.
             </p>
-            {health?.facebook.tunnelUrl && (
+            {(status?.tunnel.callbackUrl ?? health?.facebook.tunnelUrl) && (
               <dl className="kv">
-                <dt>Webhook address</dt>
-                <dd className="mono">{health.facebook.tunnelUrl}/webhooks/facebook</dd>
+                <dt>Callback URL</dt>
+                <dd className="mono">{status?.tunnel.callbackUrl ?? `${health?.facebook.tunnelUrl}/webhooks/facebook`}</dd>
+                {status && (
+                  <>
+                    <dt>Verify token</dt>
+                    <dd className="mono">{status.verifyToken}</dd>
+                  </>
+                )}
               </dl>
             )}
+            {status?.tunnel.lastError && <p className="muted">{status.tunnel.lastError}</p>}
             {tunnel === 'failed' && (
               <p className="muted">The tunnel address does not answer. Check this computer’s internet connection; Voluntree retries by itself.</p>
             )}
@@ -188,6 +213,21 @@ export function FacebookSettings(props: { settings: Settings }) {
           </Step>
         </ol>
       </Card>
+      {recheck.pending && <ProgressBar label="Checking the connection with Facebook" />}
+      {result && (
+        <Card title={result.ok ? 'Everything works' : 'Not connected yet'} hint={result.ok ? 'Your Page is connected.' : 'Fix the first step marked below, then check again.'}>
+          <ul className="list" data-testid="connect-result">
+            {result.steps.map((st) => (
+              <li key={st.step} className="list-item-head">
+                <span>
+                  <strong>{STEP_NAMES[st.step]}</strong> — {st.message}
+                </span>
+                <span className={`badge ${st.ok ? 'ok' : 'bad'}`}>{st.ok ? 'OK' : 'Needs attention'}</span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
       {recheck.error && <ErrorAlert error={recheck.error} />}
     </div>
   );

@@ -1,6 +1,10 @@
+import type { BackupInfo } from '@contract/data';
 import type { Settings } from '@contract/system';
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { toApiError } from '../../bridge';
 import { Card } from '../../components/card';
+import { ErrorAlert } from '../../components/feedback';
+import { formatWhen } from '../../lib/format';
 import { Field } from '../../components/field';
 import { useAction } from '../../lib/use-action';
 import { useStores } from '../../stores/stores';
@@ -52,6 +56,54 @@ export function DataSettings(props: { settings: Settings }) {
         </Field>
         <SaveRow {...save} disabled={!valid} />
       </form>
+      <Backups />
     </Card>
+  );
+}
+
+/** Where the data lives, its backups, and a full export the coordinator can keep elsewhere. */
+function Backups() {
+  const { bridge } = useStores();
+  const [data, setData] = useState<{ folder: string; backups: BackupInfo[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(
+    () =>
+      bridge.api
+        .invoke('data.backups', {})
+        .then(setData)
+        .catch((err: unknown) => setError(toApiError(err).message)),
+    [bridge],
+  );
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const backup = useAction(async () => {
+    await bridge.api.invoke('data.backupNow', {});
+    await load();
+  });
+  const exportAll = useAction(() => bridge.api.invoke('data.exportAll', {}));
+  return (
+    <div className="stack backups">
+      <h3>Data folder</h3>
+      {error && <ErrorAlert error={error} />}
+      {data && (
+        <dl className="kv">
+          <dt>Folder</dt>
+          <dd className="mono">{data.folder}</dd>
+          <dt>Latest backup</dt>
+          <dd>{data.backups[0] ? `${formatWhen(data.backups[0].createdAt)} (${data.backups.length} kept)` : 'None yet'}</dd>
+        </dl>
+      )}
+      <div className="row">
+        <button type="button" className="btn" disabled={backup.pending} onClick={() => void backup.run()}>
+          {backup.pending ? 'Backing up…' : 'Back up now'}
+        </button>
+        <button type="button" className="btn" disabled={exportAll.pending} onClick={() => void exportAll.run()}>
+          {exportAll.pending ? 'Exporting…' : 'Export everything (JSON + CSV)'}
+        </button>
+      </div>
+      {exportAll.done && <div className="muted">Exported. Look in the data folder’s exports.</div>}
+      {(backup.error ?? exportAll.error) && <ErrorAlert error={backup.error ?? exportAll.error} />}
+    </div>
   );
 }

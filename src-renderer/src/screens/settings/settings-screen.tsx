@@ -62,7 +62,7 @@ export function SettingsScreen(props: { tab?: string }) {
         ) : tab === 'facebook' ? (
           <FacebookSettings settings={settings} />
         ) : tab === 'replies' ? (
-          <ReplySettings settings={settings} />
+          <ReplySettings />
         ) : tab === 'email' ? (
           <EmailSettings settings={settings} />
         ) : tab === 'data' ? (

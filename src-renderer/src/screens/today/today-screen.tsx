@@ -3,6 +3,7 @@ import { Dot, EmptyState, ErrorAlert } from '../../components/feedback';
 import { href } from '../../lib/router';
 import { FeedCard } from '../feed/feed-card';
 import { useStores, useSystem } from '../../stores/stores';
+import { EventFill, LiveSignups, Questions } from './today-panels';
 
 function greeting(now: Date): string {
   const h = now.getHours();
@@ -40,6 +41,16 @@ export function TodayScreen() {
           </div>
         </div>
       )}
+      <div className="grid-3">
+        <div className="stack">
+          <LiveSignups />
+          <FeedCard />
+        </div>
+        <div className="stack">
+          <EventFill />
+          <Questions />
+        </div>
+      </div>
       <Card title="System" hint="Everything Voluntree needs to take signups" labelledBy="today-system">
         {!health ? (
           <EmptyState title="Checking…" compact />
@@ -86,7 +97,6 @@ export function TodayScreen() {
           </div>
         )}
       </Card>
-      <FeedCard />
     </div>
   );
 }

@@ -1,0 +1,99 @@
+import type { EventView } from '@contract/events';
+import { useState } from 'react';
+import { Card } from '../../components/card';
+import { ErrorAlert, FillBar } from '../../components/feedback';
+import { ExternalLink } from '../../components/user-text';
+import { formatRange, formatWhen } from '../../lib/format';
+import { localToIso } from '../../lib/time-input';
+import { useAction } from '../../lib/use-action';
+import { useStores } from '../../stores/stores';
+import { CommentsPanel } from './comments-panel';
+import { EventStatusBadge } from './event-status';
+import { SignupsPanel } from './signups-panel';
+
+function PublishControls(props: { event: EventView }) {
+  const { bridge, events } = useStores();
+  const [when, setWhen] = useState('');
+  const publish = useAction(async (at?: string) => {
+    const e = await bridge.api.invoke('events.publish', { id: props.event.id, ...(at ? { at } : {}) });
+    events.getState().upsert(e);
+    return e;
+  });
+  const e = props.event;
+  if (e.status === 'published')
+    return (
+      <div className="row">
+        <span className="muted">Published {formatWhen(e.publishedAt)}.</span>
+        {e.permalinkUrl && <ExternalLink href={e.permalinkUrl}>See the post on Facebook</ExternalLink>}
+      </div>
+    );
+  return (
+    <div className="stack">
+      {e.status === 'scheduled' && <div className="muted">Scheduled for {formatWhen(e.scheduledAt)}. You can still publish now.</div>}
+      {e.status === 'failed' && <ErrorAlert title="Publishing failed" error={e.failureReason ?? 'Facebook refused the post.'} />}
+      <div className="row">
+        <button type="button" className="btn primary" disabled={publish.pending} onClick={() => void publish.run()}>
+          {publish.pending ? 'Publishing…' : 'Publish now'}
+        </button>
+        <span className="muted">or at</span>
+        <input className="input schedule-input" type="datetime-local" aria-label="Publish at" value={when} onChange={(x) => setWhen(x.target.value)} />
+        <button type="button" className="btn" disabled={!when || publish.pending} onClick={() => void publish.run(localToIso(when) ?? undefined)}>
+          Schedule
+        </button>
+      </div>
+      {publish.error && <ErrorAlert title="Not published" error={publish.error} />}
+    </div>
+  );
+}
+
+/** One event: how full it is, its post, and the tabs for signups and comments. */
+export function EventDetail(props: { event: EventView; onEdit: () => void }) {
+  const e = props.event;
+  const [tab, setTab] = useState<'signups' | 'comments' | 'post'>('signups');
+  return (
+    <div className="stack">
+      <Card
+        title={
+          <span className="row">
+            <span className="user-text">{e.title}</span> <EventStatusBadge status={e.status} />
+          </span>
+        }
+        hint={[e.slots[0] ? formatRange(e.slots[0].start, e.slots.at(-1)?.end) : null, e.location].filter(Boolean).join(' · ')}
+        actions={
+          <button type="button" className="btn" onClick={props.onEdit}>
+            Edit
+          </button>
+        }
+      >
+        <div className="stack">
+          <FillBar taken={e.counts.signedUp} capacity={e.counts.capacity} waitlist={e.counts.waitlisted} label={`${e.title} filled`} />
+          <PublishControls event={e} />
+        </div>
+      </Card>
+      <div className="tabs" role="tablist" aria-label="Event sections">
+        {(
+          [
+            ['signups', `Signups (${e.counts.signedUp + e.counts.waitlisted})`],
+            ['comments', `Comments (${e.counts.comments})`],
+            ['post', 'Post text'],
+          ] as const
+        ).map(([id, label]) => (
+          <button key={id} type="button" role="tab" aria-selected={tab === id} onClick={() => setTab(id)}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel">
+        {tab === 'signups' ? (
+          <SignupsPanel event={e} />
+        ) : tab === 'comments' ? (
+          <CommentsPanel eventId={e.id} />
+        ) : (
+          <div className="post-preview" data-testid="post-preview">
+            {e.postText}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

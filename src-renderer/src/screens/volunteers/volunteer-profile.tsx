@@ -1,0 +1,128 @@
+import type { VolunteerDetail } from '@contract/volunteers';
+import { useCallback, useEffect, useState } from 'react';
+import { toApiError } from '../../bridge';
+import { Card } from '../../components/card';
+import { EmptyState, ErrorAlert } from '../../components/feedback';
+import { UserText } from '../../components/user-text';
+import { formatWhen } from '../../lib/format';
+import { href } from '../../lib/router';
+import { useAction } from '../../lib/use-action';
+import { useStores } from '../../stores/stores';
+
+/** One person: what they did with us, and the coordinator's notes and tags. */
+export function VolunteerProfile(props: { id: string }) {
+  const { bridge, volunteers } = useStores();
+  const [v, setV] = useState<VolunteerDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notes, setNotes] = useState('');
+  const [tags, setTags] = useState('');
+  const load = useCallback(async () => {
+    try {
+      const got = await bridge.api.invoke('volunteers.get', { id: props.id });
+      setV(got);
+      setNotes(got.notes);
+      setTags(got.tags.join(', '));
+      setError(null);
+    } catch (err) {
+      setError(toApiError(err).message);
+    }
+  }, [bridge, props.id]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  const save = useAction(async () => {
+    const got = await bridge.api.invoke('volunteers.update', {
+      id: props.id,
+      notes,
+      tags: tags
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    });
+    setV(got);
+    void volunteers.getState().search();
+  });
+
+  if (error && !v) return <ErrorAlert title="This volunteer could not be loaded" error={error} onRetry={() => void load()} />;
+  if (!v) return <EmptyState title="Loading…" compact />;
+  return (
+    <div className="stack" data-testid="volunteer-profile">
+      <Card
+        title={
+          <span className="row">
+            <UserText text={v.name} />
+            {v.returning ? <span className="badge returning">returning</span> : <span className="badge new">first time</span>}
+          </span>
+        }
+        hint={`First seen ${formatWhen(v.firstSeen)} · last seen ${formatWhen(v.lastSeen)}`}
+      >
+        <dl className="kv">
+          <dt>Events</dt>
+          <dd>
+            {v.eventsSignedUp} signed up · {v.eventsAttended} attended
+          </dd>
+          <dt>Email</dt>
+          <dd className="user-text">{v.email ?? 'Not given'}</dd>
+          <dt>Messenger</dt>
+          <dd>{v.psid ? (v.lastMessageAt ? `Last message ${formatWhen(v.lastMessageAt)}` : 'Reachable') : 'Not yet'}</dd>
+          <dt>Came from</dt>
+          <dd>{v.source === 'facebook' ? 'A Facebook comment' : v.source === 'import' ? 'An imported sheet' : 'Added by you'}</dd>
+        </dl>
+      </Card>
+      <Card title="Notes and tags">
+        <form
+          className="stack"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save.run();
+          }}
+        >
+          <label className="field">
+            <span className="label">Notes</span>
+            <textarea className="textarea" value={notes} maxLength={5000} onChange={(e) => setNotes(e.target.value)} />
+          </label>
+          {v.notes && (
+            <div className="post-preview small" data-testid="volunteer-notes">
+              <UserText text={v.notes} />
+            </div>
+          )}
+          <label className="field">
+            <span className="label">Tags</span>
+            <input className="input" value={tags} placeholder="e.g. driver, first aid" onChange={(e) => setTags(e.target.value)} />
+            <span className="hint">Separate tags with commas.</span>
+          </label>
+          {save.error && <ErrorAlert title="Not saved" error={save.error} />}
+          <div className="row">
+            <button type="submit" className="btn primary" disabled={save.pending}>
+              {save.pending ? 'Saving…' : 'Save'}
+            </button>
+            {save.done && <span className="muted">Saved.</span>}
+          </div>
+        </form>
+      </Card>
+      <Card title="History" flush>
+        {v.history.length === 0 ? (
+          <EmptyState title="No signups yet" compact />
+        ) : (
+          <ul className="list">
+            {v.history.map((h, i) => (
+              <li key={i} className="list-item-head">
+                <span>
+                  <a href={href('events', h.eventId)} className="user-text">
+                    {h.eventTitle}
+                  </a>{' '}
+                  <span className="muted">· {h.slotTitle}</span>
+                </span>
+                <span className="row">
+                  <span className={`badge ${h.status === 'cancelled' ? 'bad' : h.status === 'waitlisted' ? 'waitlist' : 'ok'}`}>{h.status.replace('_', ' ')}</span>
+                  {h.attended && <span className="badge ok">came</span>}
+                  <span className="time">{formatWhen(h.at)}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from './support/app';
+import { launchBrowser, openApp, screenshot } from './support/browser';
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('an event from draft to live signups', () => {
+  it('creates an event, publishes it, and shows signups arriving live on Today without a reload', async () => {
+    const { page, errors } = await openApp(browser, app, '#/events/new');
+    const form = page.getByRole('form', { name: 'New event' });
+    await form.getByLabel('Title', { exact: true }).fill('Riverside park cleanup');
+    await form.getByLabel('Location').fill('North gate, Riverside park');
+    await form.getByLabel('Places').fill('6');
+    // The post text follows the details until the coordinator edits it.
+    await expect.poll(() => form.getByLabel('Post text', { exact: true }).inputValue()).toContain('Riverside park cleanup');
+    await screenshot(page, 'event-new');
+    await form.getByRole('button', { name: 'Create event' }).click();
+
+    await expect.poll(() => page.url()).toMatch(/#\/events\/(?!new)[^/]+$/);
+    await expect.poll(() => page.getByTestId('event-status').first().innerText()).toBe('Draft');
+    const before = page.url();
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    await expect.poll(() => page.getByTestId('event-status').first().innerText(), { timeout: 30_000 }).toBe('Published');
+
+    const eventId = decodeURIComponent(page.url().split('/').pop() ?? '');
+
+    // Watch Today without reloading: a signup made elsewhere arrives over the live link.
+    await page.getByRole('link', { name: 'Today' }).click();
+    await page.getByText('Waiting for the first signup').waitFor();
+    const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    await app.rpc('signups.add', { eventId, name: 'Maria Lopez' });
+    await app.rpc('signups.add', { eventId, name: 'Sam Okafor', partySize: 2 });
+    await expect.poll(() => page.getByTestId('live-signup').count(), { timeout: 30_000 }).toBe(2);
+    expect(await page.getByTestId('live-signups').innerText()).toMatch(/Sam Okafor[\s\S]*Maria Lopez/);
+    await expect.poll(() => page.getByTestId('event-fill').first().innerText()).toMatch(/3 \/ 6 signed up/);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker);
+
+    await page.goBack();
+    expect(page.url()).toBe(before);
+    await expect.poll(() => page.getByTestId('signup-row').count()).toBe(2);
+    await page.getByLabel('Maria Lopez came').click();
+    await expect.poll(() => page.getByLabel('Maria Lopez came').isChecked()).toBe(true);
+    await screenshot(page, 'event-signups');
+    expect(errors).toEqual([]);
+  });
+});

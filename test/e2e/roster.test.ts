@@ -1,0 +1,109 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from './support/app';
+import { launchBrowser, openApp, screenshot } from './support/browser';
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const HOSTILE_NOTE = 'Prefers mornings. javascript:alert(document.domain) <a href="javascript:alert(1)">click</a> see https://evil.example/phish';
+const CSV = [
+  'Name,Email,Tags,Notes',
+  `Ana Ruiz,ana@example.org,driver,"${HOSTILE_NOTE.replace(/"/g, '""')}"`,
+  'Ben Cole,ben@example.org,,',
+  ',nobody@example.org,,no name here',
+].join('\n');
+
+function slot(daysAhead: number) {
+  const start = new Date(Date.now() + daysAhead * 86_400_000);
+  return { title: 'Morning', start: start.toISOString(), end: new Date(start.getTime() + 3 * 3_600_000).toISOString(), capacity: 5 };
+}
+
+describe('the roster', () => {
+  it('imports a CSV roster with a preview and a report of rejected rows', async () => {
+    const { page, errors } = await openApp(browser, app, '#/volunteers');
+    await page.getByText('No volunteers yet').waitFor();
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    await page.getByLabel('CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    const report = page.getByTestId('import-report');
+    await expect.poll(() => report.innerText()).toMatch(/Preview of roster\.csv: 2 new, 0 updated, 1 rejected/);
+    expect(await page.getByTestId('rejected-row').count()).toBe(1);
+    expect(await page.getByTestId('rejected-row').innerText()).toMatch(/^4\b/);
+    await screenshot(page, 'volunteers-import');
+    await page.getByRole('button', { name: 'Import 2 volunteers' }).click();
+    await expect.poll(() => report.innerText()).toMatch(/Imported: 2 new/);
+    await expect.poll(() => page.getByTestId('volunteer-row').count()).toBe(2);
+    expect(errors).toEqual([]);
+  });
+
+  it('finds a returning volunteer, and a hostile link in a note cannot move the app window', async () => {
+    const found = await app.rpc<{ items: { id: string; name: string }[] }>('volunteers.search', { query: 'ana' });
+    const ana = found.items[0];
+    expect(ana?.name).toBe('Ana Ruiz');
+    for (const days of [3, 10]) {
+      const ev = await app.rpc<{ id: string }>('events.create', { title: `Food drive +${days}`, slots: [slot(days)] });
+      await app.rpc('signups.add', { eventId: ev.id, volunteerId: ana!.id });
+    }
+
+    const { page, errors } = await openApp(browser, app, '#/volunteers');
+    await page.getByLabel('Search volunteers').fill('ana');
+    await page.getByLabel('Show').selectOption('returning');
+    await expect.poll(() => page.getByTestId('volunteer-row').count()).toBe(1);
+    expect(await page.getByTestId('volunteer-row').innerText()).toMatch(/Ana Ruiz\s*returning/);
+    await page.getByRole('link', { name: 'Ana Ruiz' }).click();
+    const profile = page.getByTestId('volunteer-profile');
+    await expect.poll(() => profile.innerText()).toMatch(/2 signed up/);
+    await screenshot(page, 'volunteers');
+
+    // The note is shown as text: no javascript: link exists, markup is not interpreted.
+    const notes = page.getByTestId('volunteer-notes');
+    expect(await notes.innerText()).toContain('<a href="javascript:alert(1)">click</a>');
+    expect(await page.locator('a[href^="javascript:" i]').count()).toBe(0);
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs += 1;
+      void d.dismiss();
+    });
+    // Nothing leaves this machine: the outside site is played by a local stand-in.
+    await page.context().route('https://evil.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<p>outside</p>' }));
+    const appUrl = page.url();
+    const popup = page.waitForEvent('popup');
+    await notes.getByRole('link', { name: 'https://evil.example/phish' }).click();
+    const opened = await popup;
+    expect(opened.url()).toContain('evil.example');
+    expect(await opened.evaluate(() => window.opener)).toBeNull();
+    await opened.close();
+    expect(page.url()).toBe(appUrl);
+
+    // Even a link injected into the page by other means is held back by the link guard.
+    await page.evaluate(() => {
+      const a = document.createElement('a');
+      a.href = 'javascript:alert(2)';
+      a.textContent = 'injected';
+      a.id = 'injected';
+      document.getElementById('main')?.append(a);
+      const b = document.createElement('a');
+      b.href = 'https://evil.example/same-window';
+      b.textContent = 'injected-external';
+      b.id = 'injected-external';
+      document.getElementById('main')?.append(b);
+    });
+    await page.locator('#injected').click();
+    const second = page.waitForEvent('popup');
+    await page.locator('#injected-external').click();
+    await (await second).close();
+    expect(page.url()).toBe(appUrl);
+    expect(dialogs).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
