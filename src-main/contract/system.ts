@@ -28,7 +28,6 @@ export interface Settings {
   /** Secrets are never returned: only whether each is set. */
   secrets: { pageToken: boolean; appSecret: boolean; smtpPassword: boolean };
   email: { host: string | null; port: number | null; from: string | null; user: string | null };
-  replyTemplates: Record<string, string>;
   backupRetentionDays: number;
   /**
    * The approved Messenger utility template used for event updates outside the 24 h window
@@ -53,7 +52,6 @@ export const settingsPatch = z
       from: z.string().max(320).nullable(),
       user: z.string().max(320).nullable(),
     }),
-    replyTemplates: z.record(z.string().max(64), z.string().max(2000)),
     backupRetentionDays: z.number().int().min(1).max(365),
     utilityTemplate: z
       .object({

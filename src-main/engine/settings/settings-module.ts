@@ -14,7 +14,6 @@ export interface StoredSettings {
   tunnel: string | null;
   pageId: string | null;
   email: Settings['email'];
-  replyTemplates: Record<string, string>;
   backupRetentionDays: number;
   /** The webhook verification token the coordinator pastes into the Meta app (made once). */
   verifyToken?: string;
@@ -28,7 +27,6 @@ export function defaultSettings(): StoredSettings {
     tunnel: null,
     pageId: null,
     email: { host: null, port: null, from: null, user: null },
-    replyTemplates: {},
     backupRetentionDays: 14,
   };
 }
@@ -88,9 +86,6 @@ export class SettingsService {
   email(): Settings['email'] {
     return this.data.email;
   }
-  replyTemplates(): Record<string, string> {
-    return this.data.replyTemplates;
-  }
   utilityTemplate(): { name: string; language: string } | null {
     return this.data.utilityTemplate ?? null;
   }
@@ -125,7 +120,6 @@ export class SettingsService {
       demoMode: this.demoMode(),
       secrets: { pageToken: Boolean(this.pageToken()), appSecret: Boolean(this.appSecret()), smtpPassword: Boolean(this.smtpPassword()) },
       email: d.email,
-      replyTemplates: d.replyTemplates,
       backupRetentionDays: d.backupRetentionDays,
       utilityTemplate: d.utilityTemplate ?? null,
     };
@@ -145,7 +139,6 @@ export class SettingsService {
       if (plain.tunnel !== undefined) d.tunnel = plain.tunnel;
       if (plain.pageId !== undefined) d.pageId = plain.pageId;
       if (plain.email !== undefined) d.email = plain.email;
-      if (plain.replyTemplates !== undefined) d.replyTemplates = { ...d.replyTemplates, ...plain.replyTemplates };
       if (plain.backupRetentionDays !== undefined) d.backupRetentionDays = plain.backupRetentionDays;
       if (plain.utilityTemplate !== undefined) d.utilityTemplate = plain.utilityTemplate;
     });
