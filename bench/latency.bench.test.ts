@@ -42,7 +42,8 @@ it('webhook to live event latency at a steady rate', async () => {
     FB_PAGE_TOKEN: PAGE_TOKEN,
     FB_APP_SECRET: APP_SECRET,
   });
-  const engine = createEngine({ config, log: memoryLogger() });
+  const log = memoryLogger();
+  const engine = createEngine({ config, log });
   await engine.start();
   try {
     const rpc = async <T>(method: string, args: unknown): Promise<T> =>
@@ -105,6 +106,11 @@ it('webhook to live event latency at a steady rate', async () => {
     const deadline = Date.now() + 30_000;
     while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     ws.close();
+    if (process.env.VOLUNTREE_BENCH_DETAIL) {
+      const batches = log.lines.filter((l) => l.includes('recorded a batch')).map((l) => JSON.parse(l) as Record<string, number>);
+      const avg = (k: string) => Math.round(batches.reduce((a, b) => a + (b[k] ?? 0), 0) / Math.max(1, batches.length));
+      process.stdout.write(`recorder: ${batches.length} batches, avg entries ${avg('entries')}, apply ${avg('applyMs')} ms, live ${avg('liveMs')} ms, write ${avg('writeMs')} ms, dispatch ${avg('dispatchMs')} ms\n`);
+    }
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     reportFigures('End-to-end latency', [

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { it } from 'vitest';
 import type { VolunteerRecord } from '../src-main/engine/pipeline/state/records';
-import { ensureBuilt, freePort } from '../test/e2e/support/app';
-import { VoluntreeProcess, waitHealthy, sleep } from '../test/faults/support/processes';
+import { ensureBuilt } from '../test/e2e/support/app';
+import { printedUrlOf, VoluntreeProcess, waitHealthy, sleep } from '../test/faults/support/processes';
 import { reportFigures } from './support/report';
 
 function rssMb(pid: number): number {
@@ -30,12 +30,11 @@ async function restingRss(volunteers: number): Promise<{ rss: number; startMs: n
     }
     writeFileSync(path.join(dataDir, 'data', 'volunteers.json'), JSON.stringify(roster));
   }
-  const port = await freePort();
-  const proc = new VoluntreeProcess('serve', { VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: String(port), VOLUNTREE_TUNNEL: 'off', REDIS_URL: '' });
+  const proc = new VoluntreeProcess('serve', { VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TUNNEL: 'off', REDIS_URL: '' });
   const t0 = performance.now();
   proc.start();
   try {
-    await waitHealthy(`http://127.0.0.1:${port}`, proc, 60_000);
+    await waitHealthy(await printedUrlOf(proc), proc, 60_000);
     const startMs = performance.now() - t0;
     await sleep(5000);
     return { rss: rssMb(proc.pid!), startMs };

@@ -8,8 +8,8 @@ import { memoryLogger } from '../../src-main/engine/log';
 import { COMMENT_POOL } from '../../src-main/simulator/comment-pool';
 import { createGraphSimulator, type GraphSimulator } from '../../src-main/simulator/graph-simulator';
 import { commentChange, deliverSigned, feedEntry, webhookPayload } from '../../src-main/simulator/webhook-payloads';
-import { ensureBuilt, freePort } from '../e2e/support/app';
-import { redisPidOf, redisUrlOf, sleep, VoluntreeProcess, waitHealthy } from './support/processes';
+import { ensureBuilt } from '../e2e/support/app';
+import { printedUrlOf, redisPidOf, redisUrlOf, sleep, VoluntreeProcess, waitHealthy } from './support/processes';
 
 /**
  * The pipeline under a steady load of signed webhooks while faults are injected one after
@@ -117,12 +117,9 @@ describe('fault suite: nothing lost, nothing doubled', () => {
     ensureBuilt();
     sim = await createGraphSimulator({ log: memoryLogger(), clock: new ManualClock(Date.now()), pageId: PAGE_ID, pageToken: PAGE_TOKEN });
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-faults-'));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    webhookUrl = `${url}/webhooks/facebook`;
     env = {
       VOLUNTREE_DATA_DIR: dataDir,
-      VOLUNTREE_PORT: String(port),
+      VOLUNTREE_PORT: '0',
       VOLUNTREE_TOKEN: TOKEN,
       VOLUNTREE_TUNNEL: 'off',
       REDIS_URL: '',
@@ -133,6 +130,10 @@ describe('fault suite: nothing lost, nothing doubled', () => {
     };
     app = new VoluntreeProcess('serve', env);
     app.start();
+    url = await printedUrlOf(app);
+    webhookUrl = `${url}/webhooks/facebook`;
+    // A restart keeps the address, as Meta's callback URL would.
+    app.setEnv({ VOLUNTREE_PORT: new URL(url).port });
     await waitHealthy(url, app);
     const start = new Date(Date.now() + 3 * 24 * 3600 * 1000);
     const end = new Date(start.getTime() + 4 * 3600 * 1000);

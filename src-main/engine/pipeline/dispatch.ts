@@ -86,20 +86,23 @@ export async function dispatchEffects(deps: DispatchDeps, effects: Effects, repl
     for (const [psid, at] of effects.lastMessages) args.push(psid, String(at));
     await deps.redis.hset(deps.keys.psidLastMessage, ...args);
   }
-  await enqueueReplies(deps, replies);
-  await enqueueEmails(deps, emails);
-  if (deps.onActivities && effects.activities.length > 0) {
+  // Replies, emails, the feed and the metrics do not depend on each other: run them side by
+  // side. All are awaited, so the batch is still acknowledged only once every one is done.
+  const feed = async (): Promise<void> => {
+    if (!deps.onActivities || effects.activities.length === 0) return;
     try {
       await deps.onActivities(effects.activities);
     } catch (err) {
       deps.log.warn('activity feed did not take the activities', { err });
     }
-  }
-  if (deps.onMetrics && effects.eventsChanged.size > 0) {
+  };
+  const metrics = async (): Promise<void> => {
+    if (!deps.onMetrics || effects.eventsChanged.size === 0) return;
     try {
       await deps.onMetrics(metricsFor(deps, effects.eventsChanged));
     } catch (err) {
       deps.log.warn('metrics did not take the values', { err });
     }
-  }
+  };
+  await Promise.all([enqueueReplies(deps, replies), enqueueEmails(deps, emails), feed(), metrics()]);
 }

@@ -180,7 +180,8 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
           redis: ctx.redis, endpoint: ctx.redisEndpoint, gears: ctx.gears, log, stream: ctx.keys.streamIntents, group: RECORDER_GROUP,
           deadStream: ctx.keys.streamDead, schema: intentEntry,
           handle: async (batch) => {
-            await recordBatch(recorderDeps, batch);
+            const r = await recordBatch(recorderDeps, batch);
+            log.debug('recorded a batch', { entries: r.entries, files: r.files, ...r.timings });
           },
           batchSize: opts.recorderBatchSize ?? 1000,
           ...(opts.recorderBlockMs !== undefined ? { blockMs: opts.recorderBlockMs } : {}),

@@ -59,6 +59,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The address `voluntree serve` prints once it listens ("Open:  http://127.0.0.1:PORT/#token=…"). */
+export async function printedUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const m = /Open:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output());
+    if (m) return m[1]!;
+    if (child.exitCode !== null) throw new Error(`voluntree serve exited (${child.exitCode}) before it was ready:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`voluntree serve printed no address within ${timeoutMs} ms:\n${output()}`);
+}
+
 async function waitForHealthz(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null = null;
@@ -82,15 +94,15 @@ async function waitForHealthz(url: string, child: ChildProcess, output: () => st
 export async function startApp(opts: { env?: Record<string, string> } = {}): Promise<RunningApp> {
   ensureBuilt();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-e2e-'));
-  const port = await freePort();
   const token = randomBytes(16).toString('hex');
-  const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/voluntree.js'), 'serve'], {
     cwd: ROOT,
     env: {
       ...process.env,
       VOLUNTREE_DATA_DIR: dataDir,
-      VOLUNTREE_PORT: String(port),
+      // Port 0: the app takes a free port itself and prints it. Probing a "free" port here and
+      // handing it over races with the app's own servers (the simulator could be given it first).
+      VOLUNTREE_PORT: '0',
       VOLUNTREE_TOKEN: token,
       VOLUNTREE_HOST: '127.0.0.1',
       VOLUNTREE_TUNNEL: 'off',
@@ -118,7 +130,9 @@ export async function startApp(opts: { env?: Record<string, string> } = {}): Pro
     rmSync(dataDir, { recursive: true, force: true });
   };
 
+  let url = '';
   try {
+    url = await printedUrl(child, output, 60_000);
     await waitForHealthz(url, child, output, 60_000);
   } catch (err) {
     await stop();

@@ -10,8 +10,13 @@ export class VoluntreeProcess {
 
   constructor(
     private readonly command: 'serve' | 'worker',
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
   ) {}
+
+  /** Changes the environment for the next start (e.g. keep the port the first start chose). */
+  setEnv(extra: Record<string, string>): void {
+    this.env = { ...this.env, ...extra };
+  }
 
   output(): string {
     return this.log;
@@ -49,6 +54,18 @@ export class VoluntreeProcess {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** The address a `serve` process printed (it was started with VOLUNTREE_PORT=0). */
+export async function printedUrlOf(proc: VoluntreeProcess, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const m = /Open:\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(proc.output());
+    if (m) return m[1]!;
+    if (!proc.running()) throw new Error(`voluntree exited before it was ready:\n${proc.output()}`);
+    await sleep(100);
+  }
+  throw new Error(`voluntree printed no address within ${timeoutMs} ms:\n${proc.output()}`);
 }
 
 /** Waits until `GET /healthz` answers 200. */

@@ -58,13 +58,19 @@ export async function recordBatch(deps: RecorderDeps, batch: ReadonlyArray<{ id:
   // write replays the same entries into the same records, so what was shown comes back.
   await publishLive(deps, effects);
   const tLive = performance.now();
-  const files = await deps.state.flush();
-  const t2 = performance.now();
-  if (deps.afterWrite) await deps.afterWrite();
-  await dispatchEffects(deps, effects, replies, emails);
+  // The write and the dispatch (queueing replies, feed, metrics) run side by side; the batch is
+  // acknowledged only when both are done. A crash in between replays the batch, and every
+  // effect is idempotent on replay (reply job ids and sent markers, activity ids, upserts).
+  let t2 = tLive;
+  const written = deps.state.flush().then(async (names) => {
+    t2 = performance.now();
+    if (deps.afterWrite) await deps.afterWrite();
+    return names;
+  });
+  const [files] = await Promise.all([written, dispatchEffects(deps, effects, replies, emails)]);
   if (batch.length > 0) {
     const ids = batch.map((b) => b.id);
     await deps.redis.multi().xack(deps.stream, deps.group, ...ids).xdel(deps.stream, ...ids).exec();
   }
-  return { entries: batch.length, replies: replies.length, files, timings: { applyMs: t1 - t0, liveMs: tLive - t1, writeMs: t2 - tLive, dispatchMs: performance.now() - t2 } };
+  return { entries: batch.length, replies: replies.length, files, timings: { applyMs: t1 - t0, liveMs: tLive - t1, writeMs: t2 - tLive, dispatchMs: performance.now() - tLive } };
 }
