@@ -2,7 +2,7 @@
 // module: the real engine starts (supervised redis-server), the window gets its hardened
 // preferences, IPC answers only the app, and quitting stops the engine before exiting.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,8 @@ describe('desktop main process (built, with a stand-in Electron)', () => {
     try {
       const bundled = spawnSync(process.execPath, [path.join(repo, 'scripts/bundle-redis.mjs'), '--out', path.join(installed, 'resources', 'redis')], { encoding: 'utf8' });
       expect(bundled.status, bundled.stderr).toBe(0);
+      // The installed layout also carries the model (electron-builder's extraResources).
+      if (existsSync(path.join(repo, 'model/artifact'))) cpSync(path.join(repo, 'model/artifact'), path.join(installed, 'resources', 'model'), { recursive: true });
       const nodeOnly = path.join(installed, 'bin');
       mkdirSync(nodeOnly);
       symlinkSync(process.execPath, path.join(nodeOnly, 'node'));
@@ -122,6 +124,7 @@ describe('desktop main process (built, with a stand-in Electron)', () => {
       expect(packaged.code, packaged.stderr.slice(-2000)).toBe(0);
       const health = packaged.events.find((e) => e.kind === 'invoke' && (e.value as { name: string }).name === 'system.health')?.value;
       expect(health).toMatchObject({ reply: { ok: true, result: { redis: { up: true, mode: 'supervised' } } } });
+      expect((health as { reply: { result: { problems: string[] } } }).reply.result.problems).toEqual([]);
       expect(packaged.events.filter((e) => e.kind === 'load').map((e) => e.value)).toEqual(['app://voluntree/']);
     } finally {
       rmSync(installed, { recursive: true, force: true });
