@@ -8,17 +8,10 @@ export interface SimPerson {
   name: string;
 }
 
-/** A small deterministic RNG (mulberry32), so a seed replays the same demo or test. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../model/src/random';
+
+/** The same seeded generator the model's training uses, so a seed replays the same demo or test. */
+export { seededRandom };
 
 export interface SimWorld {
   people: readonly SimPerson[];

@@ -1,14 +1,7 @@
-/** A small seeded PRNG (mulberry32) so property and fuzz tests are repeatable. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../model/src/random';
+
+/** The project's seeded generator (mulberry32), so property and fuzz tests are repeatable. */
+export const prng = seededRandom;
 
 /** Random JSON-ish values of many shapes, including the awkward ones. */
 export function randomValue(rand: () => number, depth = 0): unknown {

@@ -151,6 +151,8 @@ function BroadcastDetailCard(props: { id: string }) {
           <UserText text={b.message} />
         </div>
         <BroadcastProgress b={b} />
+        {!detail && !error && <p className="small muted">Loading who it went to…</p>}
+        {!detail && error && <ErrorAlert title="Delivery per person could not be loaded" error={error} />}
         {detail && (
           <table className="table" aria-label="Delivery per person">
             <thead>
