@@ -42,7 +42,7 @@ describe('the desk over `voluntree serve`', () => {
     await page.getByRole('tab', { name: 'Facebook Page' }).waitFor();
     const step2 = page.locator('[data-step="2"]');
     await step2.getByLabel('Page ID').fill('12ab');
-    expect(await step2.getByText('A Page ID is made of digits only.').count()).toBe(1);
+    await expect.poll(() => step2.getByText('A Page ID is made of digits only.').count()).toBe(1);
     await step2.getByLabel('Page ID').fill('104857600123456');
     await step2.getByRole('button', { name: 'Save and check' }).click();
     await expect.poll(() => step2.getByRole('status').innerText()).toBe('Saved');
