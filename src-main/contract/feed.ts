@@ -22,6 +22,9 @@ export const FEED_VERBS = [
 ] as const;
 export type FeedVerb = (typeof FEED_VERBS)[number];
 
+/** The actor of the coordinator's own activities ("You published Beach Cleanup today"). */
+export const COORDINATOR_ACTOR = { id: 'coordinator', name: 'You' } as const;
+
 /** Ids end up inside Redis key names and aggregation ids, so they stay printable and short. */
 const feedId = z
   .string()

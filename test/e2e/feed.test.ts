@@ -38,7 +38,13 @@ describe('the activity feed on Today', () => {
     const feed = page.getByTestId('feed-list');
     await expect.poll(() => feed.innerText().catch(() => ''), { timeout: 15_000 }).toContain('Maria Lopez signed up for 2 events today');
 
-    await page.getByRole('button', { name: 'Show 2' }).click();
+    // The coordinator's own hand reads as theirs, with nobody to follow.
+    await expect.poll(() => feed.innerText()).toContain('You added signups to 2 events today');
+    const mine = page.getByTestId('feed-item').filter({ hasText: 'You added signups to 2 events today' });
+    expect(await mine.getByRole('button', { name: /Follow/ }).count()).toBe(0);
+
+    const marias = page.getByTestId('feed-item').filter({ hasText: 'Maria Lopez signed up for 2 events today' });
+    await marias.getByRole('button', { name: 'Show 2' }).click();
     await expect.poll(() => feed.innerText()).toContain('Maria Lopez signed up for Park Planting');
 
     await page.getByRole('button', { name: 'Follow Maria Lopez' }).click();

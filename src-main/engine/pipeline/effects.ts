@@ -1,3 +1,4 @@
+import { COORDINATOR_ACTOR, type FeedVerb } from '../../contract/feed';
 import type { LiveEventName, LivePayload } from '../../contract';
 import type { MessageChoice } from '../facebook/graph-types';
 
@@ -33,7 +34,7 @@ export interface EmailJob {
 /** What happened, for the activity feed ("Maria signed up for Beach clean"). Ids are stable: recording one twice is harmless. */
 export interface PipelineActivity {
   id: string;
-  verb: 'signed_up' | 'cancelled' | 'asked' | 'attended' | 'promoted';
+  verb: FeedVerb;
   actorId: string;
   actorName: string;
   eventId: string;
@@ -67,4 +68,23 @@ export class Effects {
   emit<E extends LiveEventName>(event: E, payload: LivePayload<E>): void {
     this.live.push({ event, payload } as LiveItem);
   }
+}
+
+/** The coordinator's own action on an event, for the feed ("You published Beach clean today"). */
+export function coordinatorActivity(
+  verb: Extract<FeedVerb, `coordinator_${string}`>,
+  event: { id: string; title: string },
+  idPart: string,
+  at: number,
+): PipelineActivity {
+  return {
+    id: `${verb}:${event.id}:${idPart}`,
+    verb,
+    actorId: COORDINATOR_ACTOR.id,
+    actorName: COORDINATOR_ACTOR.name,
+    eventId: event.id,
+    eventTitle: event.title,
+    slotTitle: null,
+    at,
+  };
 }

@@ -167,7 +167,11 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
         let publishWorker: Worker | null = null;
         publishWorker = ctx.queues.worker<PublishJob>(
           QUEUE_NAMES.publish,
-          publishProcessor({ graph: deps.graph, state, redis: ctx.redis, keys: ctx.keys, live: ctx.live, now, timeZone, limiter: () => publishWorker! }),
+          publishProcessor({
+            graph: deps.graph, state, redis: ctx.redis, keys: ctx.keys, live: ctx.live, now, timeZone, limiter: () => publishWorker!,
+            ...(deps.onActivities ? { onActivities: deps.onActivities } : {}),
+            onError: (err) => log.warn('activity feed did not take the publish', { err }),
+          }),
           // One at a time: a repeated publish request then finds the first one's marker (see publish-queue.ts).
           { concurrency: 1 },
         ) as unknown as Worker;

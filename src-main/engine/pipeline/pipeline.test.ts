@@ -94,7 +94,11 @@ describe('signup pipeline', () => {
     expect(graph.of('replyToComment').filter((r) => r.commentId === c3).map((r) => r.message)).toEqual([
       expect.stringMatching(/full/), expect.stringMatching(/A place opened up/),
     ]);
-    expect(activities.map((a) => a.verb).sort()).toEqual(['cancelled', 'promoted', 'signed_up', 'signed_up', 'signed_up']);
+    // Four comments (the two repeated deliveries are not new), and what they caused; the publish was the coordinator's.
+    expect(activities.map((a) => a.verb).sort()).toEqual([
+      'cancelled', 'commented', 'commented', 'commented', 'commented', 'coordinator_published', 'promoted', 'signed_up', 'signed_up', 'signed_up',
+    ]);
+    expect(activities.find((a) => a.verb === 'coordinator_published')).toMatchObject({ actorId: 'coordinator', actorName: 'You', eventId: e.id });
     expect(metrics.filter((m) => m.name === `signups.${e.id}`).at(-1)!.value).toBe(2);
   });
 
@@ -189,6 +193,11 @@ describe('signup pipeline', () => {
     expect(csv.filename).toBe('beach-clean-signups.csv');
     expect(csv.csv.split('\r\n')[1]).toMatch(/^Walk-in Will,,Morning,signed_up,,1,not_asked,yes,no,/);
     expect(activities.some((a) => a.verb === 'attended')).toBe(true);
+    // The coordinator's own hand shows in the feed as theirs, once per action.
+    const mine = activities.filter((a) => a.actorId === 'coordinator').map((a) => a.verb);
+    expect(mine.sort()).toEqual(['coordinator_added_signup', 'coordinator_added_signup', 'coordinator_published', 'coordinator_removed_signup']);
+    await call(h.module, 'events.update', { id: e.id, location: 'South pier' });
+    await until('the edit is in the feed', () => activities.some((a) => a.verb === 'coordinator_updated' && a.eventId === e.id));
     const v = await call(h.module, 'volunteers.get', { id: added.volunteerId });
     expect(v.eventsAttended).toBe(1);
   });

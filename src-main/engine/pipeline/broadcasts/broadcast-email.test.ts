@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGraph } from '../testing/fake-graph';
 import { call } from '../testing/call';
+import type { PipelineActivity } from '../effects';
 import { commentIntent, feedIntents, messageIntent, settled, startHarness, until, type Harness } from '../testing/harness';
 import { startSmtp } from '../testing/smtp';
 
@@ -12,7 +13,10 @@ describe('broadcasts and email', () => {
   let graph: FakeGraph;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
 
+  const activities: PipelineActivity[] = [];
+
   beforeEach(async () => {
+    activities.length = 0;
     graph = new FakeGraph();
     smtp = await startSmtp({ user: 'coordinator', pass: PASSWORD });
     h = await startHarness({
@@ -20,6 +24,7 @@ describe('broadcasts and email', () => {
       email: () => ({ host: '127.0.0.1', port: smtp.port, from: 'team@riverside.test', user: 'coordinator' }),
       smtpPassword: () => PASSWORD,
       utilityTemplate: () => ({ name: 'event_update', language: 'en_US' }),
+      onActivities: (a) => void activities.push(...a),
     });
   });
   afterEach(async () => {
@@ -71,6 +76,8 @@ describe('broadcasts and email', () => {
     expect(again.id).toBe(a.id);
     await expect(call(h.module, 'broadcasts.send', { ...args, message: 'something else' })).rejects.toThrow(/already used/);
     await settled(h);
+    // Sent once, so it is in the feed once.
+    expect(activities.filter((x) => x.verb === 'coordinator_sent_update')).toEqual([expect.objectContaining({ actorName: 'You', eventId: e.id })]);
 
     const detail = await call(h.module, 'broadcasts.get', { id: a.id });
     expect(detail.counts).toEqual({ total: 4, pending: 0, sent: 3, failed: 0, skipped: 1 });

@@ -4,6 +4,7 @@ import { RpcError } from '../../../contract/errors';
 import type { BroadcastChannel, BroadcastRecipient } from '../../../contract/broadcasts';
 import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
+import { coordinatorActivity } from '../effects';
 import { findEvent } from '../events/event-handlers';
 import type { NotifyJob } from '../queues/notify-queue';
 import { GRAPH_JOB_OPTIONS, jobIdFor } from '../queues/job-ids';
@@ -97,6 +98,11 @@ export function broadcastHandlers(core: PipelineCore, deps: BroadcastDeps): Broa
       await enqueueDeliveries(core, deps, b);
       const view = broadcastView(state, b);
       await core.dispatch.live.publish('broadcast.progress', { broadcastId: b.id, eventId: b.eventId, status: view.status, counts: view.counts });
+      try {
+        await core.dispatch.onActivities?.([coordinatorActivity('coordinator_sent_update', e, b.id, now)]);
+      } catch (err) {
+        core.dispatch.log.warn('activity feed did not take the update', { err });
+      }
       return view;
     },
     async 'broadcasts.get'(a) {

@@ -4,6 +4,7 @@ import { RpcError } from '../../../contract/errors';
 import type { EventView, SlotInput } from '../../../contract/events';
 import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
+import { coordinatorActivity } from '../effects';
 import { jobIdFor } from '../queues/job-ids';
 import type { PublishJob } from '../queues/publish-queue';
 import type { EventRecord, SlotRecord } from '../state/records';
@@ -35,9 +36,12 @@ export function findEvent(core: PipelineCore, id: string): EventRecord {
 /** events.*: create, edit, publish (now or scheduled through the publish queue), delete. */
 export function eventHandlers(core: PipelineCore, publishQueue: () => Queue<PublishJob>): EventHandlers {
   const view = (e: EventRecord): EventView => eventView(core.state, e, core.timeZone(), core.now());
-  const save = async (e: EventRecord): Promise<EventView> => {
+  const save = async (e: EventRecord, coordinatorVerb?: 'coordinator_updated'): Promise<EventView> => {
     core.state.putEvent(e);
-    await core.change((ctx) => ctx.effects.eventsChanged.add(e.id));
+    await core.change((ctx) => {
+      ctx.effects.eventsChanged.add(e.id);
+      if (coordinatorVerb) ctx.effects.activities.push(coordinatorActivity(coordinatorVerb, e, String(ctx.now), ctx.now));
+    });
     return view(e);
   };
   return {
@@ -66,7 +70,7 @@ export function eventHandlers(core: PipelineCore, publishQueue: () => Queue<Publ
       if (a.location !== undefined) e.location = a.location;
       if (a.postText !== undefined) e.postTextOverride = a.postText;
       e.updatedAt = core.now();
-      return save(e);
+      return save(e, 'coordinator_updated');
     },
     async 'events.get'(a) {
       return view(findEvent(core, a.id));

@@ -4,6 +4,7 @@ import type { GraphApi } from '../../facebook/graph-types';
 import type { Keys } from '../../keys';
 import type { LiveBus } from '../../live';
 import { GraphError } from '../../facebook/graph-types';
+import { coordinatorActivity, type PipelineActivity } from '../effects';
 import { failGraphJob, isLastAttempt, type RateLimiter } from '../graph-failure';
 import type { PipelineState } from '../state/pipeline-state';
 import { eventView, postTextOf } from '../state/views';
@@ -24,6 +25,9 @@ export interface PublishDeps {
   now: () => number;
   timeZone: () => string;
   limiter: () => RateLimiter;
+  /** The activity feed's recorder ("You published Beach clean today"); its failure never fails the publish. */
+  onActivities?: (activities: PipelineActivity[]) => void | Promise<void>;
+  onError?: (err: unknown) => void;
 }
 
 /**
@@ -71,5 +75,10 @@ export function publishProcessor(deps: PublishDeps) {
     deps.state.putEvent(e);
     await deps.state.flush();
     await announce(eventId);
+    try {
+      await deps.onActivities?.([coordinatorActivity('coordinator_published', e, result.postId, e.publishedAt)]);
+    } catch (err) {
+      deps.onError?.(err);
+    }
   };
 }

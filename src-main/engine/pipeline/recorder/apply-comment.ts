@@ -104,6 +104,12 @@ export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob
     ctx.effects.emit('comment.received', { comment: commentView(comment) });
     return comment.outbox;
   }
+  if (!existing && item.verb !== 'remove') {
+    // Once per comment (its id makes a replay harmless); edits and removals are not new comments.
+    ctx.effects.activities.push({
+      id: `commented:${comment.id}`, verb: 'commented', actorId: volunteer.id, actorName: volunteer.name, eventId: event.id, eventTitle: event.title, slotTitle: null, at: ctx.now,
+    });
+  }
   decide(ctx, comment, event, volunteer, item.verb === 'remove' ? null : c.intent);
   ctx.effects.emit('comment.received', { comment: commentView(comment) });
   return comment.outbox;

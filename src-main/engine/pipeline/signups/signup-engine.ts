@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ReplyTemplates, TemplateKey } from '../../../contract/events';
-import type { Effects, ReplyJob } from '../effects';
+import { coordinatorActivity, type Effects, type ReplyJob } from '../effects';
 import type { PipelineState } from '../state/pipeline-state';
 import type { EventRecord, SignupRecord, SlotRecord, VolunteerRecord } from '../state/records';
 import { isReturning, signupView, takenIn, waitlistOf } from '../state/views';
@@ -117,6 +117,7 @@ export function signUp(
   ctx.effects.emit('signup.created', payloadOf(ctx, s));
   if (s.status === 'waitlisted') emitWaitlist(ctx, event.id, slot.id);
   activity(ctx, 'signed_up', s, String(ctx.now));
+  if (input.source === 'coordinator') ctx.effects.activities.push(coordinatorActivity('coordinator_added_signup', event, s.id, ctx.now));
   ctx.effects.eventsChanged.add(event.id);
   return s;
 }
@@ -131,6 +132,10 @@ export function cancelSignup(ctx: SignupContext, s: SignupRecord, reason: Cancel
   ctx.state.putSignup(s);
   ctx.effects.emit('signup.cancelled', { ...payloadOf(ctx, s), reason });
   activity(ctx, 'cancelled', s, String(ctx.now));
+  if (reason === 'coordinator') {
+    const e = ctx.state.events[s.eventId];
+    if (e) ctx.effects.activities.push(coordinatorActivity('coordinator_removed_signup', e, `${s.id}:${ctx.now}`, ctx.now));
+  }
   ctx.effects.eventsChanged.add(s.eventId);
   if (wasWaiting) {
     emitWaitlist(ctx, s.eventId, s.slotId);

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { Activity, FeedItem, FeedVerb } from '@contract/feed';
+import { COORDINATOR_ACTOR, type Activity, type FeedItem, type FeedVerb } from '@contract/feed';
 import { formatWhen } from '../../lib/format';
 
 const VERB_LABELS: Record<FeedVerb, string> = {
@@ -20,7 +20,11 @@ const VERB_LABELS: Record<FeedVerb, string> = {
 export function followTargetOf(item: FeedItem): { target: string; label: string } | null {
   const first = item.activities[0];
   if (!first) return null;
-  if (item.kind === 'actor') return { target: `volunteer:${first.actor.id}`, label: first.actor.name };
+  if (item.kind === 'actor') {
+    // The coordinator's own actions: there is nobody to follow.
+    if (first.actor.id === COORDINATOR_ACTOR.id) return null;
+    return { target: `volunteer:${first.actor.id}`, label: first.actor.name };
+  }
   if (first.object.type === 'event') return { target: `event:${first.object.id}`, label: first.object.title };
   return null;
 }
