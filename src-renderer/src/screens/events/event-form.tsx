@@ -1,7 +1,7 @@
 import type { EventView } from '@contract/events';
 import { useEffect, useState } from 'react';
 import { Card } from '../../components/card';
-import { ErrorAlert } from '../../components/feedback';
+import { ErrorAlert, Notice } from '../../components/feedback';
 import { Field } from '../../components/field';
 import { isoToLocal, localToIso } from '../../lib/time-input';
 import { useAction } from '../../lib/use-action';
@@ -145,6 +145,12 @@ export function EventForm(props: { event?: EventView; onDone: (event: EventView)
           )
         }
       >
+        {e && (e.status === 'published' || e.status === 'scheduled') && (
+          <Notice kind="info" title="This post is already on Facebook">
+            Saving changes the event in Voluntree (slots, places, replies) but not the post on your Page. If its text must
+            change, edit the post on Facebook too.
+          </Notice>
+        )}
         <Field label="Post text" hint={postText === null ? 'Generated from the details. Type here to write your own.' : 'Your own text.'}>
           {({ id, describedBy }) => (
             <textarea
