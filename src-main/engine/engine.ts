@@ -22,6 +22,7 @@ import { RpcDispatcher } from './rpc';
 import { FileSecretStore, type SecretStore } from './settings/secret-store';
 import { defaultSettings, SettingsService } from './settings/settings-module';
 import { Store } from './store/store';
+import { closeServer } from './http/close';
 
 export interface EngineOptions {
   /** Defaults to the environment (configFromEnv(process.env)). */
@@ -255,7 +256,7 @@ export class Engine {
   }
 
   private async doStop(): Promise<void> {
-    await this.http?.close().catch(() => undefined);
+    if (this.http) await closeServer(this.http).catch(() => undefined);
     for (const m of [...this.started].reverse()) {
       try {
         this.log.debug('stopping module', { module: m.name });

@@ -4,6 +4,7 @@ import type { Logger } from '../engine/log';
 import { FaultPlan, faultAnswer, type SimFault } from './faults';
 import type { SimWorld } from './world';
 import { createWorld } from './world';
+import { closeServer } from '../engine/http/close';
 
 /** One call the simulator received. Tokens are never kept, only whether one was sent. */
 export interface SimCall {
@@ -209,7 +210,7 @@ export async function createGraphSimulator(opts: GraphSimulatorOptions): Promise
         p.resolve();
       }
       pendingTimers.clear();
-      await app.close();
+      await closeServer(app);
     },
   };
 }

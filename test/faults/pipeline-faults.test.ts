@@ -193,7 +193,16 @@ describe('fault suite: nothing lost, nothing doubled', () => {
     await loadWhile('data file unwritable for 3 s', PHASE_MS, async () => {
       // Root ignores file modes, so a directory where the write's temporary file must go
       // makes the write fail for anyone.
-      mkdirSync(blocker, { recursive: true });
+      // A write under way has its temporary file there for a moment: wait for its rename.
+      for (let tries = 0; ; tries += 1) {
+        try {
+          mkdirSync(blocker);
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 400) throw err;
+          await sleep(5);
+        }
+      }
       setTimeout(() => rmdirSync(blocker), 3000);
     });
 

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { EngineContext, EngineModule } from '../module';
 import { registerWebhookRoutes, type WebhookCounters, type WebhookSettings } from './webhook-routes';
+import { closeServer } from '../http/close';
 
 export interface WebhookModuleOptions extends WebhookSettings {
   bodyLimit?: number;
@@ -55,7 +56,7 @@ export function createWebhookModule(ctx: EngineContext, opts: WebhookModuleOptio
       const s = server;
       server = null;
       port = null;
-      if (s) await s.close();
+      if (s) await closeServer(s);
     },
     health(report) {
       if ((counters.refusedInARow ?? 0) >= 3) {
