@@ -1,6 +1,9 @@
 import { useId, useState } from 'react';
-import { COORDINATOR_ACTOR, type Activity, type FeedItem, type FeedVerb } from '@contract/feed';
+import type { Activity, COORDINATOR_ACTOR, FeedItem, FeedVerb } from '@contract/feed';
 import { formatWhen } from '../../lib/format';
+
+/** The renderer takes only types from the contract; the type keeps this in step with the engine's value. */
+const COORDINATOR_ACTOR_ID: (typeof COORDINATOR_ACTOR)['id'] = 'coordinator';
 
 const VERB_LABELS: Record<FeedVerb, string> = {
   commented: 'commented on',
@@ -22,7 +25,7 @@ export function followTargetOf(item: FeedItem): { target: string; label: string 
   if (!first) return null;
   if (item.kind === 'actor') {
     // The coordinator's own actions: there is nobody to follow.
-    if (first.actor.id === COORDINATOR_ACTOR.id) return null;
+    if (first.actor.id === COORDINATOR_ACTOR_ID) return null;
     return { target: `volunteer:${first.actor.id}`, label: first.actor.name };
   }
   if (first.object.type === 'event') return { target: `event:${first.object.id}`, label: first.object.title };
