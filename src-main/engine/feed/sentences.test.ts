@@ -9,6 +9,13 @@ describe('feed sentences', () => {
     expect(sentenceFor('actor', 'signed_up', today, today, acts)).toBe('Maria Lopez signed up for 3 events today');
   });
 
+  it("reads the coordinator's own actions across events in the plural", () => {
+    const mine = [act('2', 'coordinator', 'coordinator_added_signup', 'park', T0 + 1), act('1', 'coordinator', 'coordinator_added_signup', 'beach', T0)];
+    for (const a of mine) a.actor.name = 'You';
+    expect(sentenceFor('actor', 'coordinator_added_signup', today, today, mine)).toBe('You added signups to 2 events today');
+    expect(sentenceFor('actor', 'coordinator_added_signup', today, today, mine.slice(1))).toBe('You added a signup to Beach Cleanup today');
+  });
+
   it('reads many people on one event', () => {
     const acts = ['maria', 'sam', 'ana', 'joe'].map((p, i) => act(`${i}`, p, 'commented', 'beach', T0 + i));
     expect(sentenceFor('object', 'commented', today, today, acts)).toBe('4 people commented on Beach Cleanup today');

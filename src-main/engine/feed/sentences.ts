@@ -1,7 +1,10 @@
 import type { Activity, FeedVerb } from '../../contract/feed';
 
-/** How each verb reads after one person (`one`) or several people (`many`). */
-const PHRASES: Record<FeedVerb, { one: string; many: string }> = {
+/**
+ * How each verb reads after one person (`one`) or several people (`many`); `across` is for one
+ * person on several objects, where it differs ("You added signups to 2 events").
+ */
+const PHRASES: Record<FeedVerb, { one: string; many: string; across?: string }> = {
   commented: { one: 'commented on', many: 'commented on' },
   signed_up: { one: 'signed up for', many: 'signed up for' },
   cancelled: { one: 'withdrew from', many: 'withdrew from' },
@@ -10,9 +13,9 @@ const PHRASES: Record<FeedVerb, { one: string; many: string }> = {
   promoted: { one: 'was moved off the waitlist for', many: 'were moved off the waitlist for' },
   coordinator_published: { one: 'published', many: 'published' },
   coordinator_updated: { one: 'updated', many: 'updated' },
-  coordinator_added_signup: { one: 'added a signup to', many: 'added signups to' },
-  coordinator_removed_signup: { one: 'removed a signup from', many: 'removed signups from' },
-  coordinator_sent_update: { one: 'sent an update about', many: 'sent updates about' },
+  coordinator_added_signup: { one: 'added a signup to', many: 'added signups to', across: 'added signups to' },
+  coordinator_removed_signup: { one: 'removed a signup from', many: 'removed signups from', across: 'removed signups from' },
+  coordinator_sent_update: { one: 'sent an update about', many: 'sent updates about', across: 'sent updates about' },
 };
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -55,7 +58,7 @@ export function sentenceFor(kind: 'actor' | 'object', verb: FeedVerb, day: strin
   if (kind === 'actor') {
     const types = new Set(objects.map((a) => a.object.type));
     const what = types.size === 1 ? plural(first.object.type, objects.length) : `${objects.length} things`;
-    return `${first.actor.name} ${phrase.one} ${what} ${when}`;
+    return `${first.actor.name} ${phrase.across ?? phrase.one} ${what} ${when}`;
   }
   if (people.length === 2) return `${people[0]!.actor.name} and ${people[1]!.actor.name} ${phrase.many} ${first.object.title} ${when}`;
   return `${people.length} people ${phrase.many} ${first.object.title} ${when}`;
