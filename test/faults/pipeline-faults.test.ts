@@ -59,10 +59,13 @@ describe('fault suite: nothing lost, nothing doubled', () => {
   };
 
   /** One comment, delivered until it is answered 200 (as Meta does), sometimes twice. */
-  async function deliverOne(counts: { sent: number; accepted: number; retried: number }): Promise<void> {
+  /** The row (fault phase) each comment was sent in, so the table says where anything went wrong. */
+  const phaseOf = new Map<string, number>();
+  async function deliverOne(counts: { sent: number; accepted: number; retried: number }, phase: number): Promise<void> {
     seq += 1;
     const pool = COMMENT_POOL[seq % COMMENT_POOL.length]!;
     const commentId = `${postId}_${900000 + seq}`;
+    phaseOf.set(commentId, phase);
     const payload = webhookPayload([
       feedEntry(PAGE_ID, [
         commentChange({ pageId: PAGE_ID, postId, commentId, from: { id: String(5000 + (seq % 300)), name: `Person ${seq % 300}` }, message: pool.text }),
@@ -96,12 +99,13 @@ describe('fault suite: nothing lost, nothing doubled', () => {
   async function loadWhile(fault: string, ms: number, inject: () => Promise<void>): Promise<void> {
     phaseStarts[fault] = Date.now() - t0;
     const counts = { sent: 0, accepted: 0, retried: 0 };
+    const phase = rows.length;
     const before = new Set(accepted);
     const deliveries: Promise<void>[] = [];
     let stop = false;
     const ticker = (async () => {
       while (!stop) {
-        deliveries.push(deliverOne(counts));
+        deliveries.push(deliverOne(counts, phase));
         await sleep(1000 / RATE_PER_SECOND);
       }
     })();
@@ -243,6 +247,11 @@ describe('fault suite: nothing lost, nothing doubled', () => {
       if (call.path.endsWith('/messages') && recipient) privateReplies.set(recipient, (privateReplies.get(recipient) ?? 0) + 1);
     }
     const doubledReplies = [...publicReplies.values(), ...privateReplies.values()].filter((n) => n > 1).length;
+    const doubledIds = [...seen, ...publicReplies, ...privateReplies].filter(([, n]) => n > 1).map(([id]) => id);
+    rows.forEach((row, i) => {
+      row.lost = lost.filter((id) => phaseOf.get(id) === i).length;
+      row.doubled = doubledIds.filter((id) => phaseOf.get(id) === i).length;
+    });
     rows.push({ fault: 'TOTAL', sent: rows.reduce((a, r) => a + r.sent, 0), accepted: accepted.size, retried: rows.reduce((a, r) => a + r.retried, 0), lost: lost.length, doubled: doubledRecords + doubledReplies });
 
     expect(lost, `comments answered 200 but not recorded (app log:\n${app.output().slice(-3000)})`).toEqual([]);
