@@ -1,34 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './support/app';
-import { launchBrowser, openApp, screenshot } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser';
+import { appSession } from './support/session';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const session = appSession();
 
 describe('broadcasts', () => {
   it('shows who receives an update by which channel, sends it once, and follows its progress', async () => {
     const start = new Date(Date.now() + 4 * 86_400_000);
-    const ev = await app.rpc<{ id: string }>('events.create', {
+    const ev = await session.app.rpc<{ id: string }>('events.create', {
       title: 'Winter coat drive',
       slots: [{ title: 'Afternoon', start: start.toISOString(), end: new Date(start.getTime() + 7_200_000).toISOString(), capacity: 8 }],
     });
-    await app.rpc('volunteers.importCsv', { csv: 'Name,Email\nAna Ruiz,ana@example.org\nBen Cole,ben@example.org', dryRun: false });
-    const { items } = await app.rpc<{ items: { id: string }[] }>('volunteers.search', {});
-    for (const v of items) await app.rpc('signups.add', { eventId: ev.id, volunteerId: v.id });
-    await app.rpc('signups.add', { eventId: ev.id, name: 'Walk-in without contact' });
+    await session.app.rpc('volunteers.importCsv', { csv: 'Name,Email\nAna Ruiz,ana@example.org\nBen Cole,ben@example.org', dryRun: false });
+    const { items } = await session.app.rpc<{ items: { id: string }[] }>('volunteers.search', {});
+    for (const v of items) await session.app.rpc('signups.add', { eventId: ev.id, volunteerId: v.id });
+    await session.app.rpc('signups.add', { eventId: ev.id, name: 'Walk-in without contact' });
 
-    const { page, errors } = await openApp(browser, app, '#/broadcasts');
+    const { page, errors } = await session.open('#/broadcasts');
     await expect.poll(() => page.getByTestId('recipient-summary').innerText()).toBe('2 of 3 people will receive it');
     expect(await page.getByRole('form', { name: 'New update' }).innerText()).toMatch(/Ana Ruiz\s*Email/);
     await page.getByLabel('Message').fill('We meet at the side door. Thank you!');
@@ -44,7 +32,7 @@ describe('broadcasts', () => {
     await screenshot(page, 'broadcasts');
 
     // A double click sends one broadcast.
-    const sent = await app.rpc<unknown[]>('broadcasts.list', { eventId: ev.id });
+    const sent = await session.app.rpc<unknown[]>('broadcasts.list', { eventId: ev.id });
     expect(sent).toHaveLength(1);
     expect(errors).toEqual([]);
   });

@@ -1,24 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './support/app';
-import { launchBrowser, openApp, screenshot } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser';
+import { appSession } from './support/session';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const session = appSession();
 
 describe('an event from draft to live signups', () => {
   it('creates an event, publishes it, and shows signups arriving live on Today without a reload', async () => {
-    const { page, errors } = await openApp(browser, app, '#/events/new');
+    const { page, errors } = await session.open('#/events/new');
     const form = page.getByRole('form', { name: 'New event' });
     await form.getByLabel('Title', { exact: true }).fill('Riverside park cleanup');
     await form.getByLabel('Location').fill('North gate, Riverside park');
@@ -40,8 +28,8 @@ describe('an event from draft to live signups', () => {
     await page.getByRole('link', { name: 'Today' }).click();
     await page.getByText('Waiting for the first signup').waitFor();
     const marker = await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
-    await app.rpc('signups.add', { eventId, name: 'Maria Lopez' });
-    await app.rpc('signups.add', { eventId, name: 'Sam Okafor', partySize: 2 });
+    await session.app.rpc('signups.add', { eventId, name: 'Maria Lopez' });
+    await session.app.rpc('signups.add', { eventId, name: 'Sam Okafor', partySize: 2 });
     await expect.poll(() => page.getByTestId('live-signup').count(), { timeout: 30_000 }).toBe(2);
     expect(await page.getByTestId('live-signups').innerText()).toMatch(/Sam Okafor[\s\S]*Maria Lopez/);
     await expect.poll(() => page.getByTestId('event-fill').first().innerText()).toMatch(/3 \/ 6 signed up/);

@@ -1,20 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './support/app';
-import { launchBrowser, openApp, screenshot } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser';
+import { appSession } from './support/session';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const session = appSession();
 
 interface Comment {
   id: string;
@@ -27,12 +15,12 @@ interface Comment {
 describe('the pipeline, seen from the desk (demo mode: the simulator comments)', () => {
   it('shows simulated signups live after publishing, and takes an intent correction', async () => {
     const start = new Date(Date.now() + 5 * 86_400_000);
-    const ev = await app.rpc<{ id: string }>('events.create', {
+    const ev = await session.app.rpc<{ id: string }>('events.create', {
       title: 'Community garden planting',
       location: 'Elm Street garden',
       slots: [{ title: 'Morning', start: start.toISOString(), end: new Date(start.getTime() + 3 * 3_600_000).toISOString(), capacity: 4 }],
     });
-    const { page, errors } = await openApp(browser, app, `#/events/${ev.id}`);
+    const { page, errors } = await session.open(`#/events/${ev.id}`);
     await page.getByRole('button', { name: 'Publish now' }).click();
     await expect.poll(() => page.getByTestId('event-status').first().innerText(), { timeout: 30_000 }).toBe('Published');
 
@@ -44,14 +32,14 @@ describe('the pipeline, seen from the desk (demo mode: the simulator comments)',
     await page.goBack();
     await page.getByRole('tab', { name: /Comments/ }).click();
     await expect.poll(() => page.getByTestId('comment-row').count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    const comments = await app.rpc<Comment[]>('comments.list', { eventId: ev.id });
+    const comments = await session.app.rpc<Comment[]>('comments.list', { eventId: ev.id });
     const target = comments.find((c) => c.intent !== null && c.intent !== 'question' && c.correctedIntent === null && c.authorName);
     expect(target).toBeDefined();
     const row = page.getByTestId('comment-row').filter({ has: page.locator(`[data-comment="${target!.id}"]`) });
     const corrected = 'question';
     await row.getByRole('combobox').selectOption(corrected);
     await expect.poll(() => row.innerText()).toMatch(/corrected/);
-    const after = await app.rpc<Comment[]>('comments.list', { eventId: ev.id });
+    const after = await session.app.rpc<Comment[]>('comments.list', { eventId: ev.id });
     expect(after.find((c) => c.id === target!.id)?.correctedIntent).toBe(corrected);
     await screenshot(page, 'event-comments');
 

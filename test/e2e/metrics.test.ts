@@ -1,29 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './support/app';
-import { launchBrowser, openApp, screenshot } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser';
+import { appSession } from './support/session';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const session = appSession();
 
 describe('the Metrics screen', () => {
   it('shows definitions, live values with a chart, and defines nodes with the engine’s messages', async () => {
-    const { page, errors } = await openApp(browser, app, '#/metrics');
+    const { page, errors } = await session.open('#/metrics');
     const definitions = page.getByTestId('metric-definitions');
     await expect.poll(() => definitions.locator('[data-node="event:{event}:fill-rate"]').count()).toBe(1);
 
     // Counts arriving from the pipeline show up live, computed.
-    await app.rpc('metrics.input', { values: { 'event:7:signups': 12, 'event:7:capacity': 24 } });
+    await session.app.rpc('metrics.input', { values: { 'event:7:signups': 12, 'event:7:capacity': 24 } });
     const fill = page.getByTestId('metric-values').locator('[data-node="event:7:fill-rate"]');
     await expect.poll(() => fill.innerText()).toMatch(/0\.5/);
     await fill.click();

@@ -1,20 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './support/app';
-import { launchBrowser, openApp, screenshot } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser';
+import { appSession } from './support/session';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const session = appSession();
 
 const HOSTILE_NOTE = 'Prefers mornings. javascript:alert(document.domain) <a href="javascript:alert(1)">click</a> see https://evil.example/phish';
 const CSV = [
@@ -31,7 +19,7 @@ function slot(daysAhead: number) {
 
 describe('the roster', () => {
   it('imports a CSV roster with a preview and a report of rejected rows', async () => {
-    const { page, errors } = await openApp(browser, app, '#/volunteers');
+    const { page, errors } = await session.open('#/volunteers');
     await page.getByText('No volunteers yet').waitFor();
     await page.getByRole('button', { name: 'Import CSV' }).click();
     await page.getByLabel('CSV file').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
@@ -47,15 +35,15 @@ describe('the roster', () => {
   });
 
   it('finds a returning volunteer, and a hostile link in a note cannot move the app window', async () => {
-    const found = await app.rpc<{ items: { id: string; name: string }[] }>('volunteers.search', { query: 'ana' });
+    const found = await session.app.rpc<{ items: { id: string; name: string }[] }>('volunteers.search', { query: 'ana' });
     const ana = found.items[0];
     expect(ana?.name).toBe('Ana Ruiz');
     for (const days of [3, 10]) {
-      const ev = await app.rpc<{ id: string }>('events.create', { title: `Food drive +${days}`, slots: [slot(days)] });
-      await app.rpc('signups.add', { eventId: ev.id, volunteerId: ana!.id });
+      const ev = await session.app.rpc<{ id: string }>('events.create', { title: `Food drive +${days}`, slots: [slot(days)] });
+      await session.app.rpc('signups.add', { eventId: ev.id, volunteerId: ana!.id });
     }
 
-    const { page, errors } = await openApp(browser, app, '#/volunteers');
+    const { page, errors } = await session.open('#/volunteers');
     await page.getByLabel('Search volunteers').fill('ana');
     await page.getByLabel('Show').selectOption('returning');
     await expect.poll(() => page.getByTestId('volunteer-row').count()).toBe(1);

@@ -1,44 +1,32 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './support/app';
-import { launchBrowser, openApp, screenshot } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser';
+import { appSession } from './support/session';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const session = appSession();
 
 describe('the desk over `voluntree serve`', () => {
   it('loads, forgets the token in the address bar, and shows Redis up in the status strip', async () => {
-    const { page, errors } = await openApp(browser, app);
+    const { page, errors } = await session.open();
     const strip = page.getByTestId('status-strip');
     await expect.poll(() => strip.getByTestId('status-redis').innerText()).toMatch(/Redis\s+up/);
     await expect.poll(() => strip.getByTestId('status-live').innerText()).toMatch(/Live/);
-    expect(page.url()).not.toContain(app.token);
-    expect(await page.evaluate(() => sessionStorage.getItem('voluntree.token'))).toBe(app.token);
+    expect(page.url()).not.toContain(session.app.token);
+    expect(await page.evaluate(() => sessionStorage.getItem('voluntree.token'))).toBe(session.app.token);
     await expect.poll(() => page.getByTestId('today-redis').innerText()).toMatch(/Up/);
     await screenshot(page, 'today');
     expect(errors).toEqual([]);
   });
 
   it('says how to sign in when the page has no token', async () => {
-    const context = await browser.newContext();
+    const context = await session.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${app.url}/#token=not-the-token`);
+    await page.goto(`${session.app.url}/#token=not-the-token`);
     await expect.poll(() => page.getByRole('heading', { name: 'Open Voluntree from its address' }).count()).toBe(1);
     await context.close();
   });
 
   it('walks the Facebook connection steps and saves one, with its check turning green', async () => {
-    const { page, errors } = await openApp(browser, app, '#/settings');
+    const { page, errors } = await session.open('#/settings');
     await page.getByRole('tab', { name: 'Facebook Page' }).waitFor();
     const step2 = page.locator('[data-step="2"]');
     await step2.getByLabel('Page ID').fill('12ab');
@@ -46,7 +34,7 @@ describe('the desk over `voluntree serve`', () => {
     await step2.getByLabel('Page ID').fill('104857600123456');
     await step2.getByRole('button', { name: 'Save and check' }).click();
     await expect.poll(() => step2.getByRole('status').innerText()).toBe('Saved');
-    const saved = await app.rpc<{ pageId: string | null }>('settings.get');
+    const saved = await session.app.rpc<{ pageId: string | null }>('settings.get');
     expect(saved.pageId).toBe('104857600123456');
     await page.getByRole('button', { name: 'Check the connection' }).click();
     await expect.poll(() => page.getByTestId('connect-result').count(), { timeout: 30_000 }).toBe(1);
@@ -56,7 +44,7 @@ describe('the desk over `voluntree serve`', () => {
   });
 
   it('says what to do on each screen while there is nothing yet', async () => {
-    const { page, errors } = await openApp(browser, app);
+    const { page, errors } = await session.open();
     const expected: [string, RegExp][] = [
       ['#/events', /No events yet/],
       ['#/volunteers', /No volunteers yet/],
@@ -74,7 +62,7 @@ describe('the desk over `voluntree serve`', () => {
   });
 
   it('moves between screens by keyboard', async () => {
-    const { page } = await openApp(browser, app);
+    const { page } = await session.open();
     // The shortcuts are listened for once the app has drawn its first screen.
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     await expect.poll(() => page.getByTestId('status-live').innerText()).toMatch(/Live/);
