@@ -86,6 +86,8 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
       onPromoted: (artifact, report) => {
         published = { version: artifact.version, source: 'retrained', report };
         inUseProblem = null;
+        // Load it here now rather than at the next batch, so the UI hears model.changed at once.
+        watcher?.current().catch((err: unknown) => log.warn('promoted model not loaded yet', { err }));
       },
     });
     return retrainer;
