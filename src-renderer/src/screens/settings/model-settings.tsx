@@ -203,8 +203,8 @@ function CandidateView(props: {
   return (
     <div className="stack" data-testid="model-candidate">
       <p>
-        A new model (<span className="mono">{c.version}</span>) was trained {formatWhen(c.trainedAt)} with {plural(c.corrections, 'correction')}. Both models were checked on the same{' '}
-        {c.report.summary.testSize} held-out comments:
+        A new model is ready (<span className="mono">{c.version}</span>, trained {formatWhen(c.trainedAt)} with {plural(c.corrections, 'correction')}). Both models were
+        checked on the same {c.report.summary.testSize} held-out comments:
       </p>
       <table className="table" data-testid="model-compare">
         <thead>
