@@ -179,7 +179,10 @@ describe('retraining the intent model from the app', () => {
     const ctx = await context();
     const m = await started(ctx);
     await correct(m);
-    await m.handlers!['model.retrain']!({ epochs: 1, seed: 3 }, call);
+    // Two calls at the same moment: one trains, the other is told a retraining is running.
+    const both = await Promise.allSettled([m.handlers!['model.retrain']!({ epochs: 1, seed: 3 }, call), m.handlers!['model.retrain']!({ epochs: 1, seed: 3 }, call)]);
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(both.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'conflict' } });
     const a = (await settled(m)).candidate!;
     await m.handlers!['model.retrain']!({ epochs: 1, seed: 3 }, call);
     const b = (await settled(m)).candidate!;
