@@ -230,6 +230,24 @@ describe('retraining the intent model from the app', () => {
     await expect(m.handlers!['model.retrain']!({ epochs: 1 }, call)).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/data folder cannot hold a retrained model/) });
   });
 
+  it('stopping the engine stops a retraining under way; a worker process refuses to retrain', async () => {
+    // The full data here: an epoch takes seconds, so the stop surely lands inside the thread's work.
+    await writeFile(path.join(trainingDataDir, 'train.jsonl'), await readFile(path.join(ROOT, 'model/data/train.jsonl')));
+    const ctx = await context();
+    const m = await started(ctx);
+    await correct(m);
+    await m.handlers!['model.retrain']!({ epochs: 30 }, call);
+    await waitFor(() => progressOf(ctx.events).find((p) => p.phase === 'training'));
+    await m.stop!();
+    await waitFor(() => progressOf(ctx.events).find((p) => p.phase === 'cancelled'));
+    expect(await t.redis.get(t.keys.modelCurrent)).toBe((await readArtifact(ARTIFACT)).version);
+    await expect(readArtifact(path.join(dataDir, 'model/candidate'))).rejects.toThrow(/missing/);
+
+    const w = await started({ ...ctx, role: 'worker', store: null });
+    await expect(w.handlers!['model.retrain']!({}, call)).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/not in a worker/) });
+    await expect(w.handlers!['model.promote']!({}, call)).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
   it('falls back to the shipped model when the promoted one is damaged, and says so in health', async () => {
     const shipped = await readArtifact(ARTIFACT);
     const ctx = await context();

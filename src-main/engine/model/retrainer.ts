@@ -138,7 +138,7 @@ export class Retrainer {
         this.d.log.error('retraining failed', { err });
         update({ phase: 'failed', message: `Retraining failed: ${reason}. The model in use is unchanged.` });
       }
-      this.last = job.progress;
+      if (this.job === job || this.job === null) this.last = job.progress;
     } finally {
       if (this.job === job) this.job = null;
     }
@@ -194,27 +194,26 @@ export class Retrainer {
 
   /** Removes the candidate and stops a retraining under way; the model in use stays. */
   async discard(): Promise<{ discarded: boolean }> {
-    const job = this.job;
-    if (job) {
-      job.run?.cancel().catch(() => undefined);
-      this.job = null;
-      if (!job.run) {
-        job.progress = { ...job.progress, phase: 'cancelled', message: 'Retraining stopped; the model in use is unchanged.' };
-        this.last = job.progress;
-        this.publish(job.progress);
-      }
-      await job.done;
-    }
+    const stopped = await this.stop();
     const removed = await removeCandidate(this.d.folders);
-    return { discarded: removed || job !== null };
+    return { discarded: removed || stopped };
   }
 
-  /** Stops a training under way (engine stop). */
-  async stop(): Promise<void> {
+  /** Stops a training under way (discard, engine stop); true when there was one. */
+  async stop(): Promise<boolean> {
     const job = this.job;
-    if (!job) return;
-    await job.run?.cancel().catch(() => undefined);
+    if (!job) return false;
+    this.job = null;
+    if (job.run) {
+      await job.run.cancel().catch(() => undefined);
+    } else {
+      // Not in its thread yet: train() sees the job is no longer current and returns.
+      job.progress = { ...job.progress, phase: 'cancelled', message: 'Retraining stopped; the model in use is unchanged.' };
+      this.last = job.progress;
+      this.publish(job.progress);
+    }
     await job.done;
+    return true;
   }
 
   private publish(p: ModelTrainingProgress): void {
