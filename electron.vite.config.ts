@@ -15,6 +15,8 @@ export default defineConfig({
           index: path.resolve(import.meta.dirname, 'src-main/electron/main.ts'),
           // The plain-Node entry: `voluntree serve | worker` (no Electron).
           cli: path.resolve(import.meta.dirname, 'src-main/cli/voluntree.ts'),
+          // The intent model's training thread (retraining from the app), started by file name.
+          'model-trainer': path.resolve(import.meta.dirname, 'src-main/engine/model/trainer-thread.ts'),
         },
       },
     },

@@ -81,7 +81,7 @@ if (lstatSync(path.join(root, 'node_modules')).isSymbolicLink()) {
   projectDir = path.join(work, 'project');
   step('node_modules is a link: packaging from a staged copy of the project');
   mkdirSync(projectDir);
-  for (const f of ['package.json', 'package-lock.json', 'electron-builder.yml', 'scripts', 'out', 'build', 'resources', 'model/artifact']) {
+  for (const f of ['package.json', 'package-lock.json', 'electron-builder.yml', 'scripts', 'out', 'build', 'resources', 'model/artifact', 'model/data']) {
     if (existsSync(path.join(root, f))) cpSync(path.join(root, f), path.join(projectDir, f), { recursive: true, verbatimSymlinks: true });
   }
   const modules = realpathSync(path.join(root, 'node_modules'));

@@ -17,7 +17,7 @@ import { selectBackend } from '../../src-main/engine/model/backend';
 import { IntentModel } from '../../src-main/engine/model/intent-model';
 import { readCorrections, readLabelled } from '../src/data';
 import { buildReport, renderReportMarkdown } from '../src/report';
-import { trainIntentModel } from '../src/train-core';
+import { trainIntentModel, trainingRows } from '../src/train-core';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,8 +34,7 @@ async function main(): Promise<void> {
   const train = readLabelled(path.join(root, 'data', 'train.jsonl'));
   const test = readLabelled(path.join(root, 'data', 'test.jsonl'));
   const corrections = correctionsFile ? readCorrections(path.resolve(correctionsFile)) : [];
-  // A correction is the coordinator's word on a real comment: it counts three times.
-  const rows = [...train, ...corrections, ...corrections, ...corrections];
+  const rows = trainingRows(train, corrections);
 
   // wasm runs single-threaded in Node, so the same seed gives the same bytes (checked by
   // training twice); cpu is the fallback and is deterministic too, only slower.

@@ -6,6 +6,19 @@ import { buildNetwork, toArtifact } from '../../src-main/engine/model/intent-mod
 import type { LabelledComment } from './data';
 import { seededRandom, shuffleInPlace } from './random';
 
+/** Epochs of the shipped model; retraining in the app uses the same by default. */
+export const DEFAULT_EPOCHS = 6;
+
+/** How many times a correction counts: it is the coordinator's word on a real comment. */
+export const CORRECTION_WEIGHT = 3;
+
+/** The rows to train on: the labelled data, then each correction CORRECTION_WEIGHT times. */
+export function trainingRows(train: readonly LabelledComment[], corrections: readonly LabelledComment[]): LabelledComment[] {
+  const rows = [...train];
+  for (let i = 0; i < CORRECTION_WEIGHT; i += 1) rows.push(...corrections);
+  return rows;
+}
+
 export interface TrainOptions {
   seed: number;
   epochs?: number;
@@ -22,7 +35,7 @@ export interface TrainOptions {
  */
 export async function trainIntentModel(rows: readonly LabelledComment[], opts: TrainOptions, summary: ReportSummary | null = null): Promise<ModelArtifact> {
   const features = featureConfig(opts.features ?? DEFAULT_FEATURE_SETTINGS);
-  const epochs = opts.epochs ?? 6;
+  const epochs = opts.epochs ?? DEFAULT_EPOCHS;
   const batchSize = opts.batchSize ?? 32;
   const rand = seededRandom(opts.seed);
   const sparse = rows.map((r) => featurize(r.text, features));

@@ -1,14 +1,19 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { RpcError } from '../../contract/errors';
-import type { ClassifiedText, ModelCorrection, ModelInfo } from '../../contract/model';
+import type { ClassifiedText, ModelCorrection, ModelInfo, ModelReport } from '../../contract/model';
 import type { EngineContext, EngineModule } from '../module';
 import { createClient } from '../redis/endpoint';
 import type { StreamConsumer } from '../streams/consumer';
 import type { Collection } from '../store/store';
-import { readArtifact } from './artifact';
+import { readArtifact, type ModelArtifact } from './artifact';
 import { selectBackend, type BackendName } from './backend';
 import { createClassifierConsumer } from './classifier-worker';
+import { modelFolders, readInUse, readShippedReport } from './model-folders';
 import { currentModelVersion, ModelWatcher, publishModel } from './model-store';
 import { createPreprocessConsumer } from './preprocess';
+import { Retrainer } from './retrainer';
+import { startTrainerThread, type StartTrainer } from './trainer-launch';
 
 export interface ModelModuleDeps {
   /** The trained artifact folder (model/artifact in the repo; resources in the packaged app). */
@@ -19,6 +24,16 @@ export interface ModelModuleDeps {
   batchSize?: number;
   claimIdleMs?: number;
   claimEveryMs?: number;
+  /** train.jsonl + test.jsonl for retraining (default: model/data beside the artifact, or <artifact>/data when packaged). */
+  trainingDataDir?: string;
+  /** How a retraining runs (default: a worker thread). */
+  startTrainer?: StartTrainer;
+}
+
+/** The shipped training data: model/data beside model/artifact in the repo, <resources>/model/data when packaged. */
+export function defaultTrainingDataDir(artifactDir: string): string {
+  const dirs = [path.join(artifactDir, '..', 'data'), path.join(artifactDir, 'data')];
+  return dirs.find((d) => existsSync(path.join(d, 'train.jsonl'))) ?? dirs[0]!;
 }
 
 /**
@@ -26,7 +41,10 @@ export interface ModelModuleDeps {
  * artifact into Redis (the app role always; a worker only when nothing is published yet), and
  * runs the preprocess stage and the classifier gear, both following the published model and
  * switching between batches when its version changes. Handlers: `model.info`,
- * `model.classify`, and `model.correct` (app role only: corrections live in lowdb).
+ * `model.classify`, and (app role only: corrections and retrained models live in the data
+ * folder) `model.correct`, `model.retrain`, `model.candidate`, `model.promote`, `model.discard`.
+ * A model promoted from a retraining is kept in `<dataDir>/model/in-use/` and published at
+ * the next start instead of the shipped one.
  */
 export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): EngineModule {
   const log = ctx.log.child({ module: 'model' });
@@ -36,6 +54,11 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
   let watchClient: ReturnType<typeof createClient> | null = null;
   let corrections: Collection<ModelCorrection[]> | null = null;
   const consumers: StreamConsumer<unknown>[] = [];
+  const folders = modelFolders(ctx.dataDir);
+  /** What this process published at start or promoted since, with its report when known. */
+  let published: { version: string; source: 'shipped' | 'retrained'; report: ModelReport | null } | null = null;
+  let inUseProblem: string | null = null;
+  let retrainer: Retrainer | null = null;
 
   const ensureWatcher = (): ModelWatcher => {
     if (!watcher) throw new RpcError('unavailable', 'The intent model is still starting. Try again in a moment.');
@@ -48,17 +71,54 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
     return corrections;
   };
 
+  const ensureRetrainer = (): Retrainer => {
+    if (!ctx.store) throw new RpcError('unavailable', 'Retraining runs in the Voluntree app, where the corrections are kept, not in a worker process.');
+    retrainer ??= new Retrainer({
+      redis: ctx.redis,
+      keys: ctx.keys,
+      log,
+      clock: ctx.clock,
+      live: ctx.live,
+      folders,
+      trainingDataDir: deps.trainingDataDir ?? defaultTrainingDataDir(deps.artifactDir),
+      corrections: async () => (await correctionsCollection()).data.map((c) => ({ text: c.text, intent: c.intent })),
+      startTrainer: deps.startTrainer ?? startTrainerThread,
+      onPromoted: (artifact, report) => {
+        published = { version: artifact.version, source: 'retrained', report };
+        inUseProblem = null;
+        // Load it here now rather than at the next batch, so the UI hears model.changed at once.
+        watcher?.current().catch((err: unknown) => log.warn('promoted model not loaded yet', { err }));
+      },
+    });
+    return retrainer;
+  };
+
+  /** The app prefers the model promoted from a retraining; a damaged one falls back to the shipped model. */
+  const promotedArtifact = async (): Promise<{ artifact: ModelArtifact; report: ModelReport | null } | null> => {
+    if (ctx.role !== 'app') return null;
+    return readInUse(folders).catch((err: unknown) => {
+      inUseProblem = `The retrained model in ${folders.inUse} is unusable (${err instanceof Error ? err.message : String(err)})`;
+      log.warn('retrained model unusable; using the shipped one', { problem: inUseProblem });
+      return null;
+    });
+  };
+
   return {
     name: 'model',
     async start() {
       backend = await selectBackend(deps.backend);
-      const artifact = await readArtifact(deps.artifactDir).catch((err: unknown) => {
-        localProblem = err instanceof Error ? err.message : String(err);
-        return null;
-      });
+      const promoted = await promotedArtifact();
+      const artifact =
+        promoted?.artifact ??
+        (await readArtifact(deps.artifactDir).catch((err: unknown) => {
+          localProblem = err instanceof Error ? err.message : String(err);
+          return null;
+        }));
+      if (promoted) published = { version: promoted.artifact.version, source: 'retrained', report: promoted.report };
+      else if (artifact) published = { version: artifact.version, source: 'shipped', report: await readShippedReport(deps.artifactDir, artifact.version) };
       if (artifact) {
         const current = await publishModel(ctx.redis, ctx.keys, artifact, { onlyIfNone: ctx.role === 'worker' });
-        log.info('intent model published', { version: current, local: artifact.version, backend });
+        log.info('intent model published', { version: current, local: artifact.version, source: published?.source, backend });
       } else if (ctx.role === 'app' && !(await currentModelVersion(ctx.redis, ctx.keys))) {
         // Without a model comments cannot be classified at all: refuse to start, saying why.
         throw new Error(localProblem ?? 'no intent model');
@@ -93,6 +153,7 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
       await gear.start();
     },
     async stop() {
+      await retrainer?.stop();
       await Promise.all(consumers.splice(0).map((c) => c.stop()));
       watcher?.close();
       watcher = null;
@@ -103,11 +164,15 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
       'model.info': async (): Promise<ModelInfo> => {
         const loaded = watcher?.loaded ?? null;
         const count = ctx.store ? (await correctionsCollection()).data.length : 0;
+        const version = await currentModelVersion(ctx.redis, ctx.keys);
+        const ours = published && published.version === version ? published : null;
         return {
-          version: await currentModelVersion(ctx.redis, ctx.keys),
+          version,
           loadedVersion: loaded?.version ?? null,
           backend,
           summary: loaded?.artifact.summary ?? null,
+          report: ours?.report ?? null,
+          source: ours?.source ?? 'published',
           corrections: count,
         };
       },
@@ -126,11 +191,16 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
         });
         return correction;
       },
+      'model.retrain': async ({ seed, epochs }) => ensureRetrainer().start({ ...(seed !== undefined ? { seed } : {}), ...(epochs !== undefined ? { epochs } : {}) }),
+      'model.candidate': async () => ensureRetrainer().state(),
+      'model.promote': async ({ force }) => ensureRetrainer().promote(force === true),
+      'model.discard': async () => ensureRetrainer().discard(),
     },
     async health(report) {
       const version = watcher?.loaded?.version ?? (await currentModelVersion(ctx.redis, ctx.keys).catch(() => null));
       report.model = { version };
       if (!version) report.problems.push('No intent model is loaded yet: comments wait in the queue until one is published.');
+      if (inUseProblem) report.problems.push(`${inUseProblem}; running the shipped model instead. Retrain in Settings → Model.`);
       if (localProblem && ctx.role === 'app') report.problems.push(`The model files shipped with this app are unusable (${localProblem}); running the model published earlier.`);
       for (const c of consumers) {
         const s = await c.stats().catch(() => null);

@@ -1,0 +1,59 @@
+import type { ModelReport } from '../../contract/model';
+import { readLabelled, type LabelledComment } from '../../../model/src/data';
+import { buildReport } from '../../../model/src/report';
+import { DEFAULT_EPOCHS, trainIntentModel, trainingRows } from '../../../model/src/train-core';
+import type { ModelArtifact } from './artifact';
+import { selectBackend, type BackendName } from './backend';
+import { IntentModel } from './intent-model';
+
+/** What one retraining needs; plain data, so it crosses into the training thread as it is. */
+export interface RetrainRequest {
+  /** The shipped labelled data (`train.jsonl`, `test.jsonl`). */
+  trainFile: string;
+  testFile: string;
+  corrections: LabelledComment[];
+  /** The model in use, evaluated on the same test split for the side-by-side report. */
+  current: ModelArtifact | null;
+  seed: number;
+  epochs?: number;
+  /** Default wasm (single-threaded in Node: the same seed gives the same bytes), else cpu. */
+  backend?: BackendName;
+}
+
+export type RetrainProgress = { phase: 'training'; epoch: number; epochs: number; loss: number } | { phase: 'evaluating' };
+
+export interface RetrainResult {
+  /** The candidate, its summary set from its report. */
+  artifact: ModelArtifact;
+  report: ModelReport;
+  current: ModelReport | null;
+}
+
+/**
+ * Trains a model on the shipped data plus the corrections and evaluates it and the model in
+ * use on the shipped test split. Runs inside the training thread (`trainer-thread.ts`): it
+ * keeps a core busy for tens of seconds.
+ */
+export async function retrain(req: RetrainRequest, onProgress: (p: RetrainProgress) => void): Promise<RetrainResult> {
+  await selectBackend(req.backend ?? 'wasm').catch(() => selectBackend('cpu'));
+  const train = readLabelled(req.trainFile);
+  const test = readLabelled(req.testFile);
+  const epochs = req.epochs ?? DEFAULT_EPOCHS;
+  const draft = await trainIntentModel(trainingRows(train, req.corrections), {
+    seed: req.seed,
+    epochs,
+    onEpoch: (epoch, loss) => onProgress({ phase: 'training', epoch, epochs, loss }),
+  });
+  onProgress({ phase: 'evaluating' });
+  const candidate = await IntentModel.load(draft);
+  const report = buildReport(candidate, test, { seed: req.seed, trainSize: train.length, corrections: req.corrections.length });
+  candidate.dispose();
+  let current: ModelReport | null = null;
+  if (req.current) {
+    const s = req.current.summary;
+    const model = await IntentModel.load(req.current);
+    current = buildReport(model, test, { seed: s?.seed ?? 0, trainSize: s?.trainSize ?? 0, corrections: s?.corrections ?? 0 });
+    model.dispose();
+  }
+  return { artifact: { ...draft, summary: report.summary }, report, current };
+}
