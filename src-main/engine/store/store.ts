@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from '../log';
+import { FileWriter } from './file-writer';
 import { SafeJsonFile, type CorruptFileReport } from './safe-json-file';
 
 /**
@@ -57,6 +58,8 @@ export class Collection<T> {
 export class Store {
   readonly problems: CorruptFileReport[] = [];
   private readonly collections = new Map<string, Collection<unknown>>();
+  /** One writer thread for every file of the store. */
+  private readonly writer = new FileWriter();
 
   constructor(
     readonly dir: string,
@@ -70,7 +73,7 @@ export class Store {
     const adapter = new SafeJsonFile<T>(path.join(this.dir, `${name}.json`), (report) => {
       this.problems.push(report);
       this.log.error('data file was damaged and has been set aside', { ...report });
-    });
+    }, Date.now, this.writer);
     const db = new Low<T>(adapter, defaults());
     await db.read();
     if (db.data === null || db.data === undefined) db.data = defaults();
