@@ -25,6 +25,7 @@ export class SafeJsonFile<T> implements Adapter<T> {
     private readonly onCorrupt: (report: CorruptFileReport) => void,
     private readonly now: () => number = Date.now,
     private readonly writer: FileWriter = new FileWriter(),
+    private readonly serialize: (data: T) => string = (data) => JSON.stringify(data),
   ) {}
 
   async read(): Promise<T | null> {
@@ -47,6 +48,6 @@ export class SafeJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await this.writer.write(this.file, JSON.stringify(data));
+    await this.writer.write(this.file, this.serialize(data));
   }
 }

@@ -34,7 +34,7 @@ export function volunteerFor(ctx: SignupContext, from: { id: string; name: strin
       v.name = from.name;
       ctx.state.reindexVolunteer(v);
     }
-    if (changed) ctx.state.touch('volunteers');
+    if (changed) ctx.state.touchRecord('volunteers', v.id);
     return v;
   }
   const created: VolunteerRecord = {
@@ -169,7 +169,7 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
     }
   }
   comment.outbox.push(...replies);
-  ctx.state.touch('comments');
+  ctx.state.touchRecord('comments', comment.id);
 }
 
 /** The comment's one private reply, or a Messenger message when it was used already and we know the person. */

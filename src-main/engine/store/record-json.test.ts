@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { RecordJson } from './record-json';
+
+describe('RecordJson', () => {
+  it('writes what a full serialisation writes, re-serialising only marked records', () => {
+    const data: Record<string, { name: string; n: number }> = { fb_1: { name: 'Maria', n: 1 }, fb_2: { name: 'Ade', n: 2 } };
+    const json = new RecordJson();
+    expect(json.serialize(data)).toBe(JSON.stringify(data));
+    data.fb_2!.n = 3;
+    data.fb_3 = { name: 'Kim "K"', n: 4 };
+    delete data.fb_1;
+    json.mark('fb_2');
+    json.mark('fb_3');
+    json.mark('fb_1');
+    expect(json.serialize(data)).toBe(JSON.stringify(data));
+    json.markAll();
+    data.fb_3.n = 5;
+    expect(json.serialize(data)).toBe(JSON.stringify(data));
+  });
+
+  it('is checked in the test runs: a change that was not marked fails the write', () => {
+    expect(process.env.VOLUNTREE_STORE_CHECK).toBe('1');
+    const data: Record<string, { n: number }> = { a: { n: 1 }, b: { n: 2 } };
+    const json = new RecordJson();
+    json.serialize(data);
+    data.a!.n = 10;
+    json.mark('b');
+    expect(() => json.serialize(data)).toThrow(/without being marked/);
+    // After a failed check everything is written again in full.
+    expect(json.serialize(data)).toBe(JSON.stringify(data));
+  });
+});
