@@ -10,7 +10,7 @@ const { parentPort } = require('node:worker_threads');
 const { mkdir, open, rename } = require('node:fs/promises');
 const path = require('node:path');
 const made = new Set();
-parentPort.on('message', async ({ id, file, bytes }) => {
+parentPort.on('message', async ({ id, file, content }) => {
   try {
     const dir = path.dirname(file);
     if (!made.has(dir)) {
@@ -20,7 +20,7 @@ parentPort.on('message', async ({ id, file, bytes }) => {
     const tmp = file + '.tmp';
     const fh = await open(tmp, 'w', 0o600);
     try {
-      await fh.writeFile(bytes);
+      await fh.writeFile(content);
       await fh.sync();
     } finally {
       await fh.close();
@@ -57,15 +57,18 @@ export class FileWriter {
 
   constructor(private readonly idleMs = 10_000) {}
 
-  /** Resolves once `text` is the file's content on disk (fsynced), or rejects with the error. */
-  write(file: string, text: string): Promise<void> {
-    // Encoded here, into a buffer of its own, so it moves to the thread without a copy.
-    const bytes = new TextEncoder().encode(text);
+  /**
+   * Resolves once `content` is the file's content on disk (fsynced), or rejects with the error.
+   * Bytes must be a Uint8Array over a buffer of its own: it is moved to the thread, not copied
+   * (and is unusable here afterwards). Text is copied over and encoded on the thread.
+   */
+  write(file: string, content: string | Uint8Array): Promise<void> {
     const worker = this.thread();
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, file, bytes }, [bytes.buffer]);
+      if (typeof content === 'string') worker.postMessage({ id, file, content });
+      else worker.postMessage({ id, file, content }, [content.buffer as ArrayBuffer]);
     });
   }
 

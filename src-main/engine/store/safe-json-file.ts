@@ -25,7 +25,7 @@ export class SafeJsonFile<T> implements Adapter<T> {
     private readonly onCorrupt: (report: CorruptFileReport) => void,
     private readonly now: () => number = Date.now,
     private readonly writer: FileWriter = new FileWriter(),
-    private readonly serialize: (data: T) => string = (data) => JSON.stringify(data),
+    private readonly serialize: (data: T) => string | Uint8Array = (data) => JSON.stringify(data),
   ) {}
 
   async read(): Promise<T | null> {
