@@ -197,7 +197,7 @@ function recordQuestion(ctx: SignupContext, comment: CommentRecord, event: Event
   item.suggestedAnswer = suggestion.answer;
   item.suggestedFrom = suggestion.from;
   ctx.state.inbox[id] = item;
-  ctx.state.touch('inbox');
+  ctx.state.touchRecord('inbox', id);
   ctx.effects.emit('inbox.question', { item: inboxView(ctx.state, item) });
   ctx.effects.activities.push({
     id: `asked:${comment.id}`, verb: 'asked', actorId: volunteer.id, actorName: volunteer.name, eventId: event.id, eventTitle: event.title, slotTitle: null, at: ctx.now,

@@ -5,7 +5,7 @@ import { COLLECTION_NAMES, type CollectionName, type CollectionShapes, type Comm
 type Collections = { [K in CollectionName]: Collection<CollectionShapes[K]> };
 
 /** The large files, serialised record by record: a batch re-serialises only what it changed. */
-const BY_RECORD = ['comments', 'volunteers', 'signups'] as const;
+const BY_RECORD = ['comments', 'volunteers', 'signups', 'inbox'] as const;
 type ByRecordName = (typeof BY_RECORD)[number];
 
 function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
