@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordJson } from './record-json';
 
-const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+const text = (content: string | Uint8Array): string => (typeof content === 'string' ? content : Buffer.from(content).toString('utf8'));
 
 describe('RecordJson', () => {
   it('writes what a full serialisation writes, re-serialising only marked records', () => {
@@ -29,6 +29,7 @@ describe('RecordJson', () => {
     expect(process.env.VOLUNTREE_STORE_CHECK).toBe('1');
     const data: Record<string, { n: number }> = { a: { n: 1 }, b: { n: 2 } };
     const json = new RecordJson();
+    json.serialize(data);
     json.serialize(data);
     data.a!.n = 10;
     json.mark('b');
