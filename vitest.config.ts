@@ -17,12 +17,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Every incremental file write is compared with a full one (see store/record-json.ts).
+          env: { VOLUNTREE_STORE_CHECK: '1' },
           include: ['src-main/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'model/**/*.test.ts', 'test/integration/**/*.test.ts'],
         },
       },
       {
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000 },
+        test: { name: 'e2e', env: { VOLUNTREE_STORE_CHECK: '1' }, include: ['test/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000 },
       },
       {
         extends: true,
@@ -32,7 +34,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'faults', include: ['test/faults/**/*.test.ts'], fileParallelism: false, testTimeout: 600_000 },
+        test: { name: 'faults', env: { VOLUNTREE_STORE_CHECK: '1' }, include: ['test/faults/**/*.test.ts'], fileParallelism: false, testTimeout: 600_000 },
       },
     ],
   },

@@ -63,6 +63,8 @@ export async function startMetricsHarness(
     async close(keepData = false) {
       await module.stop();
       await queues.closeAll();
+      // A history write may still be on its way to disk: let it land before the folder goes.
+      await ctx.store!.flush();
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -60,6 +60,9 @@ export class IntentModel {
   private readonly kernel: Float32Array;
   private readonly bias: Float32Array;
   private readonly hiddenUnits: number;
+  /** Scratch for one comment's used buckets (kernel row offsets, scaled values), grown as needed. */
+  private offsets = new Int32Array(256);
+  private values = new Float64Array(256);
 
   private constructor(
     readonly artifact: ModelArtifact,
@@ -106,34 +109,55 @@ export class IntentModel {
     const units = this.hiddenUnits;
     const dims = this.artifact.features.dims;
     const kernel = this.kernel;
+    const bias = this.bias;
     const hidden = new Float32Array(rows.length * units);
-    // A float64 accumulator and a four-way unrolled loop: this is the hot loop of the gear.
-    const acc = new Float64Array(units);
-    const unrolled = units - (units % 4);
+    const blocked = units - (units % 4);
     for (let r = 0; r < rows.length; r += 1) {
       const pairs = rows[r]!;
+      if (this.offsets.length < pairs.length >> 1) {
+        this.offsets = new Int32Array(pairs.length);
+        this.values = new Float64Array(pairs.length);
+      }
+      const offsets = this.offsets;
+      const values = this.values;
       let sq = 0;
       for (let i = 1; i < pairs.length; i += 2) sq += pairs[i]! * pairs[i]!;
       const scale = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-      acc.fill(0);
+      let used = 0;
       for (let i = 0; i + 1 < pairs.length; i += 2) {
         const index = pairs[i]!;
         if (index < 0 || index >= dims) continue;
-        const v = pairs[i + 1]! * scale;
-        const k = index * units;
-        let d = 0;
-        for (; d < unrolled; d += 4) {
-          acc[d]! += v * kernel[k + d]!;
-          acc[d + 1]! += v * kernel[k + d + 1]!;
-          acc[d + 2]! += v * kernel[k + d + 2]!;
-          acc[d + 3]! += v * kernel[k + d + 3]!;
-        }
-        for (; d < units; d += 1) acc[d]! += v * kernel[k + d]!;
+        offsets[used] = index * units;
+        values[used] = pairs[i + 1]! * scale;
+        used += 1;
       }
+      // Four hidden units at a time, summed over the comment's buckets in four locals: the
+      // accumulators stay in registers instead of a memory round trip per multiply-add, and
+      // each unit still adds its terms in bucket order, in float64, as before.
       const o = r * units;
-      for (let d = 0; d < units; d += 1) {
-        const h = acc[d]! + this.bias[d]!;
-        hidden[o + d] = h > 0 ? h : 0;
+      let d = 0;
+      for (; d < blocked; d += 4) {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let i = 0; i < used; i += 1) {
+          const k = offsets[i]! + d;
+          const v = values[i]!;
+          a0 += v * kernel[k]!;
+          a1 += v * kernel[k + 1]!;
+          a2 += v * kernel[k + 2]!;
+          a3 += v * kernel[k + 3]!;
+        }
+        hidden[o + d] = relu(a0 + bias[d]!);
+        hidden[o + d + 1] = relu(a1 + bias[d + 1]!);
+        hidden[o + d + 2] = relu(a2 + bias[d + 2]!);
+        hidden[o + d + 3] = relu(a3 + bias[d + 3]!);
+      }
+      for (; d < units; d += 1) {
+        let a = 0;
+        for (let i = 0; i < used; i += 1) a += values[i]! * kernel[offsets[i]! + d]!;
+        hidden[o + d] = relu(a + bias[d]!);
       }
     }
     const [, , outKernel, outBias] = this.weights;
@@ -160,6 +184,10 @@ export class IntentModel {
   dispose(): void {
     this.net.dispose();
   }
+}
+
+function relu(x: number): number {
+  return x > 0 ? x : 0;
 }
 
 function toPredictions(flat: Float32Array | Int32Array | Uint8Array, count: number): Prediction[] {

@@ -60,26 +60,41 @@ export function metricsFor(deps: DispatchDeps, eventIds: Iterable<string>): Pipe
 }
 
 /**
- * Carries out what a change caused, after the files are written: live events published (unless
- * already), replies and emails queued, the activity feed and metrics told. Callbacks that fail are logged,
- * never allowed to undo a recorded change.
+ * Adds one `event.updated` per event whose counts changed, computed now: a caller that publishes
+ * later (after the write) still shows the event as this change left it.
  */
-/** Publishes a change's live events (with one `event.updated` per event whose counts changed). */
-export async function publishLive(deps: DispatchDeps, effects: Effects): Promise<void> {
-  if (effects.livePublished) return;
-  effects.livePublished = true;
+export function prepareLive(deps: DispatchDeps, effects: Effects): void {
+  if (effects.livePrepared) return;
+  effects.livePrepared = true;
   const tz = deps.timeZone();
   const now = deps.now();
   for (const id of effects.eventsChanged) {
     const e = deps.state.events[id];
     if (e) effects.emit('event.updated', { event: eventView(deps.state, e, tz, now) });
   }
+}
+
+/** Publishes a change's live events (once; `event.updated` prepared if it was not yet). */
+export async function publishLive(deps: DispatchDeps, effects: Effects): Promise<void> {
+  if (effects.livePublished) return;
+  prepareLive(deps, effects);
+  effects.livePublished = true;
   await Promise.all(effects.live.map((m) => deps.live.publish(m.event, m.payload)));
 }
 
+/**
+ * Carries out what a change caused, after the files are written: live events published (unless
+ * already), replies and emails queued, the activity feed and metrics told. Callbacks that fail are
+ * logged, never allowed to undo a recorded change.
+ */
 export async function dispatchEffects(deps: DispatchDeps, effects: Effects, replies: readonly ReplyJob[], emails: readonly EmailJob[] = []): Promise<void> {
   // Live first: the coordinator's screen should not wait for a large batch of replies to be queued.
   await publishLive(deps, effects);
+  await dispatchQueued(deps, effects, replies, emails);
+}
+
+/** Everything of `dispatchEffects` but the live events: replies, emails, the feed and the metrics. */
+export async function dispatchQueued(deps: DispatchDeps, effects: Effects, replies: readonly ReplyJob[], emails: readonly EmailJob[] = []): Promise<void> {
   // Before the replies: their worker reads it to know whether Messenger's 24 h window is open.
   if (effects.lastMessages.size > 0) {
     const args: string[] = [];

@@ -62,7 +62,9 @@ export class Effects {
   readonly eventsChanged = new Set<string>();
   /** PSID → time of the person's latest Messenger message seen in this batch. */
   readonly lastMessages = new Map<string, number>();
-  /** Set once the live events have gone out (the recorder sends them before writing). */
+  /** Set once `event.updated` payloads were computed into `live`. */
+  livePrepared = false;
+  /** Set once the live events have gone out. */
   livePublished = false;
 
   emit<E extends LiveEventName>(event: E, payload: LivePayload<E>): void {

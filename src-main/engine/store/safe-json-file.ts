@@ -1,6 +1,6 @@
-import { open, readFile, rename, mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile, rename } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
+import { FileWriter } from './file-writer';
 
 /** Raised (and reported) when a data file on disk cannot be read as JSON. */
 export interface CorruptFileReport {
@@ -12,8 +12,10 @@ export interface CorruptFileReport {
 /**
  * A lowdb adapter that never leaves a half-written file and never overwrites a damaged one.
  *
- * - write: to `<file>.tmp`, fsync, then rename over the file (rename is atomic on one
- *   filesystem), so a crash leaves either the old or the new content.
+ * - write: serialised here, at once (so the file holds the data as it was when the write was
+ *   asked for), then written by the FileWriter thread to `<file>.tmp`, fsynced and renamed over
+ *   the file (rename is atomic on one filesystem), so a crash leaves either the old or the new
+ *   content.
  * - read: a file that does not parse is renamed to `<file>.corrupt-<time>` and reported through
  *   `onCorrupt`; the store then starts from its defaults instead of silently destroying data.
  */
@@ -22,6 +24,8 @@ export class SafeJsonFile<T> implements Adapter<T> {
     readonly file: string,
     private readonly onCorrupt: (report: CorruptFileReport) => void,
     private readonly now: () => number = Date.now,
+    private readonly writer: FileWriter = new FileWriter(),
+    private readonly serialize: (data: T) => string | Uint8Array = (data) => JSON.stringify(data),
   ) {}
 
   async read(): Promise<T | null> {
@@ -44,15 +48,6 @@ export class SafeJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(JSON.stringify(data));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, this.file);
+    await this.writer.write(this.file, this.serialize(data));
   }
 }

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from '../log';
+import { FileWriter } from './file-writer';
+import type { RecordJson } from './record-json';
 import { SafeJsonFile, type CorruptFileReport } from './safe-json-file';
 
 /**
@@ -57,20 +59,26 @@ export class Collection<T> {
 export class Store {
   readonly problems: CorruptFileReport[] = [];
   private readonly collections = new Map<string, Collection<unknown>>();
+  /** One writer thread for every file of the store. */
+  private readonly writer = new FileWriter();
 
   constructor(
     readonly dir: string,
     private readonly log: Logger,
   ) {}
 
-  /** Opens (once) the collection `<dir>/<name>.json`, starting from `defaults` when absent. */
-  async collection<T>(name: string, defaults: () => T): Promise<Collection<T>> {
+  /**
+   * Opens (once) the collection `<dir>/<name>.json`, starting from `defaults` when absent. With
+   * `records`, the file is an id → record map serialised incrementally (see RecordJson).
+   */
+  async collection<T>(name: string, defaults: () => T, records?: RecordJson): Promise<Collection<T>> {
     const existing = this.collections.get(name);
     if (existing) return existing as Collection<T>;
+    const serialize = records ? (data: T) => records.serialize(data as Record<string, unknown>) : undefined;
     const adapter = new SafeJsonFile<T>(path.join(this.dir, `${name}.json`), (report) => {
       this.problems.push(report);
       this.log.error('data file was damaged and has been set aside', { ...report });
-    });
+    }, Date.now, this.writer, serialize);
     const db = new Low<T>(adapter, defaults());
     await db.read();
     if (db.data === null || db.data === undefined) db.data = defaults();

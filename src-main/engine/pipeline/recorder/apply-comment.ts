@@ -34,7 +34,7 @@ export function volunteerFor(ctx: SignupContext, from: { id: string; name: strin
       v.name = from.name;
       ctx.state.reindexVolunteer(v);
     }
-    if (changed) ctx.state.touch('volunteers');
+    if (changed) ctx.state.touchRecord('volunteers', v.id);
     return v;
   }
   const created: VolunteerRecord = {
@@ -175,7 +175,7 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
     }
   }
   comment.outbox.push(...replies);
-  ctx.state.touch('comments');
+  ctx.state.touchRecord('comments', comment.id);
 }
 
 /** The comment's one private reply, or a Messenger message when it was used already and we know the person. */
@@ -203,7 +203,7 @@ function recordQuestion(ctx: SignupContext, comment: CommentRecord, event: Event
   item.suggestedAnswer = suggestion.answer;
   item.suggestedFrom = suggestion.from;
   ctx.state.inbox[id] = item;
-  ctx.state.touch('inbox');
+  ctx.state.touchRecord('inbox', id);
   ctx.effects.emit('inbox.question', { item: inboxView(ctx.state, item) });
   ctx.effects.activities.push({
     id: `asked:${comment.id}`, verb: 'asked', actorId: volunteer.id, actorName: volunteer.name, eventId: event.id, eventTitle: event.title, slotTitle: null, at: ctx.now,

@@ -46,7 +46,7 @@ export async function applyMessage(
   }
   if (v.lastMessageAt === null || item.timestamp > v.lastMessageAt) {
     v.lastMessageAt = item.timestamp;
-    ctx.state.touch('volunteers');
+    ctx.state.touchRecord('volunteers', v.id);
   }
   ctx.effects.lastMessages.set(item.psid, Math.max(ctx.effects.lastMessages.get(item.psid) ?? 0, item.timestamp));
 

@@ -1,7 +1,12 @@
+import { RecordJson } from '../../store/record-json';
 import type { Collection, Store } from '../../store/store';
 import { COLLECTION_NAMES, type CollectionName, type CollectionShapes, type CommentRecord, type EventRecord, type SignupRecord, type VolunteerRecord } from './records';
 
 type Collections = { [K in CollectionName]: Collection<CollectionShapes[K]> };
+
+/** The large files, serialised record by record: a batch re-serialises only what it changed. */
+const BY_RECORD = ['comments', 'volunteers', 'signups', 'inbox'] as const;
+type ByRecordName = (typeof BY_RECORD)[number];
 
 function addTo<K, V>(m: Map<K, Set<V>>, k: K, v: V): void {
   let s = m.get(k);
@@ -42,7 +47,10 @@ export class PipelineState {
   private readonly counted = new Map<string, { eventId: string; slotId: string; party: number }>();
   private readonly indexedKeys = new Map<string, { facebookId: string | null; psid: string | null; email: string | null; aliases: string[] }>();
 
-  private constructor(readonly files: Collections) {
+  private constructor(
+    readonly files: Collections,
+    private readonly recordJson: Map<CollectionName, RecordJson>,
+  ) {
     for (const v of Object.values(this.volunteers)) this.indexVolunteer(v);
     for (const e of Object.values(this.events)) if (e.postId) this.eventByPostId.set(e.postId, e.id);
     for (const s of Object.values(this.signups)) this.indexSignup(s);
@@ -52,8 +60,9 @@ export class PipelineState {
 
   /** Opens every pipeline collection of the store and builds the indexes. */
   static async open(store: Store): Promise<PipelineState> {
-    const entries = await Promise.all(COLLECTION_NAMES.map(async (n) => [n, await store.collection(n, () => ({}))] as const));
-    return new PipelineState(Object.fromEntries(entries) as unknown as Collections);
+    const recordJson = new Map<CollectionName, RecordJson>(BY_RECORD.map((n) => [n, new RecordJson()]));
+    const entries = await Promise.all(COLLECTION_NAMES.map(async (n) => [n, await store.collection(n, () => ({}), recordJson.get(n))] as const));
+    return new PipelineState(Object.fromEntries(entries) as unknown as Collections, recordJson);
   }
 
   get events(): CollectionShapes['events'] {
@@ -78,8 +87,16 @@ export class PipelineState {
     return this.files.templates.data;
   }
 
+  /** Marks a whole file changed (any of its records may have been changed in place). */
   touch(name: CollectionName): void {
     this.dirty.add(name);
+    this.recordJson.get(name)?.markAll();
+  }
+
+  /** Marks one record of a file changed (put, changed in place, or deleted). */
+  touchRecord(name: ByRecordName, id: string): void {
+    this.dirty.add(name);
+    this.recordJson.get(name)!.mark(id);
   }
 
   /**
@@ -123,33 +140,33 @@ export class PipelineState {
       if (s) this.signupsByVolunteer.get(s.volunteerId)?.delete(sid);
       this.counted.delete(sid);
       delete this.signups[sid];
+      this.touchRecord('signups', sid);
     }
     this.signupsByEvent.delete(id);
     this.takenCount.delete(id);
     for (const [iid, item] of Object.entries(this.inbox)) if (item.eventId === id) delete this.inbox[iid];
     this.touch('events');
-    this.touch('signups');
     this.touch('inbox');
   }
 
   putComment(c: CommentRecord): void {
     this.comments[c.id] = c;
     if (c.eventId) addTo(this.commentsByEvent, c.eventId, c.id);
-    this.touch('comments');
+    this.touchRecord('comments', c.id);
   }
 
   putVolunteer(v: VolunteerRecord): void {
     this.unindexVolunteer(v);
     this.volunteers[v.id] = v;
     this.indexVolunteer(v);
-    this.touch('volunteers');
+    this.touchRecord('volunteers', v.id);
   }
 
   /** Call after changing a volunteer's name, email, PSID or Facebook id in place. */
   reindexVolunteer(v: VolunteerRecord): void {
     this.unindexVolunteer(v);
     this.indexVolunteer(v);
-    this.touch('volunteers');
+    this.touchRecord('volunteers', v.id);
   }
 
   deleteVolunteer(id: string): void {
@@ -157,7 +174,7 @@ export class PipelineState {
     if (!v) return;
     this.unindexVolunteer(v);
     delete this.volunteers[id];
-    this.touch('volunteers');
+    this.touchRecord('volunteers', id);
   }
 
   /** People counted against a slot's capacity: party sizes of its signed-up signups. */
@@ -180,7 +197,7 @@ export class PipelineState {
     if (old && old.volunteerId !== s.volunteerId) this.signupsByVolunteer.get(old.volunteerId)?.delete(s.id);
     this.signups[s.id] = s;
     this.indexSignup(s);
-    this.touch('signups');
+    this.touchRecord('signups', s.id);
   }
 
   signupsOfEvent(eventId: string): SignupRecord[] {

@@ -12,9 +12,17 @@ export interface LocalParts {
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** The system's time zone (the coordinator's computer), used when no setting says otherwise. */
+let systemZone: { zone: string; at: number } | null = null;
+
+/**
+ * The system's time zone (the coordinator's computer), used when no setting says otherwise.
+ * Looked up at most once a minute: the lookup builds a formatter (about half a millisecond) and
+ * the recorder asks for every batch, while the computer's zone changes only when it travels.
+ */
 export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const now = Date.now();
+  if (!systemZone || now - systemZone.at > 60_000) systemZone = { zone: Intl.DateTimeFormat().resolvedOptions().timeZone, at: now };
+  return systemZone.zone;
 }
 
 export function localParts(ms: number, timeZone: string): LocalParts {
