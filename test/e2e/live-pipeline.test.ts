@@ -56,9 +56,9 @@ describe('the pipeline, seen from the desk (demo mode: the simulator comments)',
 
   // Retraining runs the shipped six epochs on the full data: tens of seconds, more on a busy machine.
   it('retrains the model with the corrections from Settings, shows both reports, and puts the new one in use', { timeout: 300_000 }, async () => {
-    await app.rpc('model.correct', { commentId: 'e2e_retrain', text: 'put my name down twice, me and my brother', intent: 'signup' });
-    const before = await app.rpc<{ version: string; corrections: number }>('model.info', {});
-    const { page, errors } = await openApp(browser, app, '#/settings/model');
+    await session.app.rpc('model.correct', { commentId: 'e2e_retrain', text: 'put my name down twice, me and my brother', intent: 'signup' });
+    const before = await session.app.rpc<{ version: string; corrections: number }>('model.info', {});
+    const { page, errors } = await session.open('#/settings/model');
     const retrain = page.getByRole('button', { name: /^Retrain with \d+ corrections?$/ });
     await retrain.click();
     await page.getByRole('progressbar', { name: 'Retraining the intent model' }).waitFor();
@@ -68,14 +68,14 @@ describe('the pipeline, seen from the desk (demo mode: the simulator comments)',
     expect(compare).toMatch(/Quality \(macro F1\)/);
     expect(compare).toMatch(/Signups, precision/);
     await screenshot(page, 'settings-model-retrained');
-    const { candidate } = await app.rpc<{ candidate: { version: string } | null }>('model.candidate', {});
+    const { candidate } = await session.app.rpc<{ candidate: { version: string } | null }>('model.candidate', {});
     expect(candidate?.version).toBeDefined();
     expect(candidate!.version).not.toBe(before.version);
 
     await page.getByRole('button', { name: /^Use the new model/ }).click();
     await expect.poll(() => page.getByTestId('model-version').innerText(), { timeout: 30_000 }).toMatch(candidate!.version);
     await expect.poll(() => page.getByTestId('model-candidate').count()).toBe(0);
-    const health = (await (await fetch(`${app.url}/healthz`)).json()) as { model: { version: string } };
+    const health = (await (await fetch(`${session.app.url}/healthz`)).json()) as { model: { version: string } };
     expect(health.model.version).toBe(candidate!.version);
     expect(errors).toEqual([]);
   });
