@@ -59,9 +59,14 @@ export class Commenters {
   /** Starts commenting on a post at a gentle pace (demo mode). */
   commentOn(postId: string): void {
     let left = this.opts.maxCommentsPerPost ?? 12;
+    let first = true;
     const tick = (): void => {
       if (this.stopped || left <= 0) return;
-      this.step(postId)
+      // A new post's first delivery always holds someone signing up, so the coordinator sees
+      // the whole journey within seconds whatever the crowd's random mix turns out to be.
+      const opening = first;
+      first = false;
+      this.step(postId, opening ? { firstIntent: 'signup' } : {})
         .then((n) => {
           left -= n;
         })
@@ -75,11 +80,11 @@ export class Commenters {
    * Sends one delivery for a post now: one to three new comments, sometimes an edit or
    * removal of an earlier one, or the Page's own reply. Returns how many new comments it held.
    */
-  async step(postId: string): Promise<number> {
+  async step(postId: string, opts: { firstIntent?: PoolComment['intent'] } = {}): Promise<number> {
     const { world, pageId } = this.opts;
     const changes: Change[] = [];
     const count = 1 + Math.floor(world.random() * 3);
-    for (let i = 0; i < count; i += 1) changes.push(this.newComment(postId));
+    for (let i = 0; i < count; i += 1) changes.push(this.newComment(postId, i === 0 ? opts.firstIntent : undefined));
     const roll = world.random();
     const earlier = this.sentComments.filter((c) => c.postId === postId && c.verb === 'add' && c.person);
     if (roll < 0.1 && earlier.length > 0) {
@@ -129,10 +134,11 @@ export class Commenters {
     this.timers.clear();
   }
 
-  private newComment(postId: string): Change {
+  private newComment(postId: string, intent?: PoolComment['intent']): Change {
     const { world, pageId } = this.opts;
-    const pooled = world.pick(COMMENT_POOL);
-    const anonymous = world.random() < 0.05;
+    const pooled = world.pick(intent ? COMMENT_POOL.filter((c) => c.intent === intent) : COMMENT_POOL);
+    // Someone signing up on purpose has a name: an anonymous comment cannot be signed up.
+    const anonymous = intent === undefined && world.random() < 0.05;
     const person = world.pick(world.people);
     const commentId = this.commentIdFor(postId);
     world.recordComment(commentId, person);

@@ -59,6 +59,10 @@ describe('demo mode: the simulator and its commenters through the real webhook',
     await vi.waitFor(async () => expect((await items()).length).toBeGreaterThanOrEqual(3), { timeout: 20_000, interval: 50 });
     expect((await items()).every((i) => i.kind === 'comment' && i.postId === postId)).toBe(true);
     expect(demo.simulator()!.posts()).toHaveLength(1);
+    // Whatever the crowd's mix, the post's first delivery holds a named person signing up.
+    const first = demo.commenters()!.sent().find((s) => s.postId === postId);
+    expect(first).toMatchObject({ intent: 'signup', verb: 'add' });
+    expect(first?.person).not.toBeNull();
   });
 
   it('answers a private reply with a button press in Messenger', async () => {
