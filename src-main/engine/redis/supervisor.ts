@@ -144,7 +144,7 @@ export class RedisSupervisor extends EventEmitter {
   private async spawnAndWait(): Promise<void> {
     const confFile = this.writeConfig();
     const binDir = path.dirname(this.opts.binary);
-    // A bundled redis-server ships its shared libraries beside it (scripts/bundle-redis.sh).
+    // A bundled redis-server ships its shared libraries beside it (scripts/bundle-redis.mjs).
     const libDir = path.join(binDir, 'lib');
     const env = existsSync(libDir)
       ? { ...process.env, LD_LIBRARY_PATH: [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') }
