@@ -28,6 +28,13 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The desktop shell and the packaging: the built main process with a stand-in Electron,
+        // the built UI through the real preload in Chromium, the bundled redis-server, the
+        // packaged folder `npm run package:check` leaves in release/package-check/.
+        test: { name: 'packaging', env: { VOLUNTREE_STORE_CHECK: '1' }, include: ['test/packaging/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000 },
+      },
+      {
+        extends: true,
         // Benchmarks print figures and compare with a baseline measured in the same run;
         // they never fail on speed (the machines are shared and noisy).
         test: { name: 'bench', include: ['bench/**/*.bench.test.ts'], fileParallelism: false, testTimeout: 600_000 },

@@ -9,6 +9,8 @@
 //     there with a PATH that holds no redis-server;
 //   - <resources>/model holds the trained model (model/artifact). It is required:
 //     `--allow-missing-model` skips that check, for branches where the model is not built yet.
+// The packaged folder stays in release/package-check/linux-unpacked (git ignores release/):
+// the packaging tests (test/packaging/packaged-app.test.ts) run the app from it.
 // The real installers (AppImage, deb, dmg, nsis) download tools: `npm run dist` where there is
 // internet.
 import { spawn, spawnSync } from 'node:child_process';
@@ -91,7 +93,8 @@ if (lstatSync(path.join(root, 'node_modules')).isSymbolicLink()) {
 
 // 3. electron-builder --dir with the stand-in.
 step('running electron-builder --dir with a stand-in Electron');
-const output = path.join(work, 'release');
+const output = path.join(root, 'release', 'package-check');
+rmSync(output, { recursive: true, force: true });
 const builderCli = path.join(path.dirname(require.resolve('electron-builder/package.json')), 'cli.js');
 const builder = spawnSync(
   process.execPath,

@@ -4,6 +4,7 @@ import { createEngine, type Engine } from '../engine/engine';
 import { createLogger, type Logger } from '../engine/log';
 import type { EngineRole } from '../engine/module';
 import { RedisBinaryNotFoundError } from '../engine/redis/find-binary';
+import { stopOnSignals } from './stop-on-signals';
 
 const USAGE = `Usage: voluntree <command>
 
@@ -38,25 +39,8 @@ async function run(role: EngineRole): Promise<void> {
   // A person at a terminal reads short lines; a service manager gets JSON lines.
   const log: Logger = createLogger({ format: process.stderr.isTTY ? 'pretty' : 'json' });
   let engine: Engine = createEngine({ config, role, log });
-  const shutdown = async (signal: string): Promise<void> => {
-    process.stdout.write(`\nStopping Voluntree (${signal})…\n`);
-    const force = setTimeout(() => {
-      process.stderr.write('Voluntree did not stop within 20 s; exiting anyway.\n');
-      process.exit(1);
-    }, 20_000);
-    force.unref();
-    await engine.stop();
-    process.stdout.write('Stopped.\n');
-    process.exit(0);
-  };
-  let signalled = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (signalled) process.exit(1);
-      signalled = true;
-      void shutdown(signal);
-    });
-  }
+  // `engine` is replaced when the default port is taken, so stop whichever one is current.
+  stopOnSignals({ stop: () => engine.stop(), write: (t) => process.stdout.write(t), exit: (c) => process.exit(c) });
   try {
     await engine.start();
   } catch (err) {

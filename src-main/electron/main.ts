@@ -132,7 +132,8 @@ async function boot(): Promise<void> {
         app.quit();
       });
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  // SIGHUP too (the terminal closed): Redis runs in its own process group and would outlive the app.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => app.quit());
   // Windows only hide; keep running until Quit.
   app.on('window-all-closed', () => undefined);
 }

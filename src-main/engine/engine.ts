@@ -176,6 +176,7 @@ export class Engine {
     });
     this.supervisor = new RedisSupervisor({ binary, dir: path.join(this.config.dataDir, 'redis'), log: this.log.child({ part: 'redis' }) });
     this.supervisor.on('down', () => void this.liveBus?.publish('system.notice', { level: 'warning', message: 'Redis stopped; restarting it.' }).catch(() => undefined));
+    this.supervisor.on('gave-up', (err: Error) => this.log.error(err.message));
     this.supervisor.on('up', () => {
       if (this.supervisor && this.supervisor.status().restarts > 0) {
         void this.liveBus?.publish('system.notice', { level: 'info', message: 'Redis is back; queued work continues.' }).catch(() => undefined);
@@ -227,7 +228,7 @@ export class Engine {
       problems: this.store ? this.store.problems.map((p) => `A damaged data file was set aside: ${p.setAsideAs} (${p.reason}). Restore it from a backup if needed.`) : [],
     };
     if (!up) {
-      report.problems.push('Redis is not answering. If it does not come back within a minute, restart Voluntree.');
+      report.problems.push(sup?.gaveUp ?? 'Redis is not answering. If it does not come back within a minute, restart Voluntree.');
       return report;
     }
     for (const [name, q] of this.queues?.all() ?? []) {
@@ -256,6 +257,8 @@ export class Engine {
   }
 
   private async doStop(): Promise<void> {
+    // Redis going away from here on is part of the stop, not a crash to restart.
+    this.supervisor?.holdRestarts();
     if (this.http) await closeServer(this.http).catch(() => undefined);
     for (const m of [...this.started].reverse()) {
       try {

@@ -1,49 +1,20 @@
 // Runs the BUILT main process (out/main/index.js) in plain Node with a stand-in `electron`
 // module: the real engine starts (supervised redis-server), the window gets its hardened
 // preferences, IPC answers only the app, and quitting stops the engine before exiting.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, buildIsStale } from '../../scripts/lib/app-build.mjs';
+import { BUILT_MAIN, REPO, runMain, type MainRun } from './support/main-process';
 
-const repo = path.resolve(import.meta.dirname, '../..');
-const main = path.join(repo, 'out/main/index.js');
-
-interface Run {
-  code: number | null;
-  events: Array<{ kind: string; value: unknown }>;
-  stderr: string;
-}
-
-function runMain(home: string, args: string[] = [], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', path.join(import.meta.dirname, 'fake-electron/register.mjs'), main, ...args], {
-      cwd: repo,
-      env: { ...process.env, FAKE_ELECTRON_HOME: home, VOLUNTREE_TUNNEL: 'off', VOLUNTREE_PORT: '0', VOLUNTREE_DATA_DIR: '', REDIS_URL: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => {
-      const events = stdout
-        .split('\n')
-        .filter((l) => l.startsWith('FAKE '))
-        .map((l) => {
-          const [, kind, ...rest] = l.split(' ');
-          return { kind: kind!, value: JSON.parse(rest.join(' ')) as unknown };
-        });
-      resolve({ code, events, stderr });
-    });
-  });
-}
+const repo = REPO;
+const main = BUILT_MAIN;
 
 describe('desktop main process (built, with a stand-in Electron)', () => {
   let home: string;
-  let run: Run;
+  let run: MainRun;
   beforeAll(async () => {
     if (buildIsStale(repo)) build(repo);
     expect(existsSync(main)).toBe(true);

@@ -16,9 +16,17 @@ export interface SupervisorOptions {
   log: Logger;
   /** How long to wait for PING after a start. */
   readyTimeoutMs?: number;
-  /** Restart backoff: first delay and cap. */
+  /** Restart backoff: the delay before the first restart after a failure, doubled per consecutive failure up to `max`. */
   backoffMs?: { first: number; max: number };
+  /** A start that stays up this long ends a run of failures: the next crash restarts after `first` again. */
+  stableMs?: number;
+  /** Consecutive failures (crashes soon after a start, or failed starts) after which the supervisor gives up. */
+  maxFailures?: number;
 }
+
+const DEFAULT_BACKOFF = { first: 200, max: 10_000 };
+const DEFAULT_STABLE_MS = 30_000;
+const DEFAULT_MAX_FAILURES = 8;
 
 export interface SupervisorStatus {
   up: boolean;
@@ -26,6 +34,8 @@ export interface SupervisorStatus {
   port: number | null;
   restarts: number;
   version: string | null;
+  /** Why the supervisor stopped restarting Redis; null while it still does. */
+  gaveUp: string | null;
 }
 
 /** A free TCP port on 127.0.0.1 chosen by the OS. */
@@ -50,9 +60,15 @@ interface Persisted {
  * survives a crash: Redis writes the AOF before it answers, so a killed process loses nothing
  * it acknowledged), `noeviction` (BullMQ must never lose keys to eviction), data in `dir`.
  *
- * Events: `up` (after each successful start), `down` (unexpected exit), `gave-up`.
- * An unexpected exit is restarted with exponential backoff, on the same port and password so
- * every client reconnects by itself.
+ * Events: `up` (after each successful start), `down` (unexpected exit), `gave-up` (Error).
+ * An unexpected exit is restarted on the same port and password so every client reconnects by
+ * itself. Consecutive failures (a crash before the server was up `stableMs`, or a restart that
+ * did not come up) back off exponentially, and after `maxFailures` of them the supervisor gives
+ * up: a Redis that dies at every start (a damaged AOF, a full disk) is reported, not looped on.
+ *
+ * redis-server runs in its own process group, so a terminal's Ctrl-C (sent to the whole
+ * foreground group) reaches only the app, which then stops Redis in order; the supervisor
+ * also kills it when the app's process exits without stopping it.
  */
 export class RedisSupervisor extends EventEmitter {
   private child: ChildProcess | null = null;
@@ -62,6 +78,13 @@ export class RedisSupervisor extends EventEmitter {
   private creds: Persisted | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
   private upSince = 0;
+  /** Consecutive failures since the last stable start. */
+  private failures = 0;
+  private gaveUp: string | null = null;
+  /** Ends a redis-server the app leaves behind when its process exits without stop(). */
+  private readonly killOnExit = (): void => {
+    if (this.child && this.child.exitCode === null) this.child.kill('SIGTERM');
+  };
 
   constructor(private readonly opts: SupervisorOptions) {
     super();
@@ -74,6 +97,7 @@ export class RedisSupervisor extends EventEmitter {
       port: this.creds?.port ?? null,
       restarts: this.restarts,
       version: this.version,
+      gaveUp: this.gaveUp,
     };
   }
 
@@ -81,7 +105,16 @@ export class RedisSupervisor extends EventEmitter {
   async start(): Promise<RedisEndpoint> {
     mkdirSync(this.opts.dir, { recursive: true, mode: 0o700 });
     this.creds = await this.credentials();
-    await this.spawnAndWait();
+    process.on('exit', this.killOnExit);
+    try {
+      await this.spawnAndWait();
+    } catch (err) {
+      // A server that never answered must not outlive the failed start.
+      if (this.child && this.child.exitCode === null) this.child.kill('SIGKILL');
+      this.child = null;
+      process.off('exit', this.killOnExit);
+      throw err;
+    }
     return this.endpoint();
   }
 
@@ -144,12 +177,14 @@ export class RedisSupervisor extends EventEmitter {
   private async spawnAndWait(): Promise<void> {
     const confFile = this.writeConfig();
     const binDir = path.dirname(this.opts.binary);
-    // A bundled redis-server ships its shared libraries beside it (scripts/bundle-redis.sh).
+    // A bundled redis-server ships its shared libraries beside it (scripts/bundle-redis.mjs).
     const libDir = path.join(binDir, 'lib');
     const env = existsSync(libDir)
       ? { ...process.env, LD_LIBRARY_PATH: [libDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') }
       : process.env;
-    const child = spawn(this.opts.binary, [confFile], { stdio: ['ignore', 'ignore', 'pipe'], env });
+    // detached: a process group of its own (see the class comment). The supervisor keeps its
+    // handle, so the child still holds the app's event loop and is stopped by it.
+    const child = spawn(this.opts.binary, [confFile], { stdio: ['ignore', 'ignore', 'pipe'], env, detached: true });
     this.child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => {
@@ -164,7 +199,7 @@ export class RedisSupervisor extends EventEmitter {
     await Promise.race([this.waitForPing(), exitedEarly]);
     this.upSince = Date.now();
     child.removeAllListeners('exit');
-    child.once('exit', (code, signal) => this.onExit(code, signal));
+    child.once('exit', (code, signal) => this.onExit(code, signal, () => stderr));
     this.emit('up', this.endpoint());
     this.opts.log.info('redis-server ready', { pid: child.pid, port: this.creds!.port, version: this.version });
   }
@@ -200,36 +235,60 @@ export class RedisSupervisor extends EventEmitter {
     throw new Error(`redis-server did not answer PING within ${this.opts.readyTimeoutMs ?? 10_000} ms (${lastError})`);
   }
 
-  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(code: number | null, signal: NodeJS.Signals | null, stderr: () => string): void {
+    const upFor = this.upSince ? Date.now() - this.upSince : 0;
     this.child = null;
     this.upSince = 0;
     if (this.stopping) return;
-    this.opts.log.warn('redis-server stopped unexpectedly; restarting', { code, signal });
+    if (upFor >= (this.opts.stableMs ?? DEFAULT_STABLE_MS)) this.failures = 0;
     this.emit('down');
-    this.scheduleRestart(0);
+    const lastLine = stderr().trim().split('\n').pop() ?? '';
+    this.recordFailure(`redis-server stopped (code ${code}, signal ${signal}) ${Math.round(upFor / 1000)} s after it started${lastLine ? `: ${lastLine}` : ''}`);
   }
 
-  private scheduleRestart(attempt: number): void {
-    const { first, max } = this.opts.backoffMs ?? { first: 200, max: 10_000 };
-    const delay = Math.min(first * 2 ** attempt, max);
+  /** Counts one failure and restarts after the backoff, or gives up after too many in a row. */
+  private recordFailure(reason: string): void {
+    this.failures += 1;
+    const maxFailures = this.opts.maxFailures ?? DEFAULT_MAX_FAILURES;
+    if (this.failures > maxFailures) {
+      this.gaveUp =
+        `redis-server failed ${this.failures} times in a row, so Voluntree stopped restarting it (last: ${reason}). ` +
+        `Its data and configuration are in ${this.opts.dir}; fix what the message says, then restart Voluntree.`;
+      this.opts.log.error('redis-server keeps failing; gave up restarting it', { failures: this.failures, reason });
+      process.off('exit', this.killOnExit);
+      this.emit('gave-up', new Error(this.gaveUp));
+      return;
+    }
+    const { first, max } = this.opts.backoffMs ?? DEFAULT_BACKOFF;
+    const delayMs = Math.min(first * 2 ** (this.failures - 1), max);
+    this.opts.log.warn('redis-server is down; restarting it', { reason, failures: this.failures, delayMs });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
       if (this.stopping) return;
       this.restarts += 1;
       this.spawnAndWait().catch((err: Error) => {
-        this.opts.log.error('redis-server restart failed', { attempt: attempt + 1, err: err.message });
         if (this.child && this.child.exitCode === null) this.child.kill('SIGKILL');
         this.child = null;
-        if (attempt >= 20) this.emit('gave-up', err);
-        else this.scheduleRestart(attempt + 1);
+        if (!this.stopping) this.recordFailure(`restart failed: ${err.message}`);
       });
-    }, delay);
+    }, delayMs);
+  }
+
+  /**
+   * No restart from now on: the app is shutting down, so an exit of Redis is expected (and
+   * restarting it would leave a server nobody stops). Called at the start of the engine's
+   * stop, before the workers drain; stop() ends Redis afterwards.
+   */
+  holdRestarts(): void {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
   }
 
   /** Stops Redis: SHUTDOWN (the AOF is flushed), SIGKILL if it does not go within 5 s. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.holdRestarts();
+    process.off('exit', this.killOnExit);
     const child = this.child;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
