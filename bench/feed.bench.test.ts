@@ -40,7 +40,7 @@ describe('feed fan-out', () => {
     it(`fans out to ${followers} follower(s)`, async () => {
       t = await testRedis();
       await new Gears(t.redis, preparedGears()).load();
-      const gear = new FeedGear(t.redis, new Gears(t.redis, preparedGears()), t.keys, { maxSize: 200, utcOffsetMinutes: 0 });
+      const gear = new FeedGear(t.redis, new Gears(t.redis, preparedGears()), t.keys, { maxSize: 200, timeZone: () => 'UTC' });
       for (let u = 0; u < followers; u += 1) await gear.follow(`u${u}`, 'volunteer:maria', 1, true);
 
       let done = 0;

@@ -4,6 +4,7 @@ import { createEngine, type Engine } from '../engine/engine';
 import { createLogger, type Logger } from '../engine/log';
 import type { EngineRole } from '../engine/module';
 import { RedisBinaryNotFoundError } from '../engine/redis/find-binary';
+import { rebuildFeeds } from './rebuild-feeds';
 import { stopOnSignals } from './stop-on-signals';
 
 const USAGE = `Usage: voluntree <command>
@@ -12,6 +13,10 @@ Commands:
   serve    Run Voluntree in browser mode: the engine plus the coordinator's UI on 127.0.0.1.
   worker   Run only the scalable workers (preprocess, classifier, reply, notify, email)
            against a shared Redis given by REDIS_URL.
+  rebuild-feeds
+           Regenerate every activity feed from the stored activities (after Redis lost
+           data). Asks the running app (VOLUNTREE_PORT or VOLUNTREE_URL, with
+           VOLUNTREE_TOKEN) when one is running; otherwise works on the data folder itself.
   help     Show this text.
 
 Configuration is by environment variables; see the README's configuration table.`;
@@ -19,11 +24,12 @@ Configuration is by environment variables; see the README's configuration table.
 /** Where the built bundle sits: out/main/cli.js. The renderer and the model are found from here. */
 const here = import.meta.dirname;
 
+const defaults: Partial<EngineConfig> = {
+  rendererDir: path.resolve(here, '..', 'renderer'),
+  modelDir: path.resolve(here, '..', '..', 'model', 'artifact'),
+};
+
 function buildConfig(role: EngineRole): EngineConfig {
-  const defaults: Partial<EngineConfig> = {
-    rendererDir: path.resolve(here, '..', 'renderer'),
-    modelDir: path.resolve(here, '..', '..', 'model', 'artifact'),
-  };
   const config = configFromEnv(process.env, defaults);
   if (role === 'worker' && !config.redisUrl) {
     throw new ConfigError(
@@ -71,6 +77,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (command === 'serve') await run('app');
     else if (command === 'worker') await run('worker');
+    else if (command === 'rebuild-feeds') {
+      const log = createLogger({ format: process.stderr.isTTY ? 'pretty' : 'json', level: 'warn' });
+      const r = await rebuildFeeds(process.env, log, defaults);
+      const where = r.via === 'app' ? 'by the running app' : 'with the app stopped';
+      process.stdout.write(`Feeds rebuilt ${where}: ${r.activities} activities, ${r.follows} follows, in ${r.tookMs} ms.\n`);
+    }
     else {
       process.stdout.write(`${USAGE}\n`);
       return command === 'help' || command === '--help' || command === '-h' ? 0 : 2;

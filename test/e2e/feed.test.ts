@@ -47,4 +47,47 @@ describe('the activity feed on Today', () => {
     await screenshot(page, 'feed');
     expect(errors).toEqual([]);
   });
+
+  it("shows an event's own feed on its page and a person's on their profile, with Follow toggles", async () => {
+    const river = await createEvent('River Walk');
+    const food = await createEvent('Food Drive');
+    const ana = await session.app.rpc<{ volunteerId: string }>('signups.add', { eventId: river, name: 'Ana Diaz' });
+    await session.app.rpc('signups.add', { eventId: food, volunteerId: ana.volunteerId });
+    await session.app.rpc('signups.add', { eventId: river, name: 'Joe Park' });
+
+    // The event's feed groups by event: everyone who signed up for River Walk (newest first), nothing of Food Drive.
+    const { page, errors } = await session.open(`#/events/${river}`);
+    await page.getByRole('tab', { name: 'Activity' }).click();
+    const eventFeed = page.getByLabel('Activity on River Walk');
+    await expect.poll(() => eventFeed.innerText().catch(() => ''), { timeout: 15_000 }).toContain('Joe Park and Ana Diaz signed up for River Walk today');
+    expect(await eventFeed.innerText()).toContain('You added a signup to River Walk 2 times today');
+    expect(await eventFeed.innerText()).not.toContain('Food Drive');
+    const signedUp = eventFeed.getByTestId('feed-item').filter({ hasText: 'signed up for River Walk' });
+    await signedUp.getByRole('button', { name: 'Show 2' }).click();
+    await expect.poll(() => signedUp.innerText()).toContain('Joe Park signed up for River Walk');
+
+    // Live: a new signup regroups the line without a reload.
+    await session.app.rpc('signups.add', { eventId: river, name: 'Lee Chan' });
+    await expect.poll(() => eventFeed.innerText().catch(() => ''), { timeout: 15_000 }).toContain('3 people signed up for River Walk today');
+
+    await page.getByRole('button', { name: 'Follow River Walk' }).click();
+    await expect.poll(async () => (await session.app.rpc<{ targets: string[] }>('feed.following')).targets).toContain(`event:${river}`);
+    expect(await page.getByRole('button', { name: 'Stop following River Walk' }).getAttribute('aria-pressed')).toBe('true');
+    await screenshot(page, 'event-activity');
+
+    // A person's feed groups by person: both of Ana's signups, nobody else's.
+    await page.evaluate((r) => (window.location.hash = r), `#/volunteers/${ana.volunteerId}`);
+    const profileFeed = page.getByLabel('Activity of Ana Diaz');
+    await expect.poll(() => profileFeed.innerText().catch(() => ''), { timeout: 15_000 }).toContain('Ana Diaz signed up for 2 events today');
+    expect(await profileFeed.innerText()).not.toMatch(/Joe Park|Lee Chan|You /);
+    const follow = page.getByRole('button', { name: 'Follow Ana Diaz' });
+    await follow.click();
+    await expect.poll(async () => (await session.app.rpc<{ targets: string[] }>('feed.following')).targets).toContain(`volunteer:${ana.volunteerId}`);
+    await profileFeed.scrollIntoViewIfNeeded();
+    await screenshot(page, 'volunteer-activity');
+    await page.getByRole('button', { name: 'Stop following Ana Diaz' }).click();
+    await expect.poll(async () => (await session.app.rpc<{ targets: string[] }>('feed.following')).targets).not.toContain(`volunteer:${ana.volunteerId}`);
+    await expect.poll(() => page.getByRole('button', { name: 'Follow Ana Diaz' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
 });

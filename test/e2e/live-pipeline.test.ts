@@ -12,14 +12,28 @@ interface Comment {
   message: string;
 }
 
+interface Question {
+  id: string;
+  question: string;
+  suggestedAnswer: string | null;
+  status: 'open' | 'answered' | 'dismissed';
+  answer: string | null;
+}
+
+/** The event the first journey publishes; the inbox journey answers its questions. */
+let eventId = '';
+
 describe('the pipeline, seen from the desk (demo mode: the simulator comments)', () => {
   it('shows simulated signups live after publishing, and takes an intent correction', async () => {
     const start = new Date(Date.now() + 5 * 86_400_000);
     const ev = await session.app.rpc<{ id: string }>('events.create', {
       title: 'Community garden planting',
       location: 'Elm Street garden',
+      // Facts the inbox can build suggested answers from.
+      description: 'Bring gloves and water; lunch is provided. Kids are welcome with an adult.',
       slots: [{ title: 'Morning', start: start.toISOString(), end: new Date(start.getTime() + 3 * 3_600_000).toISOString(), capacity: 4 }],
     });
+    eventId = ev.id;
     const { page, errors } = await session.open(`#/events/${ev.id}`);
     await page.getByRole('button', { name: 'Publish now' }).click();
     await expect.poll(() => page.getByTestId('event-status').first().innerText(), { timeout: 30_000 }).toBe('Published');
@@ -51,6 +65,49 @@ describe('the pipeline, seen from the desk (demo mode: the simulator comments)',
     await screenshot(page, 'inbox');
     await item.getByRole('button', { name: 'Send answer' }).click();
     await expect.poll(() => item.count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('sends a suggested answer unchanged, and dismisses a question', { timeout: 180_000 }, async () => {
+    expect(eventId).not.toBe('');
+    const list = (status: Question['status']) => session.app.rpc<Question[]>('inbox.list', { eventId, status });
+    const corrected = new Set<string>();
+    // Questions come from the simulated commenters; when none is open (or none has a suggestion
+    // yet), a comment corrected to "question" joins the inbox, one more each round.
+    const openQuestion = async (needSuggestion: boolean): Promise<Question | undefined> => {
+      const found = (await list('open')).find((q) => !needSuggestion || q.suggestedAnswer !== null);
+      if (found) return found;
+      const comments = await session.app.rpc<Comment[]>('comments.list', { eventId, limit: 500 });
+      const next = comments.find((c) => c.intent !== null && c.intent !== 'question' && c.correctedIntent === null && c.authorName && !corrected.has(c.id));
+      if (next) {
+        corrected.add(next.id);
+        await session.app.rpc('comments.correct', { commentId: next.id, intent: 'question' });
+      }
+      return undefined;
+    };
+    let suggested: Question | undefined;
+    await expect.poll(async () => (suggested = await openQuestion(true)), { timeout: 120_000, interval: 1000 }).toBeDefined();
+
+    const { page, errors } = await session.open('#/inbox');
+    // By id: the simulated people sometimes ask the same thing twice.
+    const item = page.locator(`[data-question="${suggested!.id}"]`);
+    await expect.poll(() => item.count(), { timeout: 30_000 }).toBe(1);
+    // The answer box starts with the suggestion, said to come from the event's facts.
+    expect(await item.getByRole('textbox').inputValue()).toBe(suggested!.suggestedAnswer);
+    expect(await item.innerText()).toMatch(/Suggested from the event’s .+\. Check it before sending\./);
+    await item.getByRole('button', { name: 'Send answer' }).click();
+    await expect.poll(() => item.count()).toBe(0);
+    const answered = (await list('answered')).find((q) => q.id === suggested!.id);
+    expect(answered?.answer).toBe(suggested!.suggestedAnswer);
+
+    let other: Question | undefined;
+    await expect.poll(async () => (other = await openQuestion(false)), { timeout: 60_000, interval: 1000 }).toBeDefined();
+    const second = page.locator(`[data-question="${other!.id}"]`);
+    await expect.poll(() => second.count(), { timeout: 30_000 }).toBe(1);
+    await second.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => second.count()).toBe(0);
+    const dismissed = (await list('dismissed')).find((q) => q.id === other!.id);
+    expect(dismissed).toMatchObject({ status: 'dismissed', answer: null });
     expect(errors).toEqual([]);
   });
 

@@ -37,13 +37,64 @@ export const COORDINATOR = 'coordinator';
 /** Objects with a feed of their own. */
 const OBJECT_FEED_TYPES = new Set(['event']);
 
-/** Local calendar day `YYYY-MM-DD` of a time, for a fixed offset from UTC in minutes. */
-export function dayOf(time: number, utcOffsetMinutes = 0): string {
-  return new Date(time + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
+// Building an Intl formatter costs far more than using one, and every fan-out asks: one per zone.
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar day `YYYY-MM-DD` a time falls on in an IANA time zone (the coordinator's),
+ * following that zone's daylight-saving rules, so "today" is the coordinator's today.
+ */
+export function dayOf(time: number, timeZone = 'UTC'): string {
+  let f = dayFormatters.get(timeZone);
+  if (!f) {
+    // en-CA formats a date as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormatters.set(timeZone, f);
+  }
+  return f.format(time);
 }
 
-export function placementOf(a: Activity, utcOffsetMinutes = 0): Placement {
-  const day = dayOf(a.time, utcOffsetMinutes);
+/** The first moment (ms) of a calendar day `YYYY-MM-DD` in a time zone. */
+export function startOfDay(day: string, timeZone = 'UTC'): number {
+  const midnightUtc = Date.parse(`${day}T00:00:00Z`);
+  // Local midnight = UTC midnight minus the zone's offset then; a second pass settles a day on
+  // which the offset changes (daylight saving).
+  let t = midnightUtc - offsetAt(midnightUtc, timeZone);
+  t = midnightUtc - offsetAt(t, timeZone);
+  // Where midnight itself is skipped by a clock change, the day starts at the first moment on it.
+  while (dayOf(t, timeZone) !== day && dayOf(t, timeZone) < day) t += 15 * 60_000;
+  return t;
+}
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** How far a zone's wall clock is ahead of UTC at a moment, in ms. */
+function offsetAt(time: number, timeZone: string): number {
+  let f = offsetFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+    });
+    offsetFormatters.set(timeZone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(time)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!);
+  return wall - Math.floor(time / 1000) * 1000;
+}
+
+/** Whether the runtime knows a time zone name. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function placementOf(a: Activity, timeZone = 'UTC'): Placement {
+  const day = dayOf(a.time, timeZone);
   return {
     actorAgg: `a|${a.verb}|${a.actor.id}|${day}`,
     objectAgg: `o|${a.verb}|${a.object.type}:${a.object.id}|${day}`,

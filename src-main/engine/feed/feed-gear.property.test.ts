@@ -92,7 +92,7 @@ describe('feed gear, property: any sequence and interleaving of add, delete, fol
       clients.push(client);
       const g = new Gears(client, preparedGears());
       if (w === 0) await g.load();
-      gears.push(new FeedGear(client, g, t.keys, { maxSize, utcOffsetMinutes: 0 }));
+      gears.push(new FeedGear(client, g, t.keys, { maxSize, timeZone: () => 'UTC' }));
     }
     const model = new ReferenceModel(maxSize);
     for (let step = 0; step < 60; step += 1) {

@@ -9,7 +9,7 @@ import { invariantProblems, readFeedState, ReferenceModel } from './test-support
 describe('feed gear', () => {
   let t: TestRedis;
   let gear: FeedGear;
-  const make = (maxSize: number) => new FeedGear(t.redis, new Gears(t.redis, preparedGears()), t.keys, { maxSize, utcOffsetMinutes: 0 });
+  const make = (maxSize: number) => new FeedGear(t.redis, new Gears(t.redis, preparedGears()), t.keys, { maxSize, timeZone: () => 'UTC' });
   const feed = (id: string) => t.redis.zrange(t.keys.feed(id), '0', '-1', 'REV');
 
   beforeEach(async () => {
@@ -158,7 +158,7 @@ describe('feed gear', () => {
 
   it('names a mismatched library build in a pipelined batch', async () => {
     const other = new Gears(t.redis, preparedGears().map((g) => (g.name === 'vt_feed' ? { ...g, version: 'older-build' } : g)));
-    const stale = new FeedGear(t.redis, other, t.keys, { maxSize: 3, utcOffsetMinutes: 0 });
+    const stale = new FeedGear(t.redis, other, t.keys, { maxSize: 3, timeZone: () => 'UTC' });
     await expect(stale.addMany([act('1', 'maria', 'commented', 'beach', T0)])).rejects.toThrow(/different build of gear library "vt_feed"/);
   });
 

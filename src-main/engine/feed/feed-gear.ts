@@ -9,8 +9,11 @@ const LIB = 'vt_feed';
 export interface FeedGearOptions {
   /** Items a feed keeps. Changing it takes effect for all feeds after a rebuild. */
   maxSize: number;
-  /** The coordinator's offset from UTC, in minutes: aggregations group by local day. */
-  utcOffsetMinutes: number;
+  /**
+   * The coordinator's IANA time zone, read at every fan-out: aggregations group by its local
+   * day. When it changes, the feed module rebuilds so older activities follow.
+   */
+  timeZone: () => string;
 }
 
 export interface AddResult {
@@ -37,8 +40,8 @@ export class FeedGear {
     return [this.keys.feedPrefix, this.options.maxSize];
   }
 
-  private addArgs(a: Activity): (string | number)[] {
-    const p = placementOf(a, this.options.utcOffsetMinutes);
+  private addArgs(a: Activity, timeZone: string): (string | number)[] {
+    const p = placementOf(a, timeZone);
     return [...this.base(), a.id, a.time, p.actorAgg, p.objectAgg, p.actorSubject, p.objectSubject, p.actorFeed, p.objectFeed, p.orgKind === 'actor' ? 'a' : 'o'];
   }
 
@@ -46,9 +49,11 @@ export class FeedGear {
   async addMany(activities: readonly Activity[]): Promise<AddResult> {
     const total: AddResult = { applied: 0, feedWrites: 0, followingUsers: [] };
     if (activities.length === 0) return total;
+    // One zone for the whole batch, so a batch never straddles a change of zone.
+    const zone = this.options.timeZone();
     const run = async () => {
       const p = this.redis.pipeline();
-      for (const a of activities) p.call(...this.gears.args(LIB, 'vt_feed_add', [], this.addArgs(a)));
+      for (const a of activities) p.call(...this.gears.args(LIB, 'vt_feed_add', [], this.addArgs(a, zone)));
       return (await p.exec()) ?? [];
     };
     let results = await run();

@@ -15,7 +15,7 @@ import type { EngineContext, EngineRole } from '../module';
 import { QueueFactory } from '../queues/factory';
 import { parseRedisUrl } from '../redis/endpoint';
 import { Store } from '../store/store';
-import { createFeedModule, type FeedModule } from './feed-module';
+import { createFeedModule, type FeedModule, type FeedOptions } from './feed-module';
 import { act, DAY, T0 } from './test-support/fixtures';
 import { readFeedState, ReferenceModel } from './test-support/reference-model';
 
@@ -47,8 +47,9 @@ describe('feed module', () => {
       dataDir: dir,
     };
   };
-  const startModule = async (options = {}, role: EngineRole = 'app') => {
-    const m = createFeedModule(await context(role), options);
+  // Tests read "today" in UTC unless they say otherwise, whatever zone the machine is in.
+  const startModule = async (options: FeedOptions = {}, role: EngineRole = 'app') => {
+    const m = createFeedModule(await context(role), { timeZone: () => 'UTC', ...options });
     await m.start?.();
     started.push(m);
     return m;
@@ -185,6 +186,39 @@ describe('feed module', () => {
     // The store of record keeps everything.
     expect((await m.handlers!['feed.delete']!({ activityId: 'old' }, { via: 'internal' })).deleted).toBe(true);
     clock.advance(-3 * DAY);
+  });
+
+  it("groups by the coordinator's day in their time zone, in record and in rebuild", async () => {
+    // Brisbane is UTC+10 all year. 23:30 on 1 Dec there is 13:30 UTC; 00:30 on 2 Dec is 14:30 UTC
+    // on 1 Dec, so in UTC both would be one day and one line.
+    let zone = 'Australia/Brisbane';
+    const m = await startModule({ timeZone: () => zone });
+    const lateEvening = Date.UTC(2026, 11, 1, 13, 30);
+    const afterMidnight = Date.UTC(2026, 11, 1, 14, 30);
+    clock.set(Date.UTC(2026, 11, 1, 23, 0)); // 09:00 on 2 Dec in Brisbane, still 1 Dec in UTC
+    await m.record([act('late', 'maria', 'signed_up', 'beach', lateEvening), act('early', 'maria', 'signed_up', 'park', afterMidnight)]);
+    const read = async () => (await m.handlers!['feed.get']!({ feed: 'volunteer:maria', limit: 10 }, { via: 'internal' })).items.map((i) => [i.day, i.sentence]);
+    const local = [
+      ['2026-12-02', 'Maria Lopez signed up for Park Planting today'],
+      ['2026-12-01', 'Maria Lopez signed up for Beach Cleanup yesterday'],
+    ];
+    expect(await read()).toEqual(local);
+    expect(await m.handlers!['feed.rebuild']!({}, { via: 'internal' })).toMatchObject({ activities: 2 });
+    expect(await read()).toEqual(local);
+    expect(await t.redis.hget(t.keys.feedMeta, 'timeZone')).toBe('Australia/Brisbane');
+
+    // The computer moved to UTC: the feeds no longer match the zone, and a rebuild regroups them.
+    zone = 'UTC';
+    expect(await m.service().upToDate()).toBe(false);
+    await m.handlers!['feed.rebuild']!({}, { via: 'internal' });
+    expect(await read()).toEqual([['2026-12-01', 'Maria Lopez signed up for 2 events today']]);
+    await m.stop?.();
+
+    // A start in another zone than the last build rebuilds by itself.
+    const again = await startModule({ timeZone: () => 'Australia/Brisbane' });
+    await again.stop?.(); // waits for the rebuild it started
+    expect(await t.redis.hget(t.keys.feedMeta, 'timeZone')).toBe('Australia/Brisbane');
+    clock.set(T0 + 3600_000);
   });
 
   it('says in the health report when Redis lost the feeds', async () => {

@@ -1,6 +1,7 @@
 import type { Activity } from '../../contract/feed';
 import { RpcError } from '../../contract/errors';
 import type { EngineContext, EngineModule, Handlers } from '../module';
+import { systemTimeZone } from '../pipeline/time/local-time';
 import { ActivityStore } from './activity-store';
 import { FeedGear } from './feed-gear';
 import { FeedService, type RecordResult } from './feed-service';
@@ -8,8 +9,12 @@ import { FeedService, type RecordResult } from './feed-service';
 export interface FeedOptions {
   /** Items each feed keeps (default 200). A change rebuilds the feeds at the next start. */
   maxSize?: number;
-  /** The coordinator's offset from UTC in minutes; "today" and aggregations follow it (default 0). */
-  utcOffsetMinutes?: number;
+  /**
+   * The coordinator's IANA time zone; "today" and the daily aggregations follow it (default:
+   * the computer's zone, looked up as the pipeline does). When it changes (the computer
+   * travelled), the feeds are rebuilt for the new zone at the next check.
+   */
+  timeZone?: () => string;
   /** Days of activity the feeds keep in Redis (default 365); lowdb keeps everything. */
   retentionDays?: number;
 }
@@ -36,7 +41,7 @@ export interface FeedModule extends EngineModule {
  */
 export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}): FeedModule {
   const maxSize = options.maxSize ?? 200;
-  const utcOffsetMinutes = options.utcOffsetMinutes ?? 0;
+  const timeZone = options.timeZone ?? systemTimeZone;
   const retentionDays = options.retentionDays ?? 365;
   let svc: FeedService | null = null;
   let rebuilding: Promise<unknown> | null = null;
@@ -65,7 +70,7 @@ export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}):
     async start() {
       if (ctx.role !== 'app' || !ctx.store) return;
       const activities = await ActivityStore.open(ctx.store);
-      const gear = new FeedGear(ctx.redis, ctx.gears, ctx.keys, { maxSize, utcOffsetMinutes });
+      const gear = new FeedGear(ctx.redis, ctx.gears, ctx.keys, { maxSize, timeZone });
       const log = ctx.log.child({ module: 'feed' });
       const service = new FeedService({ redis: ctx.redis, keys: ctx.keys, gear, activities, clock: ctx.clock, live: ctx.live, log, retentionDays });
       svc = service;
@@ -91,7 +96,7 @@ export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}):
       timer = setInterval(() => {
         void service
           .upToDate()
-          .then((ok) => (ok ? undefined : rebuild('Redis lost them')))
+          .then((ok) => (ok ? undefined : rebuild('Redis lost them or the time zone changed')))
           .catch(() => undefined);
         if (Date.now() - lastPrune >= PRUNE_EVERY_MS) prune();
       }, CHECK_EVERY_MS);
@@ -110,7 +115,7 @@ export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}):
         return;
       }
       if (!rebuildRunning && !(await svc.upToDate().catch(() => true))) {
-        report.problems.push('The activity feed is missing from Redis (it was cleared). It rebuilds itself from the saved activities within five minutes.');
+        report.problems.push('The activity feed is missing from Redis (it was cleared) or was built for another time zone. It rebuilds itself from the saved activities within five minutes.');
       }
     },
     record: (activities) => ready().record(activities),

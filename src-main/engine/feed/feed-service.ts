@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { Keys } from '../keys';
 import type { LiveBus } from '../live';
 import type { Logger } from '../log';
-import { COORDINATOR, dayOf, feedIdOf, parseAgg, placementOf } from './aggregation';
+import { COORDINATOR, dayOf, feedIdOf, parseAgg, placementOf, startOfDay } from './aggregation';
 import type { ActivityStore } from './activity-store';
 import type { FeedGear } from './feed-gear';
 import { Gate } from './gate';
@@ -73,7 +73,7 @@ export class FeedService {
       if (r.applied > 0) {
         const feeds = new Set<string>(['org']);
         for (const a of live) {
-          const p = placementOf(a, this.d.gear.options.utcOffsetMinutes);
+          const p = placementOf(a);
           feeds.add(p.actorFeed);
           if (p.objectFeed) feeds.add(p.objectFeed);
         }
@@ -92,7 +92,7 @@ export class FeedService {
     const p = this.d.redis.pipeline();
     for (const agg of aggs) p.zrange(this.d.keys.feedAgg(agg), '0', '-1', 'REV');
     const members = (await p.exec()) ?? [];
-    const today = dayOf(this.d.clock.now(), this.d.gear.options.utcOffsetMinutes);
+    const today = dayOf(this.d.clock.now(), this.d.gear.options.timeZone());
     const items: FeedItem[] = [];
     aggs.forEach((agg, i) => {
       const parsed = parseAgg(agg);
@@ -150,6 +150,8 @@ export class FeedService {
   async rebuild(): Promise<{ activities: number; follows: number; tookMs: number }> {
     return this.gate.exclusive(async () => {
       const started = Date.now();
+      // The zone the feeds are built for, recorded in `meta`; a later change is caught by upToDate.
+      const timeZone = this.d.gear.options.timeZone();
       await this.d.gear.wipe();
       const horizon = this.horizon();
       await this.d.gear.prune(horizon);
@@ -159,7 +161,7 @@ export class FeedService {
       const live = recent.filter((a) => a.deletedAt === undefined);
       for (let i = 0; i < live.length; i += REBUILD_BATCH) await this.d.gear.addMany(live.slice(i, i + REBUILD_BATCH));
       for (const a of recent) if (a.deletedAt !== undefined) await this.d.gear.delete(a.id, a.time);
-      await this.writeMeta();
+      await this.writeMeta(timeZone);
       await this.publish(['org', 'following']);
       const tookMs = Date.now() - started;
       this.d.log.info('feeds rebuilt', { activities: live.length, follows: follows.length, tookMs });
@@ -181,28 +183,28 @@ export class FeedService {
 
   /** The start of the coordinator's day `retentionDays` ago, in ms. */
   horizon(): number {
-    const offsetMs = this.d.gear.options.utcOffsetMinutes * 60_000;
-    const day = dayOf(this.d.clock.now() - this.d.retentionDays * DAY_MS, this.d.gear.options.utcOffsetMinutes);
-    return Date.parse(`${day}T00:00:00Z`) - offsetMs;
+    const zone = this.d.gear.options.timeZone();
+    return startOfDay(dayOf(this.d.clock.now() - this.d.retentionDays * DAY_MS, zone), zone);
   }
 
   /**
    * Whether Redis holds feeds built for the current settings: false after Redis lost its data
-   * or when the maximum size or day offset changed since the last build.
+   * or when the maximum size or the coordinator's time zone changed since the last build
+   * (feeds built before days followed the time zone have no `timeZone` and are rebuilt once).
    */
   async upToDate(): Promise<boolean> {
     const meta = await this.d.redis.hgetall(this.d.keys.feedMeta);
-    return meta.maxSize === String(this.d.gear.options.maxSize) && meta.utcOffsetMinutes === String(this.d.gear.options.utcOffsetMinutes);
+    return meta.maxSize === String(this.d.gear.options.maxSize) && meta.timeZone === this.d.gear.options.timeZone();
   }
 
   /** Records that Redis holds feeds for the current settings (a fresh install has nothing to build). */
   async markBuilt(): Promise<void> {
-    await this.writeMeta();
+    await this.writeMeta(this.d.gear.options.timeZone());
   }
 
-  private async writeMeta(): Promise<void> {
-    const o = this.d.gear.options;
-    await this.d.redis.hset(this.d.keys.feedMeta, 'maxSize', String(o.maxSize), 'utcOffsetMinutes', String(o.utcOffsetMinutes));
+  private async writeMeta(timeZone: string): Promise<void> {
+    const meta = this.d.keys.feedMeta;
+    await this.d.redis.multi().hset(meta, 'maxSize', String(this.d.gear.options.maxSize), 'timeZone', timeZone).hdel(meta, 'utcOffsetMinutes').exec();
   }
 
   private async publish(feeds: string[]): Promise<void> {

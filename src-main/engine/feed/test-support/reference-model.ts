@@ -33,7 +33,7 @@ export class ReferenceModel {
 
   constructor(
     private readonly maxSize: number,
-    private readonly utcOffsetMinutes = 0,
+    private readonly timeZone = 'UTC',
   ) {}
 
   add(a: Activity): void {
@@ -71,7 +71,7 @@ export class ReferenceModel {
     };
     for (const a of this.added.values()) {
       if (this.deleted.has(a.id) || a.time < this.horizon) continue;
-      const p = placementOf(a, this.utcOffsetMinutes);
+      const p = placementOf(a, this.timeZone);
       addTo(aggs, p.actorAgg, a.id, a.time);
       addTo(aggs, p.objectAgg, a.id, a.time);
       addTo(indexes, p.actorSubject, p.actorAgg, a.time);

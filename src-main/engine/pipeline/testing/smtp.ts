@@ -7,8 +7,19 @@ export interface ReceivedMail {
   raw: string;
 }
 
+export interface SmtpOptions {
+  /**
+   * Called with each mail before the server answers its DATA; the sender waits until it
+   * resolves, so a test can hold a delivery and watch what is shown meanwhile.
+   */
+  beforeAccept?: (mail: ReceivedMail) => Promise<void>;
+}
+
 /** A real SMTP server on 127.0.0.1 that keeps what it receives (and checks the login). */
-export async function startSmtp(login: { user: string; pass: string }): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
+export async function startSmtp(
+  login: { user: string; pass: string },
+  opts: SmtpOptions = {},
+): Promise<{ port: number; mails: ReceivedMail[]; close(): Promise<void> }> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     secure: false,
@@ -23,12 +34,18 @@ export async function startSmtp(login: { user: string; pass: string }): Promise<
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        mails.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        cb();
+        };
+        void Promise.resolve(opts.beforeAccept?.(mail)).then(
+          () => {
+            mails.push(mail);
+            cb();
+          },
+          (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
+        );
       });
     },
   });

@@ -7,6 +7,7 @@ import { formatRange, formatWhen } from '../../lib/format';
 import { localToIso } from '../../lib/time-input';
 import { useAction } from '../../lib/use-action';
 import { useStores } from '../../stores/stores';
+import { FeedList, FollowToggle, useFeedStore } from '../feed/feed-list';
 import { CommentsPanel } from './comments-panel';
 import { EventStatusBadge } from './event-status';
 import { SignupsPanel } from './signups-panel';
@@ -46,10 +47,11 @@ function PublishControls(props: { event: EventView }) {
   );
 }
 
-/** One event: how full it is, its post, and the tabs for signups and comments. */
+/** One event: how full it is, its post, and the tabs for signups, comments, activity and post text. */
 export function EventDetail(props: { event: EventView; onEdit: () => void }) {
   const e = props.event;
-  const [tab, setTab] = useState<'signups' | 'comments' | 'post'>('signups');
+  const [tab, setTab] = useState<'signups' | 'comments' | 'activity' | 'post'>('signups');
+  const feed = useFeedStore();
   return (
     <div className="stack">
       <Card
@@ -60,9 +62,12 @@ export function EventDetail(props: { event: EventView; onEdit: () => void }) {
         }
         hint={[e.slots[0] ? formatRange(e.slots[0].start, e.slots.at(-1)?.end) : null, e.location].filter(Boolean).join(' · ')}
         actions={
-          <button type="button" className="btn" onClick={props.onEdit}>
-            Edit
-          </button>
+          <>
+            <FollowToggle store={feed} target={`event:${e.id}`} label={e.title} />
+            <button type="button" className="btn" onClick={props.onEdit}>
+              Edit
+            </button>
+          </>
         }
       >
         <div className="stack">
@@ -75,6 +80,7 @@ export function EventDetail(props: { event: EventView; onEdit: () => void }) {
           [
             ['signups', `Signups (${e.counts.signedUp + e.counts.waitlisted})`],
             ['comments', `Comments (${e.counts.comments})`],
+            ['activity', 'Activity'],
             ['post', 'Post text'],
           ] as const
         ).map(([id, label]) => (
@@ -88,6 +94,14 @@ export function EventDetail(props: { event: EventView; onEdit: () => void }) {
           <SignupsPanel event={e} />
         ) : tab === 'comments' ? (
           <CommentsPanel eventId={e.id} />
+        ) : tab === 'activity' ? (
+          <FeedList
+            store={feed}
+            feed={`event:${e.id}`}
+            label={`Activity on ${e.title}`}
+            empty="Nothing has happened on this event yet"
+            hint="Comments, signups, withdrawals and your own changes to this event appear here, grouped by day."
+          />
         ) : (
           <div className="post-preview" data-testid="post-preview">
             {e.postText}

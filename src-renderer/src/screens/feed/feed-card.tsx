@@ -1,10 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
-import { useStore } from 'zustand';
+import { useState } from 'react';
 import { Card } from '../../components/card';
-import { EmptyState, ErrorAlert } from '../../components/feedback';
-import { useStores } from '../../stores/stores';
-import { FeedItemRow } from './feed-item';
-import { createFeedStore } from './feed-store';
+import { FeedList, useFeedStore } from './feed-list';
 
 const TABS = [
   { id: 'org', label: 'Everything', empty: 'Nothing has happened yet', hint: 'Comments, signups and your own actions appear here as they happen.' },
@@ -12,28 +8,10 @@ const TABS = [
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
-/** The activity feed: what happened, in sentences, each expandable to its activities. */
+/** The activity feed on Today: what happened, in sentences, each expandable to its activities. */
 export function FeedCard() {
-  const { bridge, system } = useStores();
-  const store = useMemo(() => createFeedStore(bridge.api), [bridge]);
+  const store = useFeedStore();
   const [tab, setTab] = useState<TabId>('org');
-  const view = useStore(store, (s) => s.feeds[tab]);
-  const following = useStore(store, (s) => s.following);
-
-  useEffect(() => {
-    void store.getState().loadFollowing();
-    return store.getState().listen();
-  }, [store]);
-  useEffect(() => {
-    void store.getState().load(tab);
-  }, [store, tab]);
-
-  const onFollow = (target: string, follow: boolean) => {
-    store
-      .getState()
-      .setFollowing(target, follow)
-      .catch((err: unknown) => system.getState().notify('error', err instanceof Error ? err.message : String(err)));
-  };
   const current = TABS.find((t) => t.id === tab) ?? TABS[0];
   const onKey = (ev: React.KeyboardEvent) => {
     if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
@@ -63,21 +41,8 @@ export function FeedCard() {
           </button>
         ))}
       </div>
-      <div id="feed-panel" role="tabpanel" aria-labelledby={`feed-tab-${tab}`} aria-busy={view?.loading ?? true}>
-        {view?.error && <ErrorAlert title="The feed could not be read" error={view.error} onRetry={() => void store.getState().load(tab)} />}
-        {!view || (view.loading && view.items.length === 0) ? (
-          <EmptyState title="Loading…" compact />
-        ) : view.items.length === 0 && !view.error ? (
-          <EmptyState title={current.empty} compact>
-            {current.hint}
-          </EmptyState>
-        ) : (
-          <ul className="list" data-testid="feed-list">
-            {view.items.map((item) => (
-              <FeedItemRow key={item.id} item={item} following={following} onFollow={onFollow} />
-            ))}
-          </ul>
-        )}
+      <div id="feed-panel" role="tabpanel" aria-labelledby={`feed-tab-${tab}`}>
+        <FeedList store={store} feed={tab} empty={current.empty} hint={current.hint} showFollow />
       </div>
     </Card>
   );

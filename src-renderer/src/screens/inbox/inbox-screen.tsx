@@ -15,7 +15,7 @@ function Question(props: { item: InboxItem }) {
   const send = useAction(async () => inbox.getState().replace(await bridge.api.invoke('inbox.answer', { id: q.id, message: answer.trim(), channel })));
   const dismiss = useAction(async () => inbox.getState().replace(await bridge.api.invoke('inbox.dismiss', { id: q.id })));
   return (
-    <li data-testid="inbox-item">
+    <li data-testid="inbox-item" data-question={q.id}>
       <div className="stack">
         <div className="list-item-head">
           <div>

@@ -8,6 +8,7 @@ import { formatWhen } from '../../lib/format';
 import { href } from '../../lib/router';
 import { useAction } from '../../lib/use-action';
 import { useStores } from '../../stores/stores';
+import { FeedList, FollowToggle, useFeedStore } from '../feed/feed-list';
 
 /** One person: what they did with us, and the coordinator's notes and tags. */
 export function VolunteerProfile(props: { id: string }) {
@@ -16,6 +17,7 @@ export function VolunteerProfile(props: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [notes, setNotes] = useState('');
   const [tags, setTags] = useState('');
+  const feed = useFeedStore();
   const load = useCallback(async () => {
     try {
       const got = await bridge.api.invoke('volunteers.get', { id: props.id });
@@ -55,6 +57,7 @@ export function VolunteerProfile(props: { id: string }) {
           </span>
         }
         hint={`First seen ${formatWhen(v.firstSeen)} · last seen ${formatWhen(v.lastSeen)}`}
+        actions={<FollowToggle store={feed} target={`volunteer:${v.id}`} label={v.name} />}
       >
         <dl className="kv">
           <dt>Events</dt>
@@ -68,6 +71,15 @@ export function VolunteerProfile(props: { id: string }) {
           <dt>Came from</dt>
           <dd>{v.source === 'facebook' ? 'A Facebook comment' : v.source === 'import' ? 'An imported sheet' : 'Added by you'}</dd>
         </dl>
+      </Card>
+      <Card title="Activity" hint="What they did, grouped by day" flush>
+        <FeedList
+          store={feed}
+          feed={`volunteer:${v.id}`}
+          label={`Activity of ${v.name}`}
+          empty="No activity yet"
+          hint="Their comments, signups, withdrawals and attendance appear here as they happen."
+        />
       </Card>
       <Card title="Notes and tags">
         <form
