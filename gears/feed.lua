@@ -295,6 +295,34 @@ local function follow(_keys, args)
   return { 1, kind == 'f' and 1 or 0, writes }
 end
 
+-- vt_feed_forget(KEYS = [], ARGV = [version, P, max, subject, user...])
+--
+-- Forgets a subject as something to follow (a person deleted for a privacy request): every
+-- follow edge to it, of its current followers and of the users listed (those who unfollowed
+-- keep a stamp in edges:<u>), is removed without a trace, and the following feeds that held
+-- it are re-materialised. Its activities are deleted separately (vt_feed_delete), so this
+-- leaves no key naming the subject. Returns the users whose following feed changed.
+local function forget(_keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local P, max, subject = args[2], tonumber(args[3]), args[4]
+  local users = redis.call('SMEMBERS', k_followers(P, subject))
+  for i = 5, #args do users[#users + 1] = args[i] end
+  local seen, out = {}, {}
+  for _, u in ipairs(users) do
+    if not seen[u] then
+      seen[u] = true
+      redis.call('HDEL', k_edges(P, u), subject)
+      if redis.call('SREM', k_follows(P, u), subject) == 1 then
+        materialize(P, 'following:' .. u, max)
+        out[#out + 1] = u
+      end
+    end
+  end
+  redis.call('DEL', k_followers(P, subject))
+  return out
+end
+
 -- vt_feed_prune(KEYS = [], ARGV = [version, P, max, horizon, limit])
 --
 -- Moves the horizon forward (never back) and forgets up to `limit` activities and tombstones
@@ -337,5 +365,6 @@ end
 redis.register_function('vt_feed_add', add)
 redis.register_function('vt_feed_delete', delete)
 redis.register_function('vt_feed_follow', follow)
+redis.register_function('vt_feed_forget', forget)
 redis.register_function('vt_feed_materialize', rematerialize)
 redis.register_function('vt_feed_prune', prune)

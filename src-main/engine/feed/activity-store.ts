@@ -1,6 +1,11 @@
 import type { Activity } from '../../contract/feed';
 import type { Collection, Store } from '../store/store';
 
+/** Who an erased person's activities are left to: no name, no id of theirs. */
+export const ERASED_ACTOR = { id: 'erased', name: 'Deleted person' } as const;
+
+const targetId = (target: string): string => (target.startsWith('volunteer:') ? target.slice('volunteer:'.length) : '');
+
 /** An activity as kept in the store of record; deleted ones stay, marked, so nothing revives them. */
 export type StoredActivity = Activity & { deletedAt?: number };
 
@@ -73,6 +78,28 @@ export class ActivityStore {
       await this.col.write();
     }
     return true;
+  }
+
+  /**
+   * Erases people from the store of record: their activities keep only what a tombstone needs
+   * (id, verb, event, time, deleted mark; the actor becomes ERASED_ACTOR), so a late retry of
+   * one still finds it deleted, and follow records of `volunteer:<id>` go. One write at most.
+   * Returns how many activities were theirs.
+   */
+  async erase(actorIds: ReadonlySet<string>, at: number): Promise<number> {
+    let n = 0;
+    for (const a of this.col.data.activities) {
+      if (!actorIds.has(a.actor.id)) continue;
+      a.actor = { ...ERASED_ACTOR };
+      a.deletedAt ??= at;
+      n += 1;
+    }
+    const follows = this.col.data.follows;
+    const kept = follows.filter((f) => !actorIds.has(targetId(f.target)));
+    if (n === 0 && kept.length === follows.length) return 0;
+    this.col.data.follows = kept;
+    await this.col.write();
+    return n;
   }
 
   /** Keeps the latest follow/unfollow of a target (an unfollow wins a tie, as in the gear). */

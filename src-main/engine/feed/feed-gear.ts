@@ -113,6 +113,14 @@ export class FeedGear {
     return { applied: applied === 1, following: following === 1, feedWrites: writes };
   }
 
+  /**
+   * Removes every follow edge to `target` (`volunteer:<id>`) of its followers and of `users`,
+   * stamps included, re-materialising their following feeds. Returns the users whose feed changed.
+   */
+  async forget(target: string, users: readonly string[]): Promise<string[]> {
+    return this.gears.call<string[]>(LIB, 'vt_feed_forget', [], [...this.base(), subjectOfTarget(target), ...users]);
+  }
+
   /** Re-materialises feeds from the indexes (after the maximum size changed). */
   async materialize(feedIds: readonly string[]): Promise<number> {
     if (feedIds.length === 0) return 0;

@@ -143,6 +143,33 @@ export class FeedService {
   }
 
   /**
+   * Forgets people (a privacy request): each of their activities is deleted from every feed
+   * through the gear's delete, so aggregations and counts stay consistent ("Maria and 2 others"
+   * becomes "2 people"), then their name and id are dropped from the stored activities (kept as
+   * nameless tombstones) and every follow of them goes, in lowdb and in Redis. Safe to repeat:
+   * the Redis side runs first, so an interrupted call is finished by the next.
+   */
+  async forgetActors(actorIds: readonly string[]): Promise<{ activities: number }> {
+    const ids = new Set(actorIds.filter((id) => id !== COORDINATOR));
+    if (ids.size === 0) return { activities: 0 };
+    return this.gate.shared(async () => {
+      const feeds = new Set<string>();
+      for (const a of this.d.activities.all()) {
+        if (!ids.has(a.actor.id)) continue;
+        const r = await this.d.gear.delete(a.id, a.time);
+        for (const f of r.feeds) feeds.add(f.startsWith('following:') ? 'following' : f);
+      }
+      const users = [...new Set([COORDINATOR, ...this.d.activities.follows().map((f) => f.user)])];
+      for (const id of ids) {
+        if ((await this.d.gear.forget(`volunteer:${id}`, users)).length > 0) feeds.add('following');
+      }
+      const activities = await this.d.activities.erase(ids, this.d.clock.now());
+      if (feeds.size > 0) await this.publish([...feeds]);
+      return { activities };
+    });
+  }
+
+  /**
    * Regenerates every feed from the store of record: wipes the feed keys, replays follows,
    * fans out every live activity and leaves tombstones for deleted ones. Other feed writes
    * wait meanwhile.
