@@ -1,9 +1,6 @@
 import type { Activity } from '../../contract/feed';
 import type { Collection, Store } from '../store/store';
 
-/** Who an erased person's activities are left to: no name, no id of theirs. */
-export const ERASED_ACTOR = { id: 'erased', name: 'Deleted person' } as const;
-
 const targetId = (target: string): string => (target.startsWith('volunteer:') ? target.slice('volunteer:'.length) : '');
 
 /** An activity as kept in the store of record; deleted ones stay, marked, so nothing revives them. */
@@ -81,25 +78,24 @@ export class ActivityStore {
   }
 
   /**
-   * Erases people from the store of record: their activities keep only what a tombstone needs
-   * (id, verb, event, time, deleted mark; the actor becomes ERASED_ACTOR), so a late retry of
-   * one still finds it deleted, and follow records of `volunteer:<id>` go. One write at most.
-   * Returns how many activities were theirs.
+   * Erases people from the store of record: their activities (deleted ones too) and every
+   * follow of `volunteer:<id>` go, with no tombstone left, since an activity id names the
+   * comment or signup it came from. One write at most. Returns the ids removed.
    */
-  async erase(actorIds: ReadonlySet<string>, at: number): Promise<number> {
-    let n = 0;
-    for (const a of this.col.data.activities) {
-      if (!actorIds.has(a.actor.id)) continue;
-      a.actor = { ...ERASED_ACTOR };
-      a.deletedAt ??= at;
-      n += 1;
-    }
-    const follows = this.col.data.follows;
-    const kept = follows.filter((f) => !actorIds.has(targetId(f.target)));
-    if (n === 0 && kept.length === follows.length) return 0;
-    this.col.data.follows = kept;
+  async erase(actorIds: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    const kept = this.col.data.activities.filter((a) => {
+      if (!actorIds.has(a.actor.id)) return true;
+      removed.push(a.id);
+      this.byId.delete(a.id);
+      return false;
+    });
+    const follows = this.col.data.follows.filter((f) => !actorIds.has(targetId(f.target)));
+    if (removed.length === 0 && follows.length === this.col.data.follows.length) return [];
+    this.col.data.activities = kept;
+    this.col.data.follows = follows;
     await this.col.write();
-    return n;
+    return removed;
   }
 
   /** Keeps the latest follow/unfollow of a target (an unfollow wins a tie, as in the gear). */

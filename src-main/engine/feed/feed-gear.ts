@@ -114,6 +114,16 @@ export class FeedGear {
   }
 
   /**
+   * Deletes activities everywhere and leaves no tombstone (privacy erasure; see vt_feed_purge).
+   * Returns how many were known to Redis and the feeds that changed.
+   */
+  async purge(activityIds: readonly string[]): Promise<{ purged: number; feeds: string[] }> {
+    if (activityIds.length === 0) return { purged: 0, feeds: [] };
+    const [purged, ...feeds] = await this.gears.call<[number, ...string[]]>(LIB, 'vt_feed_purge', [], [...this.base(), ...activityIds]);
+    return { purged, feeds: [...new Set(feeds)] };
+  }
+
+  /**
    * Removes every follow edge to `target` (`volunteer:<id>`) of its followers and of `users`,
    * stamps included, re-materialising their following feeds. Returns the users whose feed changed.
    */

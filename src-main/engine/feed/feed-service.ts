@@ -143,29 +143,29 @@ export class FeedService {
   }
 
   /**
-   * Forgets people (a privacy request): each of their activities is deleted from every feed
-   * through the gear's delete, so aggregations and counts stay consistent ("Maria and 2 others"
-   * becomes "2 people"), then their name and id are dropped from the stored activities (kept as
-   * nameless tombstones) and every follow of them goes, in lowdb and in Redis. Safe to repeat:
-   * the Redis side runs first, so an interrupted call is finished by the next.
+   * Forgets people (a privacy request): their activities leave every feed through the gear's
+   * delete path, so aggregations and counts stay consistent ("Maria and 2 others" becomes
+   * "2 people"), and then leave Redis and the store of record without a tombstone; every
+   * follow of them goes too. Safe to repeat: Redis is cleared before the store, so an
+   * interrupted call is finished by the next.
    */
   async forgetActors(actorIds: readonly string[]): Promise<{ activities: number }> {
     const ids = new Set(actorIds.filter((id) => id !== COORDINATOR));
     if (ids.size === 0) return { activities: 0 };
     return this.gate.shared(async () => {
+      const theirs = this.d.activities.all().filter((a) => ids.has(a.actor.id)).map((a) => a.id);
       const feeds = new Set<string>();
-      for (const a of this.d.activities.all()) {
-        if (!ids.has(a.actor.id)) continue;
-        const r = await this.d.gear.delete(a.id, a.time);
-        for (const f of r.feeds) feeds.add(f.startsWith('following:') ? 'following' : f);
+      for (let i = 0; i < theirs.length; i += REBUILD_BATCH) {
+        const r = await this.d.gear.purge(theirs.slice(i, i + REBUILD_BATCH));
+        for (const f of r.feeds) if (!f.startsWith('following:') || f === `following:${COORDINATOR}`) feeds.add(f.startsWith('following:') ? 'following' : f);
       }
       const users = [...new Set([COORDINATOR, ...this.d.activities.follows().map((f) => f.user)])];
       for (const id of ids) {
-        if ((await this.d.gear.forget(`volunteer:${id}`, users)).length > 0) feeds.add('following');
+        if ((await this.d.gear.forget(`volunteer:${id}`, users)).includes(COORDINATOR)) feeds.add('following');
       }
-      const activities = await this.d.activities.erase(ids, this.d.clock.now());
+      const removed = await this.d.activities.erase(ids);
       if (feeds.size > 0) await this.publish([...feeds]);
-      return { activities };
+      return { activities: removed.length };
     });
   }
 

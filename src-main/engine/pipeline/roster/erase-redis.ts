@@ -12,8 +12,6 @@ export interface RedisEraseDeps {
   keys: Keys;
   /** The queues whose jobs can name a person: reply, notify, email, db-write. */
   queues: () => Queue[];
-  /** Broadcast ids, for the per-person "sent" markers of their copies. */
-  broadcastIds: () => string[];
 }
 
 /** Job states a job can be removed from; an active job is locked by its worker and finishes (see docs/privacy.md). */
@@ -62,7 +60,9 @@ async function scrubStream(redis: Redis, stream: string, test: (fields: string[]
 /**
  * Removes what Redis holds about a person: queued and failed jobs addressed to them (so nothing
  * more is sent), their Messenger window and pending email code, "sent" markers named after
- * them, dead-lettered entries and queue events that mention them. Idempotent. Returns the
+ * them or their comments, dead-lettered entries and queue events that mention them. The
+ * ingest's dedupe markers (comment id and a hash, no name; 7 days) stay: they keep Meta's
+ * retries of old deliveries from bringing the person back. Idempotent. Returns the
  * number of jobs removed.
  */
 export async function eraseFromRedis(deps: RedisEraseDeps, k: PersonKeys): Promise<{ queuedMessages: number }> {
@@ -107,14 +107,20 @@ export async function eraseFromRedis(deps: RedisEraseDeps, k: PersonKeys): Promi
   const p = redis.pipeline();
   if (k.psids.length > 0) p.hdel(keys.psidLastMessage, ...k.psids);
   for (const psid of k.psids) p.del(keys.emailCode(psid));
-  for (const b of deps.broadcastIds()) {
-    for (const vid of k.volunteerIds) p.del(keys.sentMarker('notify', `${b}.${vid}`), keys.sentMarker('email', `broadcast.${b}.${vid}`));
-  }
   await p.exec();
 
   const needles = [...person.volunteerIds, ...person.facebookIds, ...person.psids, ...person.emails, ...person.commentIds];
   if (needles.length > 0) {
     const mentions = mentionsOf(needles);
+    // "Sent" markers are named after comment ids, signup ids and broadcast copies (volunteer ids).
+    const pattern = keys.sentMarker('*', '*');
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      const doomed = batch.filter((key) => mentions([key]));
+      if (doomed.length > 0) await redis.unlink(...doomed);
+    } while (cursor !== '0');
     await scrubStream(redis, keys.streamDead, (fields) => {
       const i = fields.indexOf('p');
       const raw = i >= 0 ? fields[i + 1] : undefined;

@@ -19,7 +19,7 @@ type RosterHandlers = Pick<
 /** What other parts hold about a person (the activity feed, the model's corrections), erased on request. */
 export type EraseElsewhere = (person: PersonKeys) => Promise<{ activities: number; corrections: number }>;
 
-export interface EraseDeps extends Omit<RedisEraseDeps, 'broadcastIds'> {
+export interface EraseDeps extends RedisEraseDeps {
   elsewhere?: EraseElsewhere;
 }
 
@@ -32,10 +32,9 @@ function findVolunteer(core: PipelineCore, id: string): VolunteerRecord {
 /** volunteers.*: the roster. */
 export function rosterHandlers(core: PipelineCore, erase: EraseDeps): RosterHandlers {
   const { state } = core;
-  const redisDeps: RedisEraseDeps = { ...erase, broadcastIds: () => Object.keys(state.broadcasts) };
   /** Everything outside the pipeline's files; each step is idempotent. */
   const eraseOutside = async (person: PersonKeys) => {
-    const [redis, other] = await Promise.all([eraseFromRedis(redisDeps, person), erase.elsewhere ? erase.elsewhere(person) : { activities: 0, corrections: 0 }]);
+    const [redis, other] = await Promise.all([eraseFromRedis(erase, person), erase.elsewhere ? erase.elsewhere(person) : { activities: 0, corrections: 0 }]);
     return { ...redis, ...other };
   };
   return {
