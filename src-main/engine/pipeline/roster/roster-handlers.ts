@@ -25,7 +25,7 @@ export interface EraseDeps extends RedisEraseDeps {
 
 function findVolunteer(core: PipelineCore, id: string): VolunteerRecord {
   const v = core.state.volunteers[id];
-  if (!v) throw new RpcError('not_found', `There is no volunteer with id ${id}; they may have been merged into another. Search again.`);
+  if (!v) throw new RpcError('not_found', `There is no volunteer with id ${id}; they may have been merged into another or deleted. Search again.`);
   return v;
 }
 
