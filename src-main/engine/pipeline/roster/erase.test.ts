@@ -27,7 +27,11 @@ describe('deleting a volunteer (pipeline records)', () => {
   async function event(capacity: number) {
     return call(h.module, 'events.create', { title: 'Food drive', slots: [{ title: 'Morning', start: '2026-12-05T09:00:00Z', end: '2026-12-05T12:00:00Z', capacity }] });
   }
-  const add = (eventId: string, name: string, partySize = 1) => call(h.module, 'signups.add', { eventId, name, partySize });
+  const add = (eventId: string, name: string, partySize = 1) => {
+    // The waitlist is ordered by time: each joins a second after the last.
+    h.clock.advance(1000);
+    return call(h.module, 'signups.add', { eventId, name, partySize });
+  };
 
   it('gives the places a party held to the people waiting who fit, as a cancellation would, and records nothing of theirs', async () => {
     const e = await event(2);
