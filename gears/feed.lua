@@ -295,6 +295,59 @@ local function follow(_keys, args)
   return { 1, kind == 'f' and 1 or 0, writes }
 end
 
+-- vt_feed_purge(KEYS = [], ARGV = [version, P, max, id...])
+--
+-- Deletes activities like vt_feed_delete (out of their aggregations, feeds re-materialised)
+-- and then forgets them entirely: no tombstone, because an activity id names the comment or
+-- signup it came from, and a person erased on request must leave no such trace. A later add
+-- of the same id applies again (the engine only purges activities of people it deleted).
+-- Returns { purged, feed... } with the feeds that changed.
+local function purge(_keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local P, max = args[2], tonumber(args[3])
+  local touched = {}
+  local purged = 0
+  for i = 4, #args do
+    local id = args[i]
+    local h = read_act(P, id)
+    if not h.d and h.a then remove_applied(P, id, h, max, touched) end
+    purged = purged + redis.call('DEL', k_act(P, id))
+    redis.call('ZREM', k_times(P), id)
+  end
+  local out = { purged }
+  for _, f in ipairs(touched) do out[#out + 1] = f end
+  return out
+end
+
+-- vt_feed_forget(KEYS = [], ARGV = [version, P, max, subject, user...])
+--
+-- Forgets a subject as something to follow (a person deleted for a privacy request): every
+-- follow edge to it, of its current followers and of the users listed (those who unfollowed
+-- keep a stamp in edges:<u>), is removed without a trace, and the following feeds that held
+-- it are re-materialised. Its activities are purged separately (vt_feed_purge), so together
+-- they leave no key naming the subject. Returns the users whose following feed changed.
+local function forget(_keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local P, max, subject = args[2], tonumber(args[3]), args[4]
+  local users = redis.call('SMEMBERS', k_followers(P, subject))
+  for i = 5, #args do users[#users + 1] = args[i] end
+  local seen, out = {}, {}
+  for _, u in ipairs(users) do
+    if not seen[u] then
+      seen[u] = true
+      redis.call('HDEL', k_edges(P, u), subject)
+      if redis.call('SREM', k_follows(P, u), subject) == 1 then
+        materialize(P, 'following:' .. u, max)
+        out[#out + 1] = u
+      end
+    end
+  end
+  redis.call('DEL', k_followers(P, subject))
+  return out
+end
+
 -- vt_feed_prune(KEYS = [], ARGV = [version, P, max, horizon, limit])
 --
 -- Moves the horizon forward (never back) and forgets up to `limit` activities and tombstones
@@ -337,5 +390,7 @@ end
 redis.register_function('vt_feed_add', add)
 redis.register_function('vt_feed_delete', delete)
 redis.register_function('vt_feed_follow', follow)
+redis.register_function('vt_feed_forget', forget)
+redis.register_function('vt_feed_purge', purge)
 redis.register_function('vt_feed_materialize', rematerialize)
 redis.register_function('vt_feed_prune', prune)

@@ -78,6 +78,31 @@ export interface ImportResult {
   rejected: RejectedRow[];
 }
 
+/** What `volunteers.delete` removed: counts per store, so the coordinator can see it was thorough. */
+export interface VolunteerDeletion {
+  volunteerId: string;
+  /** The name as it was, for the coordinator's confirmation; it is not kept anywhere after this answer. */
+  name: string;
+  removed: {
+    /** Roster records: the person and the duplicates merged into them earlier. */
+    volunteers: number;
+    signups: number;
+    comments: number;
+    /** Questions in the inbox. */
+    questions: number;
+    /** Their rows in sent or pending broadcasts. */
+    deliveries: number;
+    /** Activity-feed entries (out of every feed, their text dropped from the store). */
+    activities: number;
+    /** Intent corrections made on their comments (training data for the model). */
+    corrections: number;
+    /** Replies, updates and emails to them that were still queued or kept after failing. */
+    queuedMessages: number;
+  };
+  /** People moved off a waitlist into places this person held, told as after any cancellation. */
+  promoted: number;
+}
+
 const searchArgs = {
   /** Matches names (any word start, accents ignored) and emails. */
   query: z.string().trim().max(200).default(''),
@@ -116,6 +141,10 @@ export const volunteersRequests = {
     z.object({ keepId: id, mergeIds: z.array(id).min(1, 'Choose at least one duplicate to merge').max(50) }).strict(),
     'Merges duplicates into one volunteer (signups, tags, notes and ids are combined)',
   ),
+  'volunteers.delete': request<VolunteerDeletion>()(
+    z.object({ id }).strict(),
+    'Deletes a person for a privacy request: roster, signups (places go to the waitlist), comments, questions, deliveries, feed, corrections',
+  ),
   'volunteers.importCsv': request<ImportResult>()(
     z
       .object({
@@ -134,4 +163,5 @@ export const volunteersRequests = {
 
 export const volunteersEvents = {
   'volunteer.updated': liveEvent<{ volunteerId: string }>('A volunteer was added or changed'),
+  'volunteer.deleted': liveEvent<{ volunteerId: string }>('A volunteer was deleted (privacy request); drop anything shown about them'),
 };

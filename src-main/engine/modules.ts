@@ -79,6 +79,12 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
     onCorrection: async (c) => {
       await deps.engine.call('model.correct', { commentId: c.commentId, text: c.text, intent: c.intent });
     },
+    // A person deleted on request leaves the feed and the model's training data too.
+    onErase: async (person) => {
+      const activities = feed ? (await feed.forgetActors(person.volunteerIds)).activities : 0;
+      const corrections = app ? ((await deps.engine.call('model.forgetCorrections', { commentIds: person.commentIds })) as { removed: number }).removed : 0;
+      return { activities, corrections };
+    },
     ...(feed ? { onActivities: pipelineActivitiesToFeed(feed, ctx.log) } : {}),
     ...(metrics ? { onMetrics: pipelineMetricsToNodes(metrics, ctx.log) } : {}),
   });

@@ -94,4 +94,44 @@ describe('the roster', () => {
     expect(dialogs).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('deletes a person from their profile, by keyboard, after a confirmation that names them', async () => {
+    const ben = (await session.app.rpc<{ items: { id: string }[] }>('volunteers.search', { query: 'ben cole' })).items[0]!;
+    const ev = await session.app.rpc<{ id: string }>('events.create', { title: 'Tool library', slots: [{ ...slot(4), capacity: 1 }] });
+    await session.app.rpc('signups.add', { eventId: ev.id, volunteerId: ben.id });
+    await session.app.rpc('signups.add', { eventId: ev.id, name: 'Dana Park' });
+
+    const { page, errors } = await session.open(`#/volunteers/${ben.id}`);
+    const profile = page.getByTestId('volunteer-profile');
+    await expect.poll(() => profile.innerText()).toMatch(/Ben Cole/);
+    const open = page.getByRole('button', { name: 'Delete this person…' });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Delete Ben Cole?' });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(/cannot be undone/);
+    expect(await dialog.innerText()).toMatch(/backup/i);
+    // The safe choice has the focus; Escape backs out and nothing changes.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+    await screenshot(page, 'volunteer-delete');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('volunteer-row').count()).toBe(3);
+    expect(await profile.innerText()).toMatch(/Ben Cole/);
+
+    await open.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Delete Ben Cole');
+    await page.keyboard.press('Enter');
+    await page.getByText('Ben Cole was deleted. 1 person moved up from a waitlist.').waitFor();
+    await expect.poll(() => page.url()).toMatch(/#\/volunteers$/);
+    await expect.poll(async () => (await page.getByRole('table', { name: 'Volunteers' }).innerText()).includes('Ben Cole')).toBe(false);
+    expect(await page.getByRole('table', { name: 'Volunteers' }).innerText()).toMatch(/Dana Park/);
+    const signups = await session.app.rpc<{ slots: { signups: { volunteerName: string }[]; waitlist: unknown[] }[] }>('signups.list', { eventId: ev.id });
+    expect(signups.slots[0]!.signups.map((s) => s.volunteerName)).toEqual(['Dana Park']);
+    expect(signups.slots[0]!.waitlist).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,6 +1,8 @@
 import type { Activity } from '../../contract/feed';
 import type { Collection, Store } from '../store/store';
 
+const targetId = (target: string): string => (target.startsWith('volunteer:') ? target.slice('volunteer:'.length) : '');
+
 /** An activity as kept in the store of record; deleted ones stay, marked, so nothing revives them. */
 export type StoredActivity = Activity & { deletedAt?: number };
 
@@ -73,6 +75,27 @@ export class ActivityStore {
       await this.col.write();
     }
     return true;
+  }
+
+  /**
+   * Erases people from the store of record: their activities (deleted ones too) and every
+   * follow of `volunteer:<id>` go, with no tombstone left, since an activity id names the
+   * comment or signup it came from. One write at most. Returns the ids removed.
+   */
+  async erase(actorIds: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    const kept = this.col.data.activities.filter((a) => {
+      if (!actorIds.has(a.actor.id)) return true;
+      removed.push(a.id);
+      this.byId.delete(a.id);
+      return false;
+    });
+    const follows = this.col.data.follows.filter((f) => !actorIds.has(targetId(f.target)));
+    if (removed.length === 0 && follows.length === this.col.data.follows.length) return [];
+    this.col.data.activities = kept;
+    this.col.data.follows = follows;
+    await this.col.write();
+    return removed;
   }
 
   /** Keeps the latest follow/unfollow of a target (an unfollow wins a tie, as in the gear). */

@@ -167,4 +167,44 @@ describe('feed gear', () => {
     const r = await gear.addMany([act('1', 'maria', 'commented', 'beach', T0), act('2', 'sam', 'commented', 'beach', T0)]);
     expect(r.applied).toBe(2);
   });
+
+  it('purges a person: their activities leave every aggregation and feed, with no tombstone left', async () => {
+    await gear.follow('coordinator', 'event:beach', T0, true);
+    await gear.addMany([
+      act('m1', 'maria', 'commented', 'beach', T0),
+      act('s1', 'sam', 'commented', 'beach', T0 + 1000),
+      act('m2', 'maria', 'signed_up', 'beach', T0 + 2000),
+    ]);
+    await gear.delete('m2', T0 + 2000);
+    const r = await gear.purge(['m1', 'm2']);
+    expect(r.purged).toBe(2);
+    // The event's item keeps its newest time (Sam's), so only Maria's profile feed changed.
+    expect(r.feeds).toEqual(['volunteer:maria']);
+    // What is left is exactly what Sam alone would have made.
+    expect(await t.redis.zrange(t.keys.feedAgg('o|commented|event:beach|2026-11-23'), '0', '-1')).toEqual(['s1']);
+    expect(await feed('volunteer:maria')).toEqual([]);
+    expect(await t.redis.exists(t.keys.feedActivity('m1'), t.keys.feedActivity('m2'))).toBe(0);
+    const state = await readFeedState(t.redis, t.keys);
+    expect(invariantProblems(state, 3)).toEqual([]);
+    expect(JSON.stringify(state)).not.toMatch(/maria|m1|m2/);
+    // Repeating it finds nothing more to do.
+    expect(await gear.purge(['m1', 'm2'])).toEqual({ purged: 0, feeds: [] });
+  });
+
+  it("forgets every follow of a person, stamps included, and refills the follower's feed", async () => {
+    await gear.follow('coordinator', 'volunteer:maria', T0, true);
+    await gear.follow('coordinator', 'volunteer:sam', T0, true);
+    await gear.follow('helper', 'volunteer:maria', T0, true);
+    await gear.follow('helper', 'volunteer:maria', T0 + 1, false);
+    await gear.addMany([act('m1', 'maria', 'commented', 'beach', T0), act('s1', 'sam', 'signed_up', 'park', T0 + 1000)]);
+    await gear.purge(['m1']);
+    expect(await gear.forget('volunteer:maria', ['coordinator', 'helper'])).toEqual(['coordinator']);
+    expect(await feed('following:coordinator')).toEqual(['a|signed_up|sam|2026-11-23']);
+    expect(await t.redis.smembers(t.keys.feedFollows('coordinator'))).toEqual(['actor:sam']);
+    expect(await t.redis.hkeys(t.keys.feedEdges('coordinator'))).toEqual(['actor:sam']);
+    expect(await t.redis.hkeys(t.keys.feedEdges('helper'))).toEqual([]);
+    expect(await t.redis.exists(t.keys.feedFollowers('actor:maria'))).toBe(0);
+    expect(invariantProblems(await readFeedState(t.redis, t.keys), 3)).toEqual([]);
+    expect(await gear.forget('volunteer:maria', ['coordinator'])).toEqual([]);
+  });
 });

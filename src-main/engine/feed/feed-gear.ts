@@ -118,6 +118,24 @@ export class FeedGear {
     return { applied: applied === 1, following: following === 1, feedWrites: writes };
   }
 
+  /**
+   * Deletes activities everywhere and leaves no tombstone (privacy erasure; see vt_feed_purge).
+   * Returns how many were known to Redis and the feeds that changed.
+   */
+  async purge(activityIds: readonly string[]): Promise<{ purged: number; feeds: string[] }> {
+    if (activityIds.length === 0) return { purged: 0, feeds: [] };
+    const [purged, ...feeds] = await this.gears.call<[number, ...string[]]>(LIB, 'vt_feed_purge', [], [...this.base(), ...activityIds]);
+    return { purged, feeds: [...new Set(feeds)] };
+  }
+
+  /**
+   * Removes every follow edge to `target` (`volunteer:<id>`) of its followers and of `users`,
+   * stamps included, re-materialising their following feeds. Returns the users whose feed changed.
+   */
+  async forget(target: string, users: readonly string[]): Promise<string[]> {
+    return this.gears.call<string[]>(LIB, 'vt_feed_forget', [], [...this.base(), subjectOfTarget(target), ...users]);
+  }
+
   /** Re-materialises feeds from the indexes (after the maximum size changed). */
   async materialize(feedIds: readonly string[]): Promise<number> {
     if (feedIds.length === 0) return 0;

@@ -30,6 +30,8 @@ export interface FeedModule extends EngineModule {
    * stored in lowdb in one write, then fanned out. Safe to retry with the same ids.
    */
   record(activities: readonly Activity[]): Promise<RecordResult>;
+  /** Forgets people's activities and follows (privacy erasure); see FeedService.forgetActors. */
+  forgetActors(actorIds: readonly string[]): Promise<{ activities: number }>;
   /** The running service (after start). */
   service(): FeedService;
 }
@@ -119,6 +121,7 @@ export function createFeedModule(ctx: EngineContext, options: FeedOptions = {}):
       }
     },
     record: (activities) => ready().record(activities),
+    forgetActors: (actorIds) => ready().forgetActors(actorIds),
     service: ready,
   };
 }

@@ -143,6 +143,33 @@ export class FeedService {
   }
 
   /**
+   * Forgets people (a privacy request): their activities leave every feed through the gear's
+   * delete path, so aggregations and counts stay consistent ("Maria and 2 others" becomes
+   * "2 people"), and then leave Redis and the store of record without a tombstone; every
+   * follow of them goes too. Safe to repeat: Redis is cleared before the store, so an
+   * interrupted call is finished by the next.
+   */
+  async forgetActors(actorIds: readonly string[]): Promise<{ activities: number }> {
+    const ids = new Set(actorIds.filter((id) => id !== COORDINATOR));
+    if (ids.size === 0) return { activities: 0 };
+    return this.gate.shared(async () => {
+      const theirs = this.d.activities.all().filter((a) => ids.has(a.actor.id)).map((a) => a.id);
+      const feeds = new Set<string>();
+      for (let i = 0; i < theirs.length; i += REBUILD_BATCH) {
+        const r = await this.d.gear.purge(theirs.slice(i, i + REBUILD_BATCH));
+        for (const f of r.feeds) if (!f.startsWith('following:') || f === `following:${COORDINATOR}`) feeds.add(f.startsWith('following:') ? 'following' : f);
+      }
+      const users = [...new Set([COORDINATOR, ...this.d.activities.follows().map((f) => f.user)])];
+      for (const id of ids) {
+        if ((await this.d.gear.forget(`volunteer:${id}`, users)).includes(COORDINATOR)) feeds.add('following');
+      }
+      const removed = await this.d.activities.erase(ids);
+      if (feeds.size > 0) await this.publish([...feeds]);
+      return { activities: removed.length };
+    });
+  }
+
+  /**
    * Regenerates every feed from the store of record: wipes the feed keys, replays follows,
    * fans out every live activity and leaves tombstones for deleted ones. Other feed writes
    * wait meanwhile.

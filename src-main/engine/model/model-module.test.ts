@@ -96,6 +96,12 @@ describe('model module', () => {
     await ctx.store!.flush();
     const saved = JSON.parse(await readFile(path.join(dataDir, 'corrections.json'), 'utf8')) as unknown[];
     expect(saved).toHaveLength(1);
+    // A deleted person's corrections go, text and label; others' stay.
+    await m.handlers!['model.correct']!({ commentId: 'post_3', text: 'where do we park?', intent: 'question' }, call);
+    expect(await m.handlers!['model.forgetCorrections']!({ commentIds: ['post_3', 'post_unknown'] }, call)).toEqual({ removed: 1 });
+    expect(await m.handlers!['model.forgetCorrections']!({ commentIds: ['post_3'] }, call)).toEqual({ removed: 0 });
+    await ctx.store!.flush();
+    expect(await readFile(path.join(dataDir, 'corrections.json'), 'utf8')).not.toContain('where do we park');
 
     const info = await m.handlers!['model.info']!({}, call);
     expect(info).toMatchObject({ version: artifact.version, loadedVersion: artifact.version, backend: expect.any(String), corrections: 1 });

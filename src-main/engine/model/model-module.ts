@@ -191,6 +191,14 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
         });
         return correction;
       },
+      'model.forgetCorrections': async ({ commentIds }) => {
+        const col = await correctionsCollection();
+        const drop = new Set(commentIds);
+        const before = col.data.length;
+        // The label without the text teaches nothing, so the whole correction goes.
+        if (col.data.some((c) => drop.has(c.commentId))) await col.update((list) => list.splice(0, list.length, ...list.filter((c) => !drop.has(c.commentId))));
+        return { removed: before - col.data.length };
+      },
       'model.retrain': async ({ seed, epochs }) => ensureRetrainer().start({ ...(seed !== undefined ? { seed } : {}), ...(epochs !== undefined ? { epochs } : {}) }),
       'model.candidate': async () => ensureRetrainer().state(),
       'model.promote': async ({ force }) => ensureRetrainer().promote(force === true),

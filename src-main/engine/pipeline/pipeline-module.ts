@@ -20,7 +20,7 @@ import { publishProcessor, type PublishJob } from './queues/publish-queue';
 import { replyProcessor } from './queues/reply-queue';
 import type { UtilityTemplateSetting } from './queues/send-to-person';
 import { recordBatch, type RecorderDeps } from './recorder/recorder';
-import { rosterHandlers } from './roster/roster-handlers';
+import { rosterHandlers, type EraseElsewhere } from './roster/roster-handlers';
 import { signupHandlers, type CorrectionSink } from './signups/signup-handlers';
 import { PipelineState } from './state/pipeline-state';
 import { systemTimeZone } from './time/local-time';
@@ -40,6 +40,11 @@ export interface PipelineModuleDeps {
   onActivities?: (activities: PipelineActivity[]) => void | Promise<void>;
   /** Receives per-event figures `signups.<id>`, `capacity.<id>`, `waitlist.<id>`, `attended.<id>` (the metrics' `input`). */
   onMetrics?: (values: PipelineMetric[]) => void | Promise<void>;
+  /**
+   * Erases a deleted person from the other stores (the activity feed, the model's corrections);
+   * returns what it removed. Must be idempotent: a deletion retried after an interruption calls it again.
+   */
+  onErase?: EraseElsewhere;
   /** Receives the coordinator's intent corrections (the model's `model.correct`); they are also kept on the comment. */
   onCorrection?: CorrectionSink;
   /** Tuning, mostly for tests. */
@@ -119,7 +124,13 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
           ...lazy((c) => eventHandlers(c, publishQueue), ['events.create', 'events.update', 'events.get', 'events.list', 'events.publish', 'events.delete', 'events.previewPost']),
           ...lazy((c) => signupHandlers(c, deps.onCorrection), ['comments.list', 'comments.correct', 'signups.list', 'signups.add', 'signups.move', 'signups.remove', 'signups.markAttendance', 'signups.export']),
           ...lazy((c) => inboxHandlers(c), ['inbox.list', 'inbox.answer', 'inbox.dismiss', 'templates.get', 'templates.set']),
-          ...lazy((c) => rosterHandlers(c), ['volunteers.search', 'volunteers.get', 'volunteers.update', 'volunteers.merge', 'volunteers.importCsv', 'volunteers.exportCsv']),
+          ...lazy(
+            (c) => rosterHandlers(c, {
+              redis: ctx.redis, keys: ctx.keys, queues: () => [replyQueue(), notifyQueue(), emailQueue(), dbWriteQueue()],
+              ...(deps.onErase ? { elsewhere: deps.onErase } : {}),
+            }),
+            ['volunteers.search', 'volunteers.get', 'volunteers.update', 'volunteers.merge', 'volunteers.delete', 'volunteers.importCsv', 'volunteers.exportCsv'],
+          ),
           ...lazy((c) => broadcastHandlers(c, { notifyQueue, templateAvailable }), ['broadcasts.preview', 'broadcasts.send', 'broadcasts.get', 'broadcasts.list']),
         }
       : undefined;

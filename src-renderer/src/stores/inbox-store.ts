@@ -29,5 +29,6 @@ export function createInboxStore(bridge: Bridge): StoreApi<InboxState> {
     },
   }));
   bridge.api.on('inbox.question', ({ item }) => store.getState().replace(item));
+  bridge.api.on('volunteer.deleted', ({ volunteerId }) => store.setState({ items: store.getState().items.filter((i) => i.volunteerId !== volunteerId) }));
   return store;
 }

@@ -45,5 +45,7 @@ export function createSignupsStore(bridge: Bridge): StoreApi<SignupsState> {
   bridge.api.on('signup.promoted', arrived('promoted'));
   bridge.api.on('signup.updated', ({ signup }) => refreshIfOpen(signup.eventId));
   bridge.api.on('waitlist.changed', ({ eventId }) => refreshIfOpen(eventId));
+  // A person deleted on request leaves Today's live list too.
+  bridge.api.on('volunteer.deleted', ({ volunteerId }) => store.setState({ recent: store.getState().recent.filter((s) => s.volunteerId !== volunteerId) }));
   return store;
 }

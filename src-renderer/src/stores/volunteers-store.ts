@@ -38,12 +38,19 @@ export function createVolunteersStore(bridge: Bridge): StoreApi<VolunteersState>
     },
   }));
   let timer: ReturnType<typeof setTimeout> | null = null;
-  bridge.api.on('volunteer.updated', () => {
+  const refresh = () => {
     if (timer || !store.getState().loaded) return;
     timer = setTimeout(() => {
       timer = null;
       void store.getState().search();
     }, 500);
+  };
+  bridge.api.on('volunteer.updated', refresh);
+  bridge.api.on('volunteer.deleted', ({ volunteerId }) => {
+    // Gone from the list at once (another window may have deleted them), then re-read.
+    const { items, total } = store.getState();
+    if (items.some((v) => v.id === volunteerId)) store.setState({ items: items.filter((v) => v.id !== volunteerId), total: Math.max(0, total - 1) });
+    refresh();
   });
   return store;
 }

@@ -6,20 +6,37 @@ import type { VolunteerRecord } from '../state/records';
 import { volunteerDetail, volunteerView } from '../state/views';
 import { planImport } from './csv-import';
 import { csvSafe } from './csv-safe';
+import { eraseVolunteer, personKeys, type PersonKeys } from './erase';
+import { eraseFromRedis, type RedisEraseDeps } from './erase-redis';
 import { mergeVolunteers } from './merge';
 import { searchVolunteers } from './search';
 
-type RosterHandlers = Pick<Handlers, 'volunteers.search' | 'volunteers.get' | 'volunteers.update' | 'volunteers.merge' | 'volunteers.importCsv' | 'volunteers.exportCsv'>;
+type RosterHandlers = Pick<
+  Handlers,
+  'volunteers.search' | 'volunteers.get' | 'volunteers.update' | 'volunteers.merge' | 'volunteers.delete' | 'volunteers.importCsv' | 'volunteers.exportCsv'
+>;
+
+/** What other parts hold about a person (the activity feed, the model's corrections), erased on request. */
+export type EraseElsewhere = (person: PersonKeys) => Promise<{ activities: number; corrections: number }>;
+
+export interface EraseDeps extends RedisEraseDeps {
+  elsewhere?: EraseElsewhere;
+}
 
 function findVolunteer(core: PipelineCore, id: string): VolunteerRecord {
   const v = core.state.volunteers[id];
-  if (!v) throw new RpcError('not_found', `There is no volunteer with id ${id}; they may have been merged into another. Search again.`);
+  if (!v) throw new RpcError('not_found', `There is no volunteer with id ${id}; they may have been merged into another or deleted. Search again.`);
   return v;
 }
 
 /** volunteers.*: the roster. */
-export function rosterHandlers(core: PipelineCore): RosterHandlers {
+export function rosterHandlers(core: PipelineCore, erase: EraseDeps): RosterHandlers {
   const { state } = core;
+  /** Everything outside the pipeline's files; each step is idempotent. */
+  const eraseOutside = async (person: PersonKeys) => {
+    const [redis, other] = await Promise.all([eraseFromRedis(erase, person), erase.elsewhere ? erase.elsewhere(person) : { activities: 0, corrections: 0 }]);
+    return { ...redis, ...other };
+  };
   return {
     async 'volunteers.search'(a) {
       const all = searchVolunteers(state, a, core.now());
@@ -52,6 +69,38 @@ export function rosterHandlers(core: PipelineCore): RosterHandlers {
         ctx.effects.emit('volunteer.updated', { volunteerId: keep.id });
       });
       return volunteerDetail(state, keep);
+    },
+    async 'volunteers.delete'(a) {
+      const v = findVolunteer(core, a.id);
+      const person = personKeys(state, v);
+      const name = v.name;
+      // Outside the files first: if this is interrupted the person is still on the roster, and
+      // deleting them again finishes the job (every step finds less to do the second time).
+      const first = await eraseOutside(person);
+      if (state.volunteers[v.id] !== v) throw new RpcError('not_found', `There is no volunteer with id ${a.id}; they were just deleted or merged.`);
+      const records = await core.change((ctx, replies) => eraseVolunteer(ctx, v, person, replies));
+      // Again, for anything a batch recorded just before the change queued for them meanwhile.
+      const late = await eraseOutside(person).catch((err: unknown) => {
+        core.dispatch.log.warn('a deleted volunteer may have left queued work behind', { err: err instanceof Error ? err.message : String(err) });
+        return { queuedMessages: 0, activities: 0, corrections: 0 };
+      });
+      // No name or id in the log: it is kept too.
+      core.dispatch.log.info('a volunteer was deleted on request', { ...records });
+      return {
+        volunteerId: v.id,
+        name,
+        removed: {
+          volunteers: records.volunteers,
+          signups: records.signups,
+          comments: records.comments,
+          questions: records.questions,
+          deliveries: records.deliveries,
+          activities: first.activities + late.activities,
+          corrections: first.corrections + late.corrections,
+          queuedMessages: first.queuedMessages + late.queuedMessages,
+        },
+        promoted: records.promoted,
+      };
     },
     async 'volunteers.importCsv'(a) {
       const plan = planImport(state, a.csv, a.dryRun, core.now());

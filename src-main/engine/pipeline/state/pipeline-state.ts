@@ -155,6 +155,21 @@ export class PipelineState {
     this.touchRecord('comments', c.id);
   }
 
+  /** Removes a comment record (a person's erasure); its event index follows. */
+  deleteComment(id: string): void {
+    const c = this.comments[id];
+    if (!c) return;
+    if (c.eventId) this.commentsByEvent.get(c.eventId)?.delete(id);
+    delete this.comments[id];
+    this.touchRecord('comments', id);
+  }
+
+  deleteInboxItem(id: string): void {
+    if (!this.inbox[id]) return;
+    delete this.inbox[id];
+    this.touchRecord('inbox', id);
+  }
+
   putVolunteer(v: VolunteerRecord): void {
     this.unindexVolunteer(v);
     this.volunteers[v.id] = v;
@@ -198,6 +213,19 @@ export class PipelineState {
     this.signups[s.id] = s;
     this.indexSignup(s);
     this.touchRecord('signups', s.id);
+  }
+
+  /** Removes a signup record; a signed-up one stops counting against its slot (promote afterwards to fill the place). */
+  deleteSignup(id: string): void {
+    const s = this.signups[id];
+    if (!s) return;
+    const before = this.counted.get(id);
+    if (before) this.count(before, -1);
+    this.counted.delete(id);
+    this.signupsByEvent.get(s.eventId)?.delete(id);
+    this.signupsByVolunteer.get(s.volunteerId)?.delete(id);
+    delete this.signups[id];
+    this.touchRecord('signups', id);
   }
 
   signupsOfEvent(eventId: string): SignupRecord[] {

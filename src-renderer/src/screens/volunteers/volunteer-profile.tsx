@@ -2,17 +2,18 @@ import type { VolunteerDetail } from '@contract/volunteers';
 import { useCallback, useEffect, useState } from 'react';
 import { toApiError } from '../../bridge';
 import { Card } from '../../components/card';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState, ErrorAlert } from '../../components/feedback';
 import { UserText } from '../../components/user-text';
 import { formatWhen } from '../../lib/format';
-import { href } from '../../lib/router';
+import { href, navigate } from '../../lib/router';
 import { useAction } from '../../lib/use-action';
 import { useStores } from '../../stores/stores';
 import { FeedList, FollowToggle, useFeedStore } from '../feed/feed-list';
 
 /** One person: what they did with us, and the coordinator's notes and tags. */
 export function VolunteerProfile(props: { id: string }) {
-  const { bridge, volunteers } = useStores();
+  const { bridge, volunteers, system } = useStores();
   const [v, setV] = useState<VolunteerDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notes, setNotes] = useState('');
@@ -43,6 +44,26 @@ export function VolunteerProfile(props: { id: string }) {
     });
     setV(got);
     void volunteers.getState().search();
+  });
+
+  const [confirming, setConfirming] = useState(false);
+  const [backups, setBackups] = useState<{ count: number; retentionDays: number } | null>(null);
+  const openDelete = () => {
+    setConfirming(true);
+    // What the dialog says about backups is read when it opens; it still opens if this fails.
+    bridge.api
+      .invoke('data.backups', {})
+      .then((b) => setBackups({ count: b.backups.length, retentionDays: b.retentionDays }))
+      .catch(() => setBackups(null));
+  };
+  const closeDelete = useCallback(() => setConfirming(false), []);
+  const remove = useAction(async () => {
+    const r = await bridge.api.invoke('volunteers.delete', { id: props.id });
+    setConfirming(false);
+    const moved = r.promoted > 0 ? ` ${r.promoted} ${r.promoted === 1 ? 'person' : 'people'} moved up from a waitlist.` : '';
+    system.getState().notify('info', `${r.name} was deleted.${moved}`);
+    void volunteers.getState().search();
+    navigate('volunteers');
   });
 
   if (error && !v) return <ErrorAlert title="This volunteer could not be loaded" error={error} onRetry={() => void load()} />;
@@ -135,6 +156,46 @@ export function VolunteerProfile(props: { id: string }) {
           </ul>
         )}
       </Card>
+      <Card title="Privacy">
+        <div className="row between">
+          <span className="muted">When someone asks to be forgotten, delete them and everything Voluntree keeps about them.</span>
+          <button type="button" className="btn danger" onClick={openDelete}>
+            Delete this person…
+          </button>
+        </div>
+      </Card>
+      {confirming && (
+        <ConfirmDialog
+          title={`Delete ${v.name}?`}
+          confirmLabel={`Delete ${v.name}`}
+          pendingLabel="Deleting…"
+          pending={remove.pending}
+          onConfirm={() => void remove.run()}
+          onCancel={closeDelete}
+        >
+          <p>This removes from Voluntree, for good:</p>
+          <ul>
+            <li>
+              their roster record{v.mergedIds.length > 0 ? ` and the ${v.mergedIds.length} duplicate${v.mergedIds.length === 1 ? '' : 's'} merged into it` : ''}, notes and tags;
+            </li>
+            <li>
+              their {v.history.length} signup{v.history.length === 1 ? '' : 's'}: a place they hold goes to the next person waiting, who is told as after any
+              cancellation (they themselves are sent nothing);
+            </li>
+            <li>their comments, their questions in the inbox and their rows in sent updates;</li>
+            <li>their activity in the feed, and your intent corrections on their comments;</li>
+            <li>messages to them still waiting to be sent.</li>
+          </ul>
+          <p>
+            <strong>This cannot be undone.</strong>{' '}
+            {backups && backups.count > 0
+              ? `Your ${backups.count} existing backup${backups.count === 1 ? '' : 's'} still contain${backups.count === 1 ? 's' : ''} them and ${backups.count === 1 ? 'is' : 'are'} not changed; each backup is deleted once it is ${backups.retentionDays} days old.`
+              : 'Backups made before now still contain them and are not changed; each is deleted when its retention ends.'}{' '}
+            So do exports you made earlier. Their comments stay on Facebook; remove them there if asked.
+          </p>
+          {remove.error && <ErrorAlert title="Not deleted" error={remove.error} />}
+        </ConfirmDialog>
+      )}
     </div>
   );
 }
