@@ -212,7 +212,7 @@ describe('webhook and metric input fuzz', () => {
 
     const send = async (c: WebhookCase, target: string): Promise<void> => {
       const addedBefore = c.mustRefuse ? await entriesAdded() : 0;
-      const res = await fetch(target, { method: 'POST', headers: c.headers, body: c.body });
+      const res = await fetch(target, { method: 'POST', headers: c.headers, body: new Uint8Array(c.body) });
       const text = await res.text();
       tried += 1;
       kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
@@ -355,7 +355,7 @@ describe('webhook and metric input fuzz', () => {
         expect((JSON.parse(text) as { error?: { message?: unknown } }).error?.message, what).toEqual(expect.any(String));
       }
     }
-    const metrics = engine.services!.metrics;
+    const metrics = engine.services!.metrics!;
     await metrics.service!.settled();
     const res = await rpc('metrics.values', { nodes: ['C', 'D', 'S'] });
     expect(res.status).toBe(200);
