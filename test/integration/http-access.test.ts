@@ -134,6 +134,14 @@ describe('local HTTP surface access', () => {
       expect(res.status).toBe(401);
     });
 
+    it('takes the token from the query on the live WebSocket only', async () => {
+      const rpc = await rawRequest(base, { method: 'POST', path: `/api/rpc/settings.get?token=${TOKEN}`, headers: JSON_TYPE, body: '{}' });
+      expect(rpc.status).toBe(401);
+      const input = await rawRequest(base, { method: 'POST', path: `/api/metrics/input?token=${TOKEN}`, headers: JSON_TYPE, body: '{"C": 5}' });
+      expect(input.status).toBe(401);
+      expect(await valueOfC()).toBeNull();
+    });
+
     it('refuses a route that declares no access rule, with or without the token', async () => {
       for (const headers of [{}, BEARER]) {
         const res = await rawRequest(base, { path: '/forgotten', headers });

@@ -91,7 +91,8 @@ describe('secrets stay in the secrets file', () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-secrets-'));
     graph = await startEchoingGraph();
     smtp = await startSmtp({ user: 'coordinator', pass: SECRETS.smtpPassword });
-    // The desktop app's log file, in the data folder so the scan below covers it.
+    // A log file written the way the desktop app writes its own (which lives in the OS logs
+    // folder); here it is in the data folder so the scan below covers it.
     logFile = openLogFile(path.join(dataDir, 'logs'));
     const log = createLogger({
       level: 'debug',
