@@ -43,9 +43,10 @@ export const settingsPatch = z
     graphVersion: z.string().regex(/^v\d+\.\d+$/, 'Graph API version looks like v25.0'),
     tunnel: z.string().min(1).max(500),
     pageId: z.string().regex(/^\d+$/).nullable(),
-    pageToken: z.string().min(1).max(1000),
-    appSecret: z.string().min(1).max(200),
-    smtpPassword: z.string().max(500),
+    // A secret to store, or null (or '') to remove it: disconnecting the Page removes its token.
+    pageToken: z.string().trim().max(1000).nullable(),
+    appSecret: z.string().trim().max(200).nullable(),
+    smtpPassword: z.string().max(500).nullable(),
     email: z.object({
       host: z.string().max(255).nullable(),
       port: z.number().int().min(1).max(65535).nullable(),
@@ -66,7 +67,7 @@ export const settingsPatch = z
 export const systemRequests = {
   'system.health': request<HealthReport>()(z.object({}).strict(), 'Redis, model, queue and tunnel state'),
   'settings.get': request<Settings>()(z.object({}).strict(), 'The app settings (secrets only as set / not set)'),
-  'settings.set': request<Settings>()(settingsPatch, 'Changes some settings; secrets are stored encrypted'),
+  'settings.set': request<Settings>()(settingsPatch, 'Changes some settings; secrets are stored encrypted, null or empty removes one'),
 };
 
 export const systemEvents = {

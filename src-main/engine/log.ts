@@ -24,7 +24,9 @@ const SECRET_PATTERNS: RegExp[] = [
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join('[redacted]');
+    if (!s || s.length < 4) continue;
+    // Also the forms a secret takes in a URL or an auth header, should one be logged whole.
+    for (const form of new Set([s, encodeURIComponent(s), Buffer.from(s, 'utf8').toString('base64')])) out = out.split(form).join('[redacted]');
   }
   out = out.replace(SECRET_PATTERNS[0]!, '$1=[redacted]');
   out = out.replace(SECRET_PATTERNS[1]!, '$1[redacted]');

@@ -43,6 +43,20 @@ describe('the desk over `voluntree serve`', () => {
     expect(errors).toEqual([]);
   });
 
+  it('disconnects the Page by removing its saved token', async () => {
+    // A token without a Page ID keeps demo mode, so nothing here calls the real Graph API.
+    await session.app.rpc('settings.set', { pageId: null, pageToken: 'EAAG-e2e-page-token' });
+    const { page, errors } = await session.open('#/settings');
+    const step3 = page.locator('[data-step="3"]');
+    await expect.poll(() => step3.getByRole('status').innerText()).toBe('Saved');
+    await step3.getByRole('button', { name: 'Disconnect the Page (remove the token)' }).click();
+    await expect.poll(() => step3.getByRole('status').innerText()).toBe('Needed');
+    const saved = await session.app.rpc<{ secrets: { pageToken: boolean } }>('settings.get');
+    expect(saved.secrets.pageToken).toBe(false);
+    expect(await step3.getByRole('button', { name: /Disconnect the Page/ }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
   it('says what to do on each screen while there is nothing yet', async () => {
     const { page, errors } = await session.open();
     const expected: [string, RegExp][] = [

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphSimulator, type GraphSimulator } from '../../simulator/graph-simulator';
 import { ManualClock } from '../clock';
@@ -131,5 +133,41 @@ describe('retryAfterFromHeaders', () => {
     });
     expect(retryAfterFromHeaders(h)).toBe(300_000);
     expect(retryAfterFromHeaders(new Headers({ 'x-app-usage': '{"call_count":100}' }))).toBeNull();
+  });
+});
+
+describe('GraphClient error texts', () => {
+  it('removes the token and the App Secret from an error message that quotes the request', async () => {
+    const secret = 'app-secret-quoted-back-123';
+    const server = http.createServer((req, res) => {
+      res.statusCode = 400;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ error: { message: `Bad request ${req.headers.authorization} (secret ${secret})`, type: 'OAuthException', code: 100 } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const log = memoryLogger();
+    const graph = new GraphClient({
+      baseUrl: () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      version: () => 'v25.0',
+      pageId: () => '1',
+      pageToken: () => TOKEN,
+      appId: () => '42',
+      appSecret: () => secret,
+      clock: new ManualClock(),
+      log,
+    });
+    try {
+      for (const call of [() => graph.whoAmI(), () => graph.setCallbackUrl('https://x.test/webhooks/facebook', 'v')]) {
+        const err = await call().then(
+          () => null,
+          (e: unknown) => e as Error,
+        );
+        expect(err?.message).toContain('Facebook said');
+        expect(err?.message).not.toContain(TOKEN);
+        expect(err?.message).not.toContain(secret);
+      }
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
-import type { Logger } from '../log';
-import { classifyGraphFailure, networkFailure } from './graph-errors';
+import { redact, type Logger } from '../log';
+import { classifyGraphFailure, metaErrorOf, networkFailure } from './graph-errors';
 import { GraphError, type GraphApi, type OutgoingMessage, type UtilityTemplate } from './graph-types';
 
 export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
@@ -154,6 +154,12 @@ export class GraphClient implements GraphApi {
     }
     if (res.ok && !bodyError && parsed && typeof parsed === 'object' && !('error' in parsed)) return parsed as Json;
     if (res.ok && bodyError) throw networkFailure(what, false);
+    // Facebook's error text reaches the coordinator's screen, the log and stored job errors; one
+    // that quotes the request (a proxy's, or Meta's own for some codes) must not carry a secret.
+    const meta = metaErrorOf(parsed);
+    if (meta && typeof meta.message === 'string') {
+      meta.message = redact(meta.message, [bearer, this.opts.pageToken() ?? '', this.opts.appSecret?.() ?? '']);
+    }
     const failure = classifyGraphFailure(res.ok ? 500 : res.status, parsed, res.headers, what);
     this.opts.log.warn('graph call failed', { path: pathOnly(path), status: res.status, kind: failure.kind, code: failure.details.code, subcode: failure.details.subcode });
     throw failure;

@@ -54,8 +54,10 @@ export async function registerWebhookRoutes(app: FastifyInstance, deps: WebhookD
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
-    scope.get(WEBHOOK_PATH, async (req, reply) => verificationHandshake(req, reply, deps, counters));
-    scope.post(WEBHOOK_PATH, { bodyLimit }, async (req, reply) => receiveEvents(req, reply, deps, batcher, counters));
+    // Reachable without the token and by any Host (a reverse proxy in front of the local server
+    // sends its public name): Meta's signature over the body is the check.
+    scope.get(WEBHOOK_PATH, { config: { auth: 'signature' } }, async (req, reply) => verificationHandshake(req, reply, deps, counters));
+    scope.post(WEBHOOK_PATH, { bodyLimit, config: { auth: 'signature' } }, async (req, reply) => receiveEvents(req, reply, deps, batcher, counters));
   });
 }
 

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { RPC_STATUS, RpcError, type HealthReport, type LiveMessage, type RpcErrorBody } from '../../contract';
 import type { Logger } from '../log';
 import type { CallContext, EngineModule } from '../module';
+import { isLocalHost, requireJsonBody } from './access';
 import { presentedToken, tokenMatches } from './auth';
 
 export interface HttpServerOptions {
@@ -36,10 +37,23 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<{ app: F
   const app = Fastify({ logger: false, bodyLimit: RPC_BODY_LIMIT });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
+  // A form or text/plain body is what a web page can send cross-site without asking first;
+  // nothing here takes one (the webhook and metric input scopes bring their own parsers).
+  app.removeContentTypeParser('text/plain');
+
+  const port = (): number => (app.server.address() as AddressInfo | null)?.port ?? opts.port;
+  // Access is decided on the route that matched, never on the raw URL: the router decodes
+  // percent-escapes before matching, so a prefix test on `req.url` can be walked around.
   app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return;
-    const allowQuery = req.url.startsWith('/api/live');
-    if (!tokenMatches(presentedToken(req.headers, req.url, allowQuery), opts.token)) {
+    const config = req.is404 ? null : req.routeOptions.config;
+    const auth = req.is404 ? 'none' : config?.auth;
+    if (auth !== 'signature' && !isLocalHost(req.headers.host, port())) {
+      await reply.code(403).send(errorBody('unauthorized', 'This server answers only to 127.0.0.1, localhost or [::1] with its own port.'));
+      return;
+    }
+    if (auth === 'none' || auth === 'signature') return;
+    if (auth === undefined) opts.log.warn('refused a request to a route that declares no access rule', { url: req.routeOptions.url });
+    if (auth !== 'token' || !tokenMatches(presentedToken(req.headers, req.url, config?.tokenInQuery === true), opts.token)) {
       await reply.code(401).send(errorBody('unauthorized', 'This request needs the Voluntree token: Authorization: Bearer <token>.'));
     }
   });
@@ -55,16 +69,16 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<{ app: F
     return reply.code(500).send(errorBody('internal', 'Something went wrong. The details are in the log.'));
   });
 
-  app.get('/healthz', async (_req, reply) => {
+  app.get('/healthz', { config: { auth: 'none' } }, async (_req, reply) => {
     const report = await opts.health();
     return reply.code(report.redis.up ? 200 : 503).send(report);
   });
 
-  app.post<{ Params: { method: string } }>('/api/rpc/:method', async (req) => {
+  app.post<{ Params: { method: string } }>('/api/rpc/:method', { config: { auth: 'token' }, onRequest: requireJsonBody }, async (req) => {
     return (await opts.call(req.params.method, req.body ?? {}, { via: 'http' })) ?? null;
   });
 
-  app.get('/api/live', { websocket: true }, (socket) => {
+  app.get('/api/live', { websocket: true, config: { auth: 'token', tokenInQuery: true } }, (socket) => {
     const off = opts.onLive((msg) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
     });
@@ -78,23 +92,31 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<{ app: F
 
   for (const m of opts.modules) await m.registerRoutes?.(app);
 
-  if (opts.rendererDir && existsSync(opts.rendererDir)) {
-    await app.register(fastifyStatic, { root: opts.rendererDir, index: ['index.html'], wildcard: false });
-    app.addHook('onSend', async (req, reply, payload) => {
-      if (!req.url.startsWith('/api/') && !req.url.startsWith('/webhooks/')) {
+  const notFound = (req: FastifyRequest, reply: FastifyReply): FastifyReply =>
+    reply.code(404).send(errorBody('not_found', `Nothing at ${req.method} ${req.url.split('?')[0]}.`));
+  const rendererDir = opts.rendererDir;
+  if (rendererDir && existsSync(rendererDir)) {
+    await app.register(async (ui) => {
+      // Everything in this scope is the built UI: public files, opened by a loopback address.
+      ui.addHook('onRoute', (route) => {
+        route.config = { ...route.config, auth: 'none' };
+      });
+      ui.addHook('onSend', async (_req, reply, payload) => {
         reply.header('X-Frame-Options', 'DENY');
         reply.header('Referrer-Policy', 'no-referrer');
         reply.header('X-Content-Type-Options', 'nosniff');
-      }
-      return payload;
+        return payload;
+      });
+      await ui.register(fastifyStatic, { root: rendererDir, index: ['index.html'], wildcard: false });
+      // The UI's own addresses (e.g. /events/42) load the page; missing files and API paths do not.
+      ui.get('/*', async (req, reply) => {
+        const pathname = req.url.split('?')[0]!;
+        if (pathname.startsWith('/api/') || pathname.includes('.')) return notFound(req, reply);
+        return reply.sendFile('index.html');
+      });
     });
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.includes('.')) return reply.sendFile('index.html');
-      return reply.code(404).send(errorBody('not_found', `Nothing at ${req.method} ${req.url.split('?')[0]}.`));
-    });
-  } else {
-    app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('not_found', `Nothing at ${req.method} ${req.url.split('?')[0]}.`)));
   }
+  app.setNotFoundHandler(notFound);
 
   await app.listen({ host: opts.host, port: opts.port });
   const addr = app.server.address() as AddressInfo;

@@ -128,7 +128,8 @@ export class SettingsService {
   async apply(patch: z.output<typeof settingsPatch>): Promise<Settings> {
     if (!this.stored) throw new RpcError('unavailable', 'Settings can only be changed in the app, not in a worker.');
     const { pageToken, appSecret, smtpPassword, ...plain } = patch;
-    const secretPatch: Partial<Record<SecretName, string>> = { pageToken, appSecret, smtpPassword };
+    // null or '' removes the secret (the store treats both alike).
+    const secretPatch: Partial<Record<SecretName, string | null>> = { pageToken, appSecret, smtpPassword };
     for (const name of SECRET_NAMES) {
       const v = secretPatch[name];
       if (v !== undefined) this.secrets.set(name, v);

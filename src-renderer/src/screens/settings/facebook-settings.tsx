@@ -93,6 +93,26 @@ function StepForm(props: {
   );
 }
 
+/** Removes a saved secret, e.g. the Page token to disconnect the Page and go back to demo mode. */
+function ClearSecret(props: { label: string; patch: RequestArgs<'settings.set'> }) {
+  const { system } = useStores();
+  const clear = useAction(async () => {
+    const s = await system.getState().saveSettings(props.patch);
+    await system.getState().loadHealth();
+    return s;
+  });
+  return (
+    <div className="stack">
+      <div className="row">
+        <button type="button" className="btn" onClick={() => void clear.run()} disabled={clear.pending}>
+          {clear.pending ? 'Removing…' : props.label}
+        </button>
+      </div>
+      {clear.error && <ErrorAlert error={clear.error} />}
+    </div>
+  );
+}
+
 function tunnelState(health: HealthReport | null, settings: Settings): StepState {
   if (settings.tunnel === 'off') return 'todo';
   if (!health?.facebook.tunnelUrl) return 'todo';
@@ -162,6 +182,7 @@ export function FacebookSettings(props: { settings: Settings }) {
           <Step n={3} title="A Page access token" state={s.secrets.pageToken ? 'done' : 'todo'} check={s.secrets.pageToken ? 'Saved' : 'Needed'}>
             <p className="muted">In the Graph API Explorer, choose your Page, grant pages_manage_posts, pages_read_engagement, pages_messaging, then copy the token.</p>
             <StepForm label="Page access token" secret hint={s.secrets.pageToken ? 'A token is saved. Paste a new one to replace it.' : 'Stored encrypted; never shown again.'} toPatch={(v) => ({ pageToken: v })} />
+            {s.secrets.pageToken && <ClearSecret label="Disconnect the Page (remove the token)" patch={{ pageToken: null }} />}
           </Step>
           <Step
             n={4}
