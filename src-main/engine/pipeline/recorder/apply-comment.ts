@@ -134,9 +134,7 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
     const slot = named ?? event.slots[0]!;
     if (ownActive) {
       // The signup follows the edited text: another slot, another party size.
-      ownActive.partySize = partySize(comment.message);
-      moveSignup(ctx, ownActive, slot, false, replies);
-      ctx.state.putSignup(ownActive);
+      moveSignup(ctx, ownActive, slot, false, replies, partySize(comment.message));
       comment.action = ownActive.status === 'waitlisted' ? 'waitlisted' : 'signed_up';
     } else if (activeSignupOf(ctx.state, volunteer.id, event.id)) {
       comment.action = 'already_signed_up';
