@@ -43,7 +43,10 @@ export interface PipelineActivity {
   at: number;
 }
 
-/** Per-event figures for the metrics graph: `signups.<eventId>`, `capacity.<eventId>`, `waitlist.<eventId>`, `attended.<eventId>`. */
+/**
+ * Per-event figures for the metrics graph: `signups.<eventId>`, `capacity.<eventId>`,
+ * `waitlist.<eventId>`, `attended.<eventId>`, `cancellations.<eventId>` (current totals).
+ */
 export interface PipelineMetric {
   name: string;
   value: number;
