@@ -180,7 +180,7 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
 function privateTo(ctx: SignupContext, comment: CommentRecord, v: VolunteerRecord, replies: ReplyJob[], kind: string, text: string, quickReplies?: { title: string; payload: string }[]): void {
   if (!comment.privateReplied) {
     comment.privateReplied = true;
-    replies.push({ kind: 'private', key: comment.id, to: { commentId: comment.id, private: true }, text, ...(quickReplies ? { quickReplies } : {}), volunteerId: v.id });
+    replies.push({ kind: 'private', key: comment.id, to: { commentId: comment.id, private: true, commentCreatedAt: comment.createdAt }, text, ...(quickReplies ? { quickReplies } : {}), volunteerId: v.id });
   } else if (v.psid) {
     replies.push({ kind, key: comment.id, to: { psid: v.psid }, text, ...(quickReplies ? { quickReplies } : {}), volunteerId: v.id });
   }
