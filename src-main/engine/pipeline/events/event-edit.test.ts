@@ -81,6 +81,8 @@ describe('editing an event and its signups', () => {
     expect(list.slots[0]!.taken).toBe(1);
     expect(list.slots[0]!.waitlist.map((s) => [s.volunteerName, s.partySize])).toEqual([['Person1 Surname', 3]]);
     expect((await call(h.module, 'comments.list', { eventId: e.id })).find((x) => x.id === id1)).toMatchObject({ action: 'waitlisted' });
+    // Told, as a new party of three would be (no Messenger window open: under the comment).
+    await until('the waitlist note', () => graph.of('replyToComment').some((r) => r.commentId === id1 && /on the waitlist/.test(r.message)));
 
     // Person2 cancels: two places free, the party of three still waits (a party is never split).
     await feedIntents(h, [commentIntent({ postId: e.postId, from: person(2), message: "sorry, can't make it", intent: 'cancel' })]);
