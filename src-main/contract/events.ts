@@ -87,6 +87,16 @@ export const intentName = z.enum(['signup', 'cancel', 'question', 'other'], {
 });
 export type IntentName = z.infer<typeof intentName>;
 
+/** Where a reply goes: under the comment, as its one private reply, or as a Messenger message. */
+export type ReplyChannel = 'public' | 'private' | 'messenger';
+
+/** A reply that could not be sent and will not be retried, with the reason in the coordinator's words. */
+export interface ReplyProblem {
+  channel: ReplyChannel;
+  reason: string;
+  at: string;
+}
+
 export interface CommentView {
   id: string;
   /** Null when the comment is on a post Voluntree did not publish (kept, not acted on). */
@@ -102,6 +112,8 @@ export interface CommentView {
   correctedIntent: IntentName | null;
   state: 'active' | 'edited' | 'removed';
   action: CommentAction | null;
+  /** Replies to this comment (or to its author about it) that failed for good; empty when all went out. */
+  replyProblems: ReplyProblem[];
   createdAt: string;
 }
 
@@ -335,6 +347,7 @@ export const eventsEvents = {
     "A slot's waitlist changed",
   ),
   'comment.received': liveEvent<{ comment: CommentView }>('A comment was recorded (with its intent)'),
+  'comment.updated': liveEvent<{ comment: CommentView }>('A recorded comment changed without a new delivery (e.g. a reply to it could not be sent)'),
   'inbox.question': liveEvent<{ item: InboxItem }>('A question arrived in the inbox'),
   'event.updated': liveEvent<{ event: EventView }>('An event changed (status, details, counts)'),
 };

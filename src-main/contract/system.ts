@@ -23,6 +23,11 @@ export interface Settings {
   graphVersion: string;
   tunnel: string;
   pageId: string | null;
+  /**
+   * The Meta app's App ID (not a secret). With the App Secret it lets Voluntree set the
+   * webhook callback URL itself when the tunnel address changes. `FB_APP_ID` overrides it.
+   */
+  appId: string | null;
   pageConnected: boolean;
   demoMode: boolean;
   /** Secrets are never returned: only whether each is set. */
@@ -43,6 +48,7 @@ export const settingsPatch = z
     graphVersion: z.string().regex(/^v\d+\.\d+$/, 'Graph API version looks like v25.0'),
     tunnel: z.string().min(1).max(500),
     pageId: z.string().regex(/^\d+$/).nullable(),
+    appId: z.string().trim().regex(/^\d{1,32}$/, 'The App ID is the number at the top of the Meta app dashboard').nullable(),
     // A secret to store, or null (or '') to remove it: disconnecting the Page removes its token.
     pageToken: z.string().trim().max(1000).nullable(),
     appSecret: z.string().trim().max(200).nullable(),

@@ -31,8 +31,10 @@ export function createKeys(prefix: string = DEFAULT_PREFIX) {
     streamIntents: k('stream:intents'),
     /** Entries that failed repeatedly, for the coordinator to see. */
     streamDead: k('stream:dead'),
-    /** Dedupe marker for one delivery (comment id + verb + content hash). */
+    /** Dedupe marker for one delivery (comment id + verb + content hash + Meta's change time). */
     seen: (dedupeId: string) => k(`seen:${dedupeId}`),
+    /** The state (verb + content hash) the last accepted change left a comment in. */
+    lastState: (subject: string) => k(`ingest-state:${subject}`),
     /** The live channel (Redis pub/sub) every live event travels on. */
     liveChannel: k('live'),
     /** The model store: current version pointer and one key per version. */

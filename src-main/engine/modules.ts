@@ -33,6 +33,25 @@ export interface BuiltModules {
 }
 
 /**
+ * The Graph client as the app wires it: the built-in simulator while no Page is connected,
+ * otherwise Facebook with the Settings' Page, token, App ID and App Secret (read per call, so a
+ * change in Settings applies at once).
+ */
+export function createGraphFor(ctx: EngineContext, config: EngineConfig, settings: SettingsService, demo: Pick<DemoModule, 'graphUrl' | 'credentials'> | null): GraphClient {
+  const inDemo = (): boolean => demo !== null && settings.demoMode();
+  return new GraphClient({
+    baseUrl: () => (inDemo() ? demo!.graphUrl() : config.graphUrl),
+    version: () => settings.graphVersion(),
+    pageId: () => (inDemo() ? demo!.credentials.pageId : (settings.pageId() ?? '')),
+    pageToken: () => (inDemo() ? demo!.credentials.pageToken : settings.pageToken()),
+    appId: () => settings.appId(),
+    appSecret: () => settings.appSecret(),
+    clock: ctx.clock,
+    log: ctx.log.child({ part: 'graph' }),
+  });
+}
+
+/**
  * The composition root's list: which modules run, in which order, with which collaborators.
  * Workers (role `worker`) get only the horizontally scalable parts.
  *
@@ -47,16 +66,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
 
   const demo = app ? createDemoModule(ctx, { webhookUrl: () => (deps.engine.httpUrl ? `${deps.engine.httpUrl}/webhooks/facebook` : null) }) : null;
   const inDemo = (): boolean => demo !== null && settings.demoMode();
-  const graph = new GraphClient({
-    baseUrl: () => (inDemo() ? demo!.graphUrl() : config.graphUrl),
-    version: () => settings.graphVersion(),
-    pageId: () => (inDemo() ? demo!.credentials.pageId : (settings.pageId() ?? '')),
-    pageToken: () => (inDemo() ? demo!.credentials.pageToken : settings.pageToken()),
-    appId: () => config.appId,
-    appSecret: () => settings.appSecret(),
-    clock: ctx.clock,
-    log: ctx.log.child({ part: 'graph' }),
-  });
+  const graph = createGraphFor(ctx, config, settings, demo);
 
   let feed: FeedModule | null = null;
   let metrics: MetricsModule | null = null;

@@ -32,6 +32,7 @@ const METRIC_NODE: Record<string, string> = {
   capacity: 'capacity',
   attended: 'attendance',
   cancellations: 'cancellations',
+  waitlist: 'waitlist',
 };
 
 export function pipelineMetricsToNodes(metrics: MetricsModule, log: Logger) {
@@ -45,7 +46,10 @@ export function pipelineMetricsToNodes(metrics: MetricsModule, log: Logger) {
       // Attendance 0 means "not taken yet" (it is marked after the event): sending it would
       // make the no-show rate read 100% for every upcoming event.
       if (kind === 'attendance' && v.value === 0) continue;
-      input[`event:${eventId}:${kind}`] = v.value;
+      const node = `event:${eventId}:${kind}`;
+      // A node the coordinator removed is left out: one unknown node would refuse the whole batch.
+      if (!metrics.accepts(node)) continue;
+      input[node] = v.value;
     }
     if (Object.keys(input).length === 0) return;
     try {

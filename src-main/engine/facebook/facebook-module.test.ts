@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { engineContext } from '../../../test/support/engine-context';
@@ -5,7 +8,13 @@ import { testRedis, type TestRedis } from '../../../test/support/redis';
 import { startTunnelServer, type TunnelServer } from '../../../test/support/tunnel-server';
 import type { LiveMessage } from '../../contract';
 import { createGraphSimulator, type GraphSimulator } from '../../simulator/graph-simulator';
+import { settingsPatch } from '../../contract/system';
+import { configFromEnv } from '../config';
 import type { EngineContext } from '../module';
+import { createGraphFor } from '../modules';
+import { FileSecretStore } from '../settings/secret-store';
+import { defaultSettings, SettingsService } from '../settings/settings-module';
+import { Store } from '../store/store';
 import { createFacebookModule, type FacebookModule, type FacebookSettings } from './facebook-module';
 import { GraphClient } from './graph-client';
 import { createWebhookModule, type WebhookModule } from './webhook-module';
@@ -83,6 +92,27 @@ describe('the Facebook module: connection check, tunnel and callback URL', () =>
     expect(status.webhook.lastVerifiedAt).not.toBeNull();
     expect(status).toMatchObject({ mode: 'live', updatesCallbackItself: true, tunnel: { mode: 'localtunnel', healthy: true } });
     await vi.waitFor(() => expect(live.some((l) => l.event === 'facebook.tunnel' && l.payload.healthy)).toBe(true));
+  });
+
+  it('sets the callback URL itself with the App ID and App Secret saved in Settings', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vt-fb-settings-'));
+    try {
+      const store = new Store(path.join(dir, 'data'), ctx.log);
+      const config = configFromEnv({ VOLUNTREE_DATA_DIR: dir, FB_GRAPH_URL: sim.url });
+      const saved = new SettingsService(config, await store.collection('settings', defaultSettings), new FileSecretStore(dir));
+      // As the Settings screen does it: no FB_APP_ID in the environment.
+      await saved.apply(settingsPatch.parse({ pageId: sim.pageId, pageToken: 'page-token', appSecret: 'secret', appId: '200000000000009', tunnel: 'localtunnel' }));
+      const graph = createGraphFor(ctx, config, saved, null);
+      fb = createFacebookModule(ctx, { graph, webhook, settings, tunnelHost: server.url, tunnelTiming: { healthIntervalMs: 100, backoff: { initialMs: 50, maxMs: 400 } } });
+      await fb.start!();
+      const result = await fb.handlers!['facebook.connect']!({}, { via: 'internal' });
+      expect(result.steps.at(-1)).toMatchObject({ step: 'webhook', ok: true });
+      expect(sim.calls({ method: 'POST', pathIncludes: '200000000000009/subscriptions' }).length).toBeGreaterThanOrEqual(1);
+      expect(sim.callbackUrl()).toMatch(/\/webhooks\/facebook$/);
+      expect((await fb.handlers!['facebook.status']!({}, { via: 'internal' })).updatesCallbackItself).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('tells the coordinator what to paste where when there is no app token', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { dedupeIdFor, type IngestItem } from '../streams/entries';
+import { dedupeIdFor, type CommentItem, type IngestItem } from '../streams/entries';
 import type { Delivery } from '../ingest/ingest';
 
 /** Meta's envelope. Unknown fields are allowed: Meta adds fields without notice. */
@@ -55,12 +55,16 @@ export interface Normalised {
 
 /** Meta sends `created_time` as Unix seconds (feed) or, in some versions, an ISO string. */
 function toMs(t: number | string | undefined, fallback: number): number {
+  return toMsOrNull(t) ?? fallback;
+}
+
+function toMsOrNull(t: number | string | undefined): number | null {
   if (typeof t === 'number') return t < 1e12 ? t * 1000 : t;
   if (typeof t === 'string') {
     const n = Date.parse(t);
-    return Number.isNaN(n) ? fallback : n;
+    return Number.isNaN(n) ? null : n;
   }
-  return fallback;
+  return null;
 }
 
 /**
@@ -106,6 +110,8 @@ export function normaliseWebhook(env: WebhookEnvelope, pageId: string, receivedA
         from: c.from ? { id: c.from.id, name: c.from.name } : null,
         message: c.message ?? '',
         createdTime: toMs(c.created_time, receivedAt),
+        // Never `receivedAt`: a retry arrives later, and must still be known as the same change.
+        changeTime: toMsOrNull(entry.time) ?? toMsOrNull(c.created_time),
         receivedAt,
         pageId: entry.id,
       });
@@ -158,10 +164,22 @@ function contentOf(item: IngestItem): string {
   return item.payload;
 }
 
-/** Items → ingest deliveries, each with the dedupe id that makes Meta's retries harmless. */
+/**
+ * Items → ingest deliveries, each with the dedupe id that makes Meta's retries harmless and, for
+ * a comment, the state it leaves the comment in (a change to the state it is in changes nothing).
+ */
 export function toDeliveries(items: readonly IngestItem[]): Delivery[] {
-  return items.map((item) => ({
-    dedupeId: dedupeIdFor(item, createHash('sha256').update(contentOf(item)).digest('hex').slice(0, 32)),
-    payload: JSON.stringify(item),
-  }));
+  return items.map((item) => {
+    const hash = createHash('sha256').update(contentOf(item)).digest('hex').slice(0, 32);
+    return {
+      dedupeId: dedupeIdFor(item, hash),
+      payload: JSON.stringify(item),
+      ...(item.kind === 'comment' ? { state: { subject: item.commentId, value: `${stateVerb(item.verb)}:${hash}` } } : {}),
+    };
+  });
+}
+
+/** An add and an edit both leave the comment showing its text: a text equal to it is no change. */
+function stateVerb(verb: CommentItem['verb']): string {
+  return verb === 'add' || verb === 'edited' ? 'shown' : verb;
 }

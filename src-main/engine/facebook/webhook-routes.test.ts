@@ -104,6 +104,43 @@ describe('POST /webhooks/facebook', () => {
     expect((await ingested()).map((i) => (i.kind === 'comment' ? i.verb : i.kind))).toEqual(['edited', 'add']);
   });
 
+  it('passes hide → unhide → hide as three changes, and still drops a retried one', async () => {
+    const at = (verb: 'add' | 'hide' | 'unhide', time: number) => webhookPayload([feedEntry(PAGE, [comment('555_9', 'Count me in!', { verb })], time)]);
+    const add = at('add', 1_790_000_000_000);
+    const hide = at('hide', 1_790_000_060_000);
+    const unhide = at('unhide', 1_790_000_120_000);
+    const hideAgain = at('hide', 1_790_000_180_000);
+    for (const p of [add, hide, unhide, hideAgain]) expect((await deliverSigned(url, SECRET, p)).status).toBe(200);
+    // Meta retries the first hide and the unhide (same entry time): nothing new.
+    await deliverSigned(url, SECRET, hide);
+    await deliverSigned(url, SECRET, unhide);
+    // Hidden already: a second "hide" under another time changes nothing either.
+    await deliverSigned(url, SECRET, at('hide', 1_790_000_240_000));
+    expect((await ingested()).map((i) => (i.kind === 'comment' ? [i.verb, i.changeTime] : null))).toEqual([
+      ['add', 1_790_000_000_000],
+      ['hide', 1_790_000_060_000],
+      ['unhide', 1_790_000_120_000],
+      ['hide', 1_790_000_180_000],
+    ]);
+  });
+
+  it('passes an edit back to the earlier text', async () => {
+    const edit = (message: string, time: number) => webhookPayload([feedEntry(PAGE, [comment('555_11', message, { verb: 'edited' })], time)]);
+    await deliverSigned(url, SECRET, webhookPayload([feedEntry(PAGE, [comment('555_11', 'me')], 1_790_000_000_000)]));
+    await deliverSigned(url, SECRET, edit('me + 2 friends', 1_790_000_060_000));
+    await deliverSigned(url, SECRET, edit('me', 1_790_000_120_000));
+    await deliverSigned(url, SECRET, edit('me + 2 friends', 1_790_000_180_000));
+    // Retries of the edits, with their own times: dropped.
+    await deliverSigned(url, SECRET, edit('me + 2 friends', 1_790_000_060_000));
+    await deliverSigned(url, SECRET, edit('me', 1_790_000_120_000));
+    expect((await ingested()).map((i) => (i.kind === 'comment' ? [i.verb, i.message] : null))).toEqual([
+      ['add', 'me'],
+      ['edited', 'me + 2 friends'],
+      ['edited', 'me'],
+      ['edited', 'me + 2 friends'],
+    ]);
+  });
+
   it("ignores the Page's own comments and keeps a comment without `from`", async () => {
     const payload = webhookPayload([
       feedEntry(PAGE, [

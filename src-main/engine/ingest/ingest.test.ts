@@ -26,6 +26,16 @@ describe('ingest gear', () => {
     expect(ttl).toBeGreaterThan(6 * 24 * 3600);
   });
 
+  it('skips a change that leaves a comment in the state it is already in, whatever its id', async () => {
+    const hide = (at: number) => ({ dedupeId: `c1:hide:${at}`, payload: `{"hide":${at}}`, state: { subject: 'c1', value: 'hide:h' } });
+    const unhide = { dedupeId: 'c1:unhide:2', payload: '{"unhide":2}', state: { subject: 'c1', value: 'unhide:h' } };
+    expect(await ingestDeliveries(gears, t.keys, [hide(1), hide(5), unhide, hide(3)])).toEqual({ accepted: 3, duplicates: 1 });
+    expect(await ingestDeliveries(gears, t.keys, [hide(3), hide(7)])).toEqual({ accepted: 0, duplicates: 2 });
+    // Messages have no state: only their id counts.
+    expect(await ingestDeliveries(gears, t.keys, [{ dedupeId: 'm:1', payload: '{}' }, { dedupeId: 'm:2', payload: '{}' }])).toEqual({ accepted: 2, duplicates: 0 });
+    expect(await t.redis.xlen(t.keys.streamIngest)).toBe(5);
+  });
+
   it('refuses to run with another build of the library', async () => {
     await expect(
       t.redis.call('FCALL', 'vt_ingest', 1, t.keys.streamIngest, 'not-the-version', 60),

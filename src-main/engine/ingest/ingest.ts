@@ -5,8 +5,13 @@ import type { Gears } from '../gears/loader';
 export const SEEN_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface Delivery {
-  /** Identity of this delivery's content: the same comment, verb and text always map to one id. */
+  /** Identity of this change: the same comment, verb, text and Meta change time map to one id. */
   dedupeId: string;
+  /**
+   * For a comment change: its comment id and the state it leaves the comment in (verb + text
+   * hash). A delivery that would leave the comment in the state it is already in is a repeat.
+   */
+  state?: { subject: string; value: string };
   /** What the preprocess stage will read (JSON text). */
   payload: string;
 }
@@ -23,10 +28,13 @@ export interface IngestResult {
  */
 export async function ingestDeliveries(gears: Gears, keys: Keys, deliveries: readonly Delivery[]): Promise<IngestResult> {
   if (deliveries.length === 0) return { accepted: 0, duplicates: 0 };
-  const fnKeys = [keys.streamIngest, ...deliveries.map((d) => keys.seen(d.dedupeId))];
-  const [accepted, duplicates] = await gears.call<[number, number]>('vt_ingest', 'vt_ingest', fnKeys, [
-    SEEN_TTL_SECONDS,
-    ...deliveries.map((d) => d.payload),
-  ]);
+  const fnKeys = [keys.streamIngest];
+  const args: (string | number)[] = [SEEN_TTL_SECONDS];
+  for (const d of deliveries) {
+    // Without a state the second key is never read; the seen key stands in for it.
+    fnKeys.push(keys.seen(d.dedupeId), d.state ? keys.lastState(d.state.subject) : keys.seen(d.dedupeId));
+    args.push(d.payload, d.state?.value ?? '');
+  }
+  const [accepted, duplicates] = await gears.call<[number, number]>('vt_ingest', 'vt_ingest', fnKeys, args);
   return { accepted, duplicates };
 }

@@ -12,13 +12,20 @@ const eventInput = (name: string, label: string): MetricNode => ({
 
 /**
  * The definitions a fresh install starts with: per-event counts the pipeline feeds
- * (`event:<id>:signups`, `capacity`, `cancellations`, `attendance`) and the rates built on
+ * (`event:<id>:signups`, `capacity`, `waitlist`, `cancellations`, `attendance`) and the rates built on
  * them. Rates keep their arguments, so each new count recomputes them at once.
  */
+/** The defaults of installs that recorded only `defaultsInstalled` (before `defaultsSeen`). */
+export const FIRST_DEFAULT_IDS: readonly string[] = [
+  'event:{event}:signups', 'event:{event}:capacity', 'event:{event}:cancellations', 'event:{event}:attendance',
+  'event:{event}:fill-rate', 'event:{event}:no-shows', 'event:{event}:no-show-rate',
+];
+
 export function defaultMetricNodes(): MetricNode[] {
   return [
     eventInput('signups', 'Signups'),
     eventInput('capacity', 'Capacity'),
+    eventInput('waitlist', 'Waitlist'),
     eventInput('cancellations', 'Cancellations'),
     eventInput('attendance', 'Attended'),
     {

@@ -1,13 +1,18 @@
 import { metricNodeSchema, type MetricNode } from '../../contract/metrics';
 import type { Logger } from '../log';
 import type { Collection, Store } from '../store/store';
-import { defaultMetricNodes } from './defaults';
+import { defaultMetricNodes, FIRST_DEFAULT_IDS } from './defaults';
 import { MetricDefinitionError, MetricGraph } from './graph';
 
 export interface DefinitionsData {
   nodes: MetricNode[];
   /** Set once the defaults were added, so a coordinator who removes one does not get it back. */
   defaultsInstalled: boolean;
+  /**
+   * Ids of every default already offered once. A default added in a later version is added on
+   * the next start; one the coordinator removed stays removed.
+   */
+  defaultsSeen?: string[];
 }
 
 /** The metric definitions in the lowdb file `metric-definitions`, as a validated graph. */
@@ -29,13 +34,14 @@ export class MetricDefinitions {
       if (r.success) parsed.push(r.data);
       else problems.push(`a stored metric definition is malformed and was skipped: ${JSON.stringify(raw).slice(0, 200)}`);
     }
-    if (!col.data.defaultsInstalled) {
-      for (const d of defaultMetricNodes()) if (!parsed.some((p) => p.id === d.id)) parsed.push(d);
-    }
+    const seen = new Set(col.data.defaultsSeen ?? (col.data.defaultsInstalled ? FIRST_DEFAULT_IDS : []));
+    const defaults = defaultMetricNodes();
+    for (const d of defaults) if (!seen.has(d.id) && !parsed.some((p) => p.id === d.id)) parsed.push(d);
     const graph = buildTolerant(parsed, problems);
     for (const p of problems) log.error(p);
     col.data.nodes = [...graph.nodes];
     col.data.defaultsInstalled = true;
+    col.data.defaultsSeen = [...new Set([...seen, ...defaults.map((d) => d.id)])];
     await col.write();
     const defs = new MetricDefinitions(col, graph);
     defs.problems.push(...problems);

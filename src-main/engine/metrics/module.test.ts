@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testRedis, type TestRedis } from '../../../test/support/redis';
 import type { MetricNode } from '../../contract/metrics';
@@ -108,6 +110,24 @@ describe('metrics module', () => {
     expect(nodes.some((n) => n.id === 'event:{event}:no-show-rate')).toBe(false);
     const [c] = (await handlers()['metrics.values']!({ nodes: ['C'], historyLimit: 10 }, call)).values;
     expect(c).toMatchObject({ value: 3, history: [{ value: 3, source: 'input' }] });
+  });
+
+  it('adds a default from a later version to an older install once, and keeps it removed after that', async () => {
+    const dir = h.dataDir;
+    await h.close(true);
+    // The file as the first version left it: no waitlist node, only "defaults installed".
+    const file = path.join(dir, 'metric-definitions.json');
+    const old = JSON.parse(readFileSync(file, 'utf8')) as { nodes: { id: string }[]; defaultsSeen?: string[] };
+    old.nodes = old.nodes.filter((n) => n.id !== 'event:{event}:waitlist');
+    delete old.defaultsSeen;
+    writeFileSync(file, JSON.stringify(old));
+    h = await startMetricsHarness(t, { dataDir: dir });
+    expect(h.module.accepts('event:42:waitlist')).toBe(true);
+    await handlers()['metrics.remove']!({ id: 'event:{event}:waitlist' }, call);
+    await h.close(true);
+    h = await startMetricsHarness(t, { dataDir: dir });
+    expect(h.module.accepts('event:42:waitlist')).toBe(false);
+    expect(h.module.accepts('event:42:signups')).toBe(true);
   });
 
   it('does not run in the worker role and says so', async () => {

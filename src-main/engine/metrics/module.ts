@@ -11,6 +11,8 @@ export interface MetricsModule extends EngineModule {
    * node names). Refuses the whole batch (RpcError bad_arguments) if any node or value is bad.
    */
   input(values: Record<string, number>, source: string): Promise<{ accepted: number }>;
+  /** Whether `node` is defined (directly or by a template) right now; false while not running. */
+  accepts(node: string): boolean;
   /** The running service, or null before start / in the worker role. */
   readonly service: MetricsService | null;
   registerRoutes(app: FastifyInstance): void;
@@ -48,6 +50,7 @@ export function createMetricsModule(ctx: EngineContext, opts: MetricsOptions = {
       return service;
     },
     input: async (values, source) => running().input(values, source),
+    accepts: (node) => service?.accepts(node) ?? false,
     registerRoutes(app) {
       registerMetricsInputRoute(app, (values) => running().input(values, 'http'));
     },

@@ -127,6 +127,10 @@ export class MetricsService {
    * checked first: one unknown node or non-number refuses all of it (RpcError bad_arguments).
    * `source` says who sent it (pipeline, ui, http), for the log.
    */
+  accepts(node: string): boolean {
+    return this.definitions.graph.resolve(node) !== null;
+  }
+
   async input(values: unknown, source: string): Promise<{ accepted: number }> {
     const entries = validateInput(this.definitions.graph, values);
     const at = this.deps.clock.now();

@@ -43,9 +43,12 @@ export function metricsFor(deps: DispatchDeps, eventIds: Iterable<string>): Pipe
     let signedUp = 0;
     let waiting = 0;
     let attended = 0;
+    let cancelled = 0;
     for (const s of deps.state.signupsOfEvent(id)) {
       if (s.status === 'signed_up') signedUp += s.partySize;
       if (s.status === 'waitlisted') waiting += 1;
+      // Signups withdrawn (by comment, Messenger "No", deletion or the coordinator), not people.
+      if (s.status === 'cancelled') cancelled += 1;
       if (s.attended) attended += s.partySize;
     }
     const capacity = e.slots.reduce((a, s) => a + s.capacity, 0);
@@ -54,6 +57,7 @@ export function metricsFor(deps: DispatchDeps, eventIds: Iterable<string>): Pipe
       { name: `capacity.${id}`, value: capacity, at },
       { name: `waitlist.${id}`, value: waiting, at },
       { name: `attended.${id}`, value: attended, at },
+      { name: `cancellations.${id}`, value: cancelled, at },
     );
   }
   return out;

@@ -12,8 +12,9 @@ export interface ReplyJob {
   /**
    * A comment (public or its one private reply), or a person in Messenger; for a person,
    * `fallbackCommentId` is answered publicly when Messenger no longer allows a message.
+   * `commentCreatedAt` (ms) lets the worker skip a private reply Meta's 7-day limit would refuse.
    */
-  to: { commentId: string; private: boolean } | { psid: string; fallbackCommentId?: string };
+  to: { commentId: string; private: boolean; commentCreatedAt?: number } | { psid: string; fallbackCommentId?: string };
   text: string;
   quickReplies?: MessageChoice[];
   /** Whose PSID a private reply reveals (stored in the roster afterwards). */
@@ -43,7 +44,10 @@ export interface PipelineActivity {
   at: number;
 }
 
-/** Per-event figures for the metrics graph: `signups.<eventId>`, `capacity.<eventId>`, `waitlist.<eventId>`, `attended.<eventId>`. */
+/**
+ * Per-event figures for the metrics graph: `signups.<eventId>`, `capacity.<eventId>`,
+ * `waitlist.<eventId>`, `attended.<eventId>`, `cancellations.<eventId>` (current totals).
+ */
 export interface PipelineMetric {
   name: string;
   value: number;

@@ -67,6 +67,8 @@ export interface PipelineModule extends EngineModule {
   recorder(): StreamConsumer<IntentEntry> | null;
 }
 
+/** How long a reply that could not be sent counts among /healthz problems. */
+const REPLY_PROBLEM_HEALTH_MS = 7 * 24 * 3600_000;
 const NO_TEMPLATE: UtilityTemplateSetting = { name: '', language: 'en_US' };
 export const RECORDER_GROUP = 'recorder';
 
@@ -225,6 +227,13 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
       if (state) {
         const failed = Object.values(state.events).filter((e) => e.status === 'failed');
         if (failed.length > 0) report.problems.push(`${failed.length} event post${failed.length === 1 ? '' : 's'} failed to publish; open the event to see why.`);
+        // Recent ones only: an old problem the coordinator has seen should not mark the app unwell for ever.
+        const since = now() - REPLY_PROBLEM_HEALTH_MS;
+        let replies = 0;
+        for (const c of Object.values(state.comments)) {
+          if (c.replyProblems) for (const p of c.replyProblems) if (p.at >= since) replies += 1;
+        }
+        if (replies > 0) report.problems.push(`${replies} ${replies === 1 ? 'reply' : 'replies'} to comments could not be sent in the last 7 days; the event's Comments tab says why.`);
       }
     },
   };

@@ -13,6 +13,8 @@ export interface StoredSettings {
   graphVersion: string | null;
   tunnel: string | null;
   pageId: string | null;
+  /** The Meta app's id (absent in files from before it was a setting). */
+  appId?: string | null;
   email: Settings['email'];
   backupRetentionDays: number;
   /** The webhook verification token the coordinator pastes into the Meta app (made once). */
@@ -59,6 +61,9 @@ export class SettingsService {
   }
   pageId(): string | null {
     return this.config.pageId ?? this.data.pageId;
+  }
+  appId(): string | null {
+    return this.config.appId ?? this.data.appId ?? null;
   }
   pageToken(): string | null {
     return this.config.pageToken ?? this.secrets.get('pageToken');
@@ -116,6 +121,7 @@ export class SettingsService {
       graphVersion: this.graphVersion(),
       tunnel: this.tunnel(),
       pageId: this.pageId(),
+      appId: this.appId(),
       pageConnected: !this.demoMode(),
       demoMode: this.demoMode(),
       secrets: { pageToken: Boolean(this.pageToken()), appSecret: Boolean(this.appSecret()), smtpPassword: Boolean(this.smtpPassword()) },
@@ -139,6 +145,7 @@ export class SettingsService {
       if (plain.graphVersion !== undefined) d.graphVersion = plain.graphVersion;
       if (plain.tunnel !== undefined) d.tunnel = plain.tunnel;
       if (plain.pageId !== undefined) d.pageId = plain.pageId;
+      if (plain.appId !== undefined) d.appId = plain.appId;
       if (plain.email !== undefined) d.email = plain.email;
       if (plain.backupRetentionDays !== undefined) d.backupRetentionDays = plain.backupRetentionDays;
       if (plain.utilityTemplate !== undefined) d.utilityTemplate = plain.utilityTemplate;

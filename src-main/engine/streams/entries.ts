@@ -21,6 +21,11 @@ export const commentItem = z.object({
   message: z.string(),
   /** Meta's `created_time`, in ms since the epoch. */
   createdTime: z.number(),
+  /**
+   * When Meta says this change happened (the entry's `time`, else `created_time`), in ms; null
+   * when the payload has neither. A retried delivery carries the same one; a new change does not.
+   */
+  changeTime: z.number().nullable().optional(),
   /** When the webhook accepted it, in ms since the epoch (latency is measured from here). */
   receivedAt: z.number(),
   pageId: z.string(),
@@ -84,11 +89,14 @@ export const intentEntry = z.object({
 });
 export type IntentEntry = z.infer<typeof intentEntry>;
 
-/** The dedupe identity of a delivery: same comment, same verb, same text → same id. */
+/**
+ * The dedupe identity of a delivery: same comment, verb, text and change time → same id (Meta's
+ * retries). A later change to the same state has another time, so it is a new delivery.
+ */
 export function dedupeIdFor(item: IngestItem, contentHash: string): string {
   switch (item.kind) {
     case 'comment':
-      return `c:${item.commentId}:${item.verb}:${contentHash}`;
+      return `c:${item.commentId}:${item.verb}:${contentHash}:${item.changeTime ?? ''}`;
     case 'message':
       return `m:${item.messageId}`;
     case 'postback':

@@ -83,7 +83,9 @@ export function FillBar(props: { taken: number; capacity: number; waitlist: numb
         <span>
           {taken} / {capacity} signed up
         </span>
-        {waitlist > 0 ? <span>{waitlist} on the waitlist</span> : <span>{Math.max(0, capacity - taken)} places left</span>}
+        {/* A capacity lowered below the people signed up keeps them all; say so instead of "0 places left". */}
+        {taken > capacity && <span className="over-capacity">{taken - capacity} over capacity</span>}
+        {waitlist > 0 ? <span>{waitlist} on the waitlist</span> : taken <= capacity && <span>{capacity - taken} places left</span>}
       </div>
     </div>
   );

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 
 /** SMTP settings from the app's settings; the password comes from a getter so it is read only when needed and never logged. */
@@ -20,6 +21,11 @@ export class EmailNotConfiguredError extends Error {
   override name = 'EmailNotConfiguredError';
 }
 
+/** A SHA-256 digest of everything the SMTP transport is built from. */
+export function settingsFingerprint(s: EmailSettings, password: string | null): string {
+  return createHash('sha256').update(JSON.stringify([s.host, s.port, s.user, s.from, password])).digest('hex');
+}
+
 /**
  * nodemailer over SMTP. The transport is rebuilt when the settings change. STARTTLS is used when
  * the server offers it; port 465 means TLS from the start.
@@ -31,7 +37,9 @@ export function createEmailSender(settings: () => EmailSettings | null, password
     const s = settings();
     if (!s || !s.host || !s.port || !s.from) throw new EmailNotConfiguredError('Email is not set up: fill in the SMTP host, port and sender address in Settings.');
     const pass = password();
-    const signature = JSON.stringify([s.host, s.port, s.user, pass ? pass.length : 0]);
+    // A digest, so the password itself is never kept beside the transport (nor logged); any
+    // change to any setting, a same-length password included, builds a new transport.
+    const signature = settingsFingerprint(s, pass);
     if (!transport || signature !== builtFor) {
       transport?.close();
       transport = nodemailer.createTransport({

@@ -5,6 +5,7 @@ import type { EventView, SlotInput } from '../../../contract/events';
 import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
 import { coordinatorActivity } from '../effects';
+import { promote } from '../signups/signup-engine';
 import { jobIdFor } from '../queues/job-ids';
 import type { PublishJob } from '../queues/publish-queue';
 import type { EventRecord, SlotRecord } from '../state/records';
@@ -16,15 +17,22 @@ const MAX_SCHEDULE_MS = 30 * 24 * 3600_000;
 
 type EventHandlers = Pick<Handlers, 'events.create' | 'events.update' | 'events.get' | 'events.list' | 'events.publish' | 'events.delete' | 'events.previewPost'>;
 
+/**
+ * Slots from the coordinator's input. A kept slot sent without a `description` keeps the one it
+ * had (a client that does not know the field must not erase it); `null` or "" clears it.
+ */
 function toSlots(input: ReadonlyArray<SlotInput>, existing: readonly SlotRecord[]): SlotRecord[] {
-  return input.map((s) => ({
-    id: s.id && existing.some((x) => x.id === s.id) ? s.id : `slot_${randomUUID().slice(0, 8)}`,
-    title: s.title,
-    start: Date.parse(s.start),
-    end: Date.parse(s.end),
-    capacity: s.capacity,
-    description: s.description ?? null,
-  }));
+  return input.map((s) => {
+    const kept = s.id ? existing.find((x) => x.id === s.id) : undefined;
+    return {
+      id: kept ? kept.id : `slot_${randomUUID().slice(0, 8)}`,
+      title: s.title,
+      start: Date.parse(s.start),
+      end: Date.parse(s.end),
+      capacity: s.capacity,
+      description: s.description === undefined ? (kept?.description ?? null) : s.description || null,
+    };
+  });
 }
 
 export function findEvent(core: PipelineCore, id: string): EventRecord {
@@ -36,11 +44,13 @@ export function findEvent(core: PipelineCore, id: string): EventRecord {
 /** events.*: create, edit, publish (now or scheduled through the publish queue), delete. */
 export function eventHandlers(core: PipelineCore, publishQueue: () => Queue<PublishJob>): EventHandlers {
   const view = (e: EventRecord): EventView => eventView(core.state, e, core.timeZone(), core.now());
-  const save = async (e: EventRecord, coordinatorVerb?: 'coordinator_updated'): Promise<EventView> => {
+  const save = async (e: EventRecord, coordinatorVerb?: 'coordinator_updated', promoteIn: readonly string[] = []): Promise<EventView> => {
     core.state.putEvent(e);
-    await core.change((ctx) => {
+    await core.change((ctx, replies) => {
       ctx.effects.eventsChanged.add(e.id);
       if (coordinatorVerb) ctx.effects.activities.push(coordinatorActivity(coordinatorVerb, e, String(ctx.now), ctx.now));
+      // More room: the people waiting are promoted and told, as when someone cancels.
+      for (const slotId of promoteIn) promote(ctx, e.id, slotId, replies);
     });
     return view(e);
   };
@@ -56,12 +66,19 @@ export function eventHandlers(core: PipelineCore, publishQueue: () => Queue<Publ
     },
     async 'events.update'(a) {
       const e = findEvent(core, a.id);
+      const promoteIn: string[] = [];
       if (a.slots) {
         const slots = toSlots(a.slots, e.slots);
         const kept = new Set(slots.map((s) => s.id));
         const orphaned = core.state.signupsOfEvent(e.id).filter((s) => s.status !== 'cancelled' && !kept.has(s.slotId));
         if (orphaned.length > 0) {
           throw new RpcError('conflict', `${orphaned.length} ${orphaned.length === 1 ? 'person is' : 'people are'} signed up for a slot you removed. Move or remove their signups first, or keep the slot.`);
+        }
+        // A capacity lowered below the people signed up keeps them all: the slot shows as over
+        // capacity and takes nobody new until enough cancel (nobody is dropped behind their back).
+        for (const s of slots) {
+          const before = e.slots.find((x) => x.id === s.id);
+          if (before && s.capacity > before.capacity) promoteIn.push(s.id);
         }
         e.slots = slots;
       }
@@ -70,7 +87,7 @@ export function eventHandlers(core: PipelineCore, publishQueue: () => Queue<Publ
       if (a.location !== undefined) e.location = a.location;
       if (a.postText !== undefined) e.postTextOverride = a.postText;
       e.updatedAt = core.now();
-      return save(e, 'coordinator_updated');
+      return save(e, 'coordinator_updated', promoteIn);
     },
     async 'events.get'(a) {
       return view(findEvent(core, a.id));

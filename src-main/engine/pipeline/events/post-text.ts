@@ -16,13 +16,14 @@ export function generatePostText(d: PostDetails, timeZone: string): string {
   if (d.description.trim()) lines.push('', d.description.trim());
   if (d.location.trim()) lines.push('', `📍 ${d.location.trim()}`);
   lines.push('');
+  const descOf = (s: PostDetails['slots'][number]) => (s.description?.trim() ? ` — ${s.description.trim()}` : '');
   if (d.slots.length === 1) {
     const s = d.slots[0]!;
-    lines.push(`🗓 ${formatRange(s.start, s.end, timeZone)} (${s.capacity} ${s.capacity === 1 ? 'place' : 'places'})`);
+    lines.push(`🗓 ${formatRange(s.start, s.end, timeZone)} (${s.capacity} ${s.capacity === 1 ? 'place' : 'places'})${descOf(s)}`);
   } else {
     lines.push('🗓 Shifts:');
     for (const s of d.slots) {
-      const desc = s.description?.trim() ? ` — ${s.description.trim()}` : '';
+      const desc = descOf(s);
       lines.push(`• ${s.title}: ${formatRange(s.start, s.end, timeZone)} (${s.capacity} ${s.capacity === 1 ? 'place' : 'places'})${desc}`);
     }
   }

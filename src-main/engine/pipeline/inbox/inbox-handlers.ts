@@ -35,7 +35,7 @@ export function inboxHandlers(core: PipelineCore): InboxHandlers {
       if (a.channel !== 'public') {
         if (!comment.privateReplied) {
           comment.privateReplied = true;
-          replies.push({ kind: 'private', key: comment.id, to: { commentId: comment.id, private: true }, text: a.message, volunteerId: item.volunteerId });
+          replies.push({ kind: 'private', key: comment.id, to: { commentId: comment.id, private: true, commentCreatedAt: comment.createdAt }, text: a.message, volunteerId: item.volunteerId });
         } else if (volunteer?.psid) {
           replies.push({ kind: 'answer.private', key: comment.id, to: { psid: volunteer.psid }, text: a.message, volunteerId: volunteer.id });
         } else {

@@ -1,7 +1,8 @@
 import type { BroadcastChannel } from '../../../contract/broadcasts';
+import type { ReplyChannel } from '../../../contract/events';
 import type { LiveBus } from '../../live';
 import type { PipelineState } from '../state/pipeline-state';
-import { broadcastView } from '../state/views';
+import { broadcastView, commentView } from '../state/views';
 
 /**
  * Outcomes learned by workers that may run on other machines (they have no lowdb files), applied
@@ -9,11 +10,14 @@ import { broadcastView } from '../state/views';
  */
 export type DbWriteJob =
   | { type: 'psid'; volunteerId: string; psid: string; at: number }
-  | { type: 'delivery'; broadcastId: string; volunteerId: string; status: 'sent' | 'failed'; channel: BroadcastChannel | null; error: string | null; at: number };
+  | { type: 'delivery'; broadcastId: string; volunteerId: string; status: 'sent' | 'failed'; channel: BroadcastChannel | null; error: string | null; at: number }
+  | { type: 'replyProblem'; commentId: string; kind: string; key: string; channel: ReplyChannel; reason: string; at: number };
 
 /** Job id: one per outcome, so a worker retrying its report does not queue it twice. */
 export function dbWriteJobId(j: DbWriteJob): string {
-  return j.type === 'psid' ? `psid|${j.volunteerId}|${j.psid}` : `delivery|${j.broadcastId}|${j.volunteerId}`.replaceAll(':', '_');
+  if (j.type === 'psid') return `psid|${j.volunteerId}|${j.psid}`;
+  if (j.type === 'replyProblem') return `reply-problem|${j.kind}|${j.key}`.replaceAll(':', '_');
+  return `delivery|${j.broadcastId}|${j.volunteerId}`.replaceAll(':', '_');
 }
 
 /**
@@ -32,6 +36,17 @@ export function dbWriteProcessor(deps: { state: PipelineState; live: LiveBus }) 
         state.reindexVolunteer(v);
       }
       await state.flush();
+      return;
+    }
+    if (j.type === 'replyProblem') {
+      const c = state.comments[j.commentId];
+      if (!c) return;
+      const problems = (c.replyProblems ??= []);
+      if (problems.some((p) => p.kind === j.kind && p.key === j.key)) return;
+      problems.push({ kind: j.kind, key: j.key, channel: j.channel, reason: j.reason, at: j.at });
+      state.touchRecord('comments', c.id);
+      await state.flush();
+      await deps.live.publish('comment.updated', { comment: commentView(c) });
       return;
     }
     const b = state.broadcasts[j.broadcastId];

@@ -1,10 +1,11 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { GraphApi } from '../../facebook/graph-types';
+import { GraphError, type GraphApi } from '../../facebook/graph-types';
+import type { ReplyChannel } from '../../../contract/events';
 import type { Keys } from '../../keys';
 import type { Logger } from '../../log';
 import type { ReplyJob } from '../effects';
-import { failGraphJob, isAlreadyPrivatelyReplied, type RateLimiter } from '../graph-failure';
+import { failGraphJob, isAlreadyPrivatelyReplied, isLastAttempt, type RateLimiter } from '../graph-failure';
 import type { DbWriteJob } from './db-write-queue';
 import { SENT_MARKER_TTL_SECONDS } from './job-ids';
 import { sendToPerson, type UtilityTemplateSetting } from './send-to-person';
@@ -21,6 +22,20 @@ export interface ReplyDeps {
   limiter: () => RateLimiter;
 }
 
+/** Meta accepts a comment's private reply only within 7 days of the comment. */
+export const PRIVATE_REPLY_WINDOW_MS = 7 * 24 * 3600_000;
+
+function channelOf(r: ReplyJob): ReplyChannel {
+  if ('psid' in r.to) return 'messenger';
+  return r.to.private ? 'private' : 'public';
+}
+
+/** The comment a reply answers: its target, the signup comment of a Messenger note, else its key (usually the comment id). */
+function aboutComment(r: ReplyJob): string {
+  if ('commentId' in r.to) return r.to.commentId;
+  return r.to.fallbackCommentId ?? r.key;
+}
+
 /**
  * Sends one reply, once. The marker `sent:<kind>:<key>` is checked first and set only after
  * Meta accepted the reply. A crash between Meta's answer and the marker resends a public reply
@@ -29,11 +44,21 @@ export interface ReplyDeps {
  * "already sent".
  */
 export function replyProcessor(deps: ReplyDeps) {
+  /** Tells the app (which owns the comments) that this reply will never go out, and why. */
+  const problem = (r: ReplyJob, reason: string): Promise<void> =>
+    deps.record({ type: 'replyProblem', commentId: aboutComment(r), kind: r.kind, key: r.key, channel: channelOf(r), reason, at: deps.now() });
   return async (job: Job<ReplyJob>): Promise<{ sent: boolean }> => {
     const r = job.data;
     const marker = deps.keys.sentMarker(r.kind, r.key);
     if (await deps.redis.exists(marker)) return { sent: false };
     let psid: string | null = null;
+    if ('commentId' in r.to && r.to.private && r.to.commentCreatedAt !== undefined && deps.now() - r.to.commentCreatedAt > PRIVATE_REPLY_WINDOW_MS) {
+      // Meta would refuse it: say so on the comment instead of spending a Graph call (and a failed job).
+      const days = Math.floor((deps.now() - r.to.commentCreatedAt) / 86_400_000);
+      await problem(r, `Not sent: Facebook allows a private reply only within 7 days of the comment, and this one is ${days} days old. Reply under the comment, or write to them in Messenger if they message the Page.`);
+      await deps.redis.set(marker, String(deps.now()), 'EX', SENT_MARKER_TTL_SECONDS);
+      return { sent: false };
+    }
     try {
       if ('psid' in r.to) {
         if (!r.to.psid) return { sent: false };
@@ -47,7 +72,11 @@ export function replyProcessor(deps: ReplyDeps) {
         await deps.graph.replyToComment(r.to.commentId, r.text);
       }
     } catch (err) {
-      if (!isAlreadyPrivatelyReplied(err)) await failGraphJob(err, deps.limiter());
+      if (!isAlreadyPrivatelyReplied(err)) {
+        // Recorded only when final: a transient failure with tries left is not a problem yet.
+        if (isLastAttempt(job, err)) await problem(r, err instanceof GraphError ? err.userMessage : `Could not send the reply: ${err instanceof Error ? err.message : String(err)}`);
+        await failGraphJob(err, deps.limiter());
+      }
       deps.log.info('private reply was already sent for this comment', { commentId: 'commentId' in r.to ? r.to.commentId : null });
     }
     await deps.redis.set(marker, String(deps.now()), 'EX', SENT_MARKER_TTL_SECONDS);

@@ -7,7 +7,7 @@ import { matchSlot, partySize } from '../signups/slot-match';
 import {
   activeSignupOf, cancelSignup, confirmChoices, moveSignup, render, signUp, slotOf, varsFor, type SignupContext,
 } from '../signups/signup-engine';
-import type { CommentRecord, EventRecord, VolunteerRecord } from '../state/records';
+import type { CommentRecord, EventRecord, SignupRecord, VolunteerRecord } from '../state/records';
 import { commentView, inboxView, takenIn, waitlistOf } from '../state/views';
 
 export interface ClassifiedComment {
@@ -134,10 +134,10 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
     const slot = named ?? event.slots[0]!;
     if (ownActive) {
       // The signup follows the edited text: another slot, another party size.
-      ownActive.partySize = partySize(comment.message);
-      moveSignup(ctx, ownActive, slot, false, replies);
-      ctx.state.putSignup(ownActive);
+      const hadPlace = ownActive.status === 'signed_up';
+      moveSignup(ctx, ownActive, slot, false, replies, partySize(comment.message));
       comment.action = ownActive.status === 'waitlisted' ? 'waitlisted' : 'signed_up';
+      if (hadPlace && ownActive.status === 'waitlisted') replies.push(lostPlaceReply(ctx, comment, event, volunteer, ownActive));
     } else if (activeSignupOf(ctx.state, volunteer.id, event.id)) {
       comment.action = 'already_signed_up';
     } else {
@@ -178,11 +178,26 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
   ctx.state.touchRecord('comments', comment.id);
 }
 
+/**
+ * The edit moved a signed-up party onto the waitlist (a full slot, or more people than the
+ * places left): they are told, as a new signup of that size would be. Messenger when we know
+ * them (a public reply under the comment when Messenger does not allow it), else publicly.
+ */
+function lostPlaceReply(ctx: SignupContext, comment: CommentRecord, event: EventRecord, v: VolunteerRecord, s: SignupRecord): ReplyJob {
+  const slot = slotOf(event, s.slotId);
+  const position = String(waitlistOf(ctx.state, event.id, s.slotId).findIndex((x) => x.id === s.id) + 1);
+  const vars = varsFor(ctx, event, slot, v, { position });
+  // Each edit that costs the place is its own message; a replay re-enqueues this same job from the outbox.
+  const key = `${comment.id}.${ctx.now}`;
+  if (v.psid) return { kind: 'waitlist.private', key, to: { psid: v.psid, fallbackCommentId: comment.id }, text: render(ctx, 'waitlist.private', vars), volunteerId: v.id };
+  return { kind: 'waitlist.public', key, to: { commentId: comment.id, private: false }, text: render(ctx, 'waitlist.public', vars), volunteerId: v.id };
+}
+
 /** The comment's one private reply, or a Messenger message when it was used already and we know the person. */
 function privateTo(ctx: SignupContext, comment: CommentRecord, v: VolunteerRecord, replies: ReplyJob[], kind: string, text: string, quickReplies?: { title: string; payload: string }[]): void {
   if (!comment.privateReplied) {
     comment.privateReplied = true;
-    replies.push({ kind: 'private', key: comment.id, to: { commentId: comment.id, private: true }, text, ...(quickReplies ? { quickReplies } : {}), volunteerId: v.id });
+    replies.push({ kind: 'private', key: comment.id, to: { commentId: comment.id, private: true, commentCreatedAt: comment.createdAt }, text, ...(quickReplies ? { quickReplies } : {}), volunteerId: v.id });
   } else if (v.psid) {
     replies.push({ kind, key: comment.id, to: { psid: v.psid }, text, ...(quickReplies ? { quickReplies } : {}), volunteerId: v.id });
   }

@@ -187,15 +187,23 @@ function promotionReply(ctx: SignupContext, e: EventRecord, slot: SlotRecord, s:
   return null;
 }
 
-/** Moves a signup to another slot of its event: signed up there if the party fits, else waiting. Frees its old place. */
-export function moveSignup(ctx: SignupContext, s: SignupRecord, slot: SlotRecord, overCapacity: boolean, replies: ReplyJob[]): void {
-  if (s.slotId === slot.id) return;
+/**
+ * Moves a signup to another slot of its event and/or gives it a new party size: signed up there
+ * if the whole party fits, else waiting (a party is never split, as for a new signup). Places it
+ * frees go to the people waiting.
+ */
+export function moveSignup(ctx: SignupContext, s: SignupRecord, slot: SlotRecord, overCapacity: boolean, replies: ReplyJob[], partySize = s.partySize): void {
+  if (s.slotId === slot.id) {
+    resizeSignup(ctx, s, slot, partySize, overCapacity, replies);
+    return;
+  }
   const from = s.slotId;
   const wasSignedUp = s.status === 'signed_up';
   const wasWaiting = s.status === 'waitlisted';
   // Counted out of the old slot before measuring the new one.
   s.status = 'cancelled';
   ctx.state.putSignup(s);
+  s.partySize = partySize;
   const fits = takenIn(ctx.state, s.eventId, slot.id) + s.partySize <= slot.capacity;
   s.slotId = slot.id;
   s.status = fits || overCapacity ? 'signed_up' : 'waitlisted';
@@ -207,6 +215,32 @@ export function moveSignup(ctx: SignupContext, s: SignupRecord, slot: SlotRecord
   if (s.status === 'waitlisted') emitWaitlist(ctx, s.eventId, slot.id);
   if (wasWaiting) emitWaitlist(ctx, s.eventId, from);
   if (wasSignedUp) promote(ctx, s.eventId, from, replies);
+}
+
+/**
+ * A new party size in the same slot. A signed-up party that grows past the free places goes to
+ * the back of the waitlist as a whole, like a new signup of that size; a smaller party frees
+ * places for the people waiting (and a waiting party that now fits may be promoted itself).
+ */
+function resizeSignup(ctx: SignupContext, s: SignupRecord, slot: SlotRecord, partySize: number, overCapacity: boolean, replies: ReplyJob[]): void {
+  if (partySize === s.partySize) return;
+  const grew = partySize > s.partySize;
+  const wasSignedUp = s.status === 'signed_up';
+  if (wasSignedUp && grew && !overCapacity) {
+    // Counted out before measuring, so the party's own places count as free.
+    s.status = 'cancelled';
+    ctx.state.putSignup(s);
+    const fits = takenIn(ctx.state, s.eventId, slot.id) + partySize <= slot.capacity;
+    s.status = fits ? 'signed_up' : 'waitlisted';
+    if (!fits) s.queuedAt = ctx.now;
+  }
+  s.partySize = partySize;
+  s.updatedAt = ctx.now;
+  ctx.state.putSignup(s);
+  ctx.effects.emit('signup.updated', { signup: signupView(ctx.state, s) });
+  ctx.effects.eventsChanged.add(s.eventId);
+  if (s.status === 'waitlisted') emitWaitlist(ctx, s.eventId, slot.id);
+  promote(ctx, s.eventId, slot.id, replies);
 }
 
 /** The Yes / No choices under a signup's private reply; the answer comes back as a postback or quick reply. */

@@ -1,4 +1,4 @@
-import type { CommentAction, EventStatus, InboxStatus, IntentName, SignupStatus, TemplateKey } from '../../../contract/events';
+import type { CommentAction, EventStatus, InboxStatus, IntentName, ReplyChannel, SignupStatus, TemplateKey } from '../../../contract/events';
 import type { BroadcastChannel, DeliveryStatus } from '../../../contract/broadcasts';
 
 // What the pipeline keeps in its lowdb files. Times are ms since the epoch here; the contract's
@@ -34,6 +34,16 @@ export interface EventRecord {
   updatedAt: number;
 }
 
+/** A reply that failed for good (or was not attempted because Meta would refuse it). */
+export interface ReplyProblemRecord {
+  /** The reply's kind + key (one problem per reply). */
+  kind: string;
+  key: string;
+  channel: ReplyChannel;
+  reason: string;
+  at: number;
+}
+
 export interface CommentRecord {
   id: string;
   postId: string;
@@ -52,6 +62,8 @@ export interface CommentRecord {
   privateReplied: boolean;
   /** Replies this comment caused, enqueued again when the comment is delivered again (they are sent once). */
   outbox: import('../effects').ReplyJob[];
+  /** Replies to or about this comment that can never be sent (absent in files from before). */
+  replyProblems?: ReplyProblemRecord[];
   createdAt: number;
   updatedAt: number;
 }

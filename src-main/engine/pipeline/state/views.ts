@@ -112,6 +112,7 @@ export function commentView(c: CommentRecord): CommentView {
     correctedIntent: c.correctedIntent,
     state: c.state === 'hidden' ? 'active' : c.state,
     action: c.action,
+    replyProblems: (c.replyProblems ?? []).map((p) => ({ channel: p.channel, reason: p.reason, at: iso(p.at) })),
     createdAt: iso(c.createdAt),
   };
 }

@@ -1,4 +1,4 @@
-import type { CommentView, IntentName } from '@contract/events';
+import type { CommentView, IntentName, ReplyChannel } from '@contract/events';
 import { useCallback, useEffect, useState } from 'react';
 import { EmptyState, ErrorAlert } from '../../components/feedback';
 import { UserText } from '../../components/user-text';
@@ -19,6 +19,8 @@ const ACTION_TEXT: Record<string, string> = {
   no_author: 'No author',
 };
 
+const CHANNEL_TEXT: Record<ReplyChannel, string> = { public: 'Public reply', private: 'Private reply', messenger: 'Messenger message' };
+
 /** Each comment with what the model thought it meant; the coordinator can correct it. */
 export function CommentsPanel(props: { eventId: string }) {
   const { bridge } = useStores();
@@ -35,10 +37,19 @@ export function CommentsPanel(props: { eventId: string }) {
   }, [bridge, props.eventId]);
   useEffect(() => {
     void load();
-    return bridge.api.on('comment.received', ({ comment }) => {
+    const offReceived = bridge.api.on('comment.received', ({ comment }) => {
       if (comment.eventId !== props.eventId) return;
       setComments((old) => [comment, ...(old ?? []).filter((c) => c.id !== comment.id)]);
     });
+    // A change to a comment already shown (a reply that could not be sent) keeps its place.
+    const offUpdated = bridge.api.on('comment.updated', ({ comment }) => {
+      if (comment.eventId !== props.eventId) return;
+      setComments((old) => (old ?? []).map((c) => (c.id === comment.id ? comment : c)));
+    });
+    return () => {
+      offReceived();
+      offUpdated();
+    };
   }, [bridge, load, props.eventId]);
 
   const correct = async (commentId: string, intent: IntentName) => {
@@ -112,7 +123,14 @@ export function CommentsPanel(props: { eventId: string }) {
                     )}
                   </div>
                 </td>
-                <td className="small muted">{c.action ? (ACTION_TEXT[c.action] ?? c.action) : '—'}</td>
+                <td className="small">
+                  <span className="muted">{c.action ? (ACTION_TEXT[c.action] ?? c.action) : '—'}</span>
+                  {c.replyProblems.map((p, i) => (
+                    <div key={i} className="reply-problem" role="note" aria-label={`${CHANNEL_TEXT[p.channel]} not sent`}>
+                      <span className="badge warn">{CHANNEL_TEXT[p.channel]} not sent</span> {p.reason}
+                    </div>
+                  ))}
+                </td>
               </tr>
             );
           })}

@@ -28,9 +28,17 @@ function PublishControls(props: { event: EventView }) {
         {e.permalinkUrl && <ExternalLink href={e.permalinkUrl}>See the post on Facebook</ExternalLink>}
       </div>
     );
+  // Facebook holds a scheduled post; Voluntree cannot publish it sooner or unschedule it, so it
+  // offers no button that the engine would refuse.
+  if (e.status === 'scheduled')
+    return (
+      <div className="muted">
+        Scheduled on Facebook for {formatWhen(e.scheduledAt)}; it goes live by itself then. To publish it sooner or change the time,
+        change the scheduled post in Meta Business Suite.
+      </div>
+    );
   return (
     <div className="stack">
-      {e.status === 'scheduled' && <div className="muted">Scheduled for {formatWhen(e.scheduledAt)}. You can still publish now.</div>}
       {e.status === 'failed' && <ErrorAlert title="Publishing failed" error={e.failureReason ?? 'Facebook refused the post.'} />}
       <div className="row">
         <button type="button" className="btn primary" disabled={publish.pending} onClick={() => void publish.run()}>

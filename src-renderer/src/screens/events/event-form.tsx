@@ -3,34 +3,16 @@ import { useEffect, useState } from 'react';
 import { Card } from '../../components/card';
 import { ErrorAlert, Notice } from '../../components/feedback';
 import { Field } from '../../components/field';
-import { isoToLocal, localToIso } from '../../lib/time-input';
+import { isoToLocal } from '../../lib/time-input';
 import { useAction } from '../../lib/use-action';
 import { useStores } from '../../stores/stores';
-
-interface SlotDraft {
-  id?: string;
-  title: string;
-  start: string;
-  end: string;
-  capacity: string;
-}
+import { draftsFromSlots, slotArgsFromDrafts, slotProblem, type SlotDraft } from './slot-draft';
 
 function nextSaturday(hour: number): string {
   const d = new Date();
   d.setDate(d.getDate() + ((6 - d.getDay() + 7) % 7 || 7));
   d.setHours(hour, 0, 0, 0);
   return isoToLocal(d.toISOString());
-}
-
-function slotProblem(s: SlotDraft): string | null {
-  if (!s.title.trim()) return 'Give the slot a title, e.g. “Morning”.';
-  const start = localToIso(s.start);
-  const end = localToIso(s.end);
-  if (!start || !end) return 'Choose when the slot starts and ends.';
-  if (Date.parse(end) <= Date.parse(start)) return 'The slot must end after it starts.';
-  const c = Number(s.capacity);
-  if (!Number.isInteger(c) || c < 1) return 'Capacity is a whole number of people, at least 1.';
-  return null;
 }
 
 /** Create or edit an event: details, slots, and the post text people will see. */
@@ -41,21 +23,15 @@ export function EventForm(props: { event?: EventView; onDone: (event: EventView)
   const [location, setLocation] = useState(e?.location ?? '');
   const [description, setDescription] = useState(e?.description ?? '');
   const [slots, setSlots] = useState<SlotDraft[]>(
-    e?.slots.map((s) => ({ id: s.id, title: s.title, start: isoToLocal(s.start), end: isoToLocal(s.end), capacity: String(s.capacity) })) ?? [
-      { title: 'Morning', start: nextSaturday(9), end: nextSaturday(12), capacity: '10' },
+    e ? draftsFromSlots(e.slots) : [
+      { title: 'Morning', start: nextSaturday(9), end: nextSaturday(12), capacity: '10', description: '' },
     ],
   );
   const [postText, setPostText] = useState<string | null>(e?.postTextEdited ? e.postText : null);
   const [preview, setPreview] = useState(e?.postText ?? '');
   const [tried, setTried] = useState(false);
 
-  const slotArgs = slots.map((s) => ({
-    ...(s.id ? { id: s.id } : {}),
-    title: s.title.trim(),
-    start: localToIso(s.start) ?? '',
-    end: localToIso(s.end) ?? '',
-    capacity: Number(s.capacity),
-  }));
+  const slotArgs = slotArgsFromDrafts(slots);
   const problems = slots.map(slotProblem);
   const valid = title.trim().length > 0 && problems.every((p) => p === null);
 
@@ -112,7 +88,7 @@ export function EventForm(props: { event?: EventView; onDone: (event: EventView)
         title="Slots"
         hint="People sign up for a slot by naming it in their comment; the first slot is the default."
         actions={
-          <button type="button" className="btn" onClick={() => setSlots([...slots, { title: '', start: slots.at(-1)?.end ?? '', end: '', capacity: '10' }])}>
+          <button type="button" className="btn" onClick={() => setSlots([...slots, { title: '', start: slots.at(-1)?.end ?? '', end: '', capacity: '10', description: '' }])}>
             Add a slot
           </button>
         }
@@ -129,6 +105,11 @@ export function EventForm(props: { event?: EventView; onDone: (event: EventView)
               <button type="button" className="btn ghost" disabled={slots.length === 1} onClick={() => setSlots(slots.filter((_, j) => j !== i))} aria-label={`Remove slot ${i + 1}`}>
                 Remove
               </button>
+              <Field label="Slot description" wide hint="Optional: what this shift does, shown in the post under the slot.">
+                {({ id, describedBy }) => (
+                  <input id={id} className="input" value={s.description} maxLength={1000} aria-describedby={describedBy} onChange={(x) => setSlot(i, { description: x.target.value })} />
+                )}
+              </Field>
               {tried && problems[i] && <div className="error slot-error">{problems[i]}</div>}
             </fieldset>
           ))}

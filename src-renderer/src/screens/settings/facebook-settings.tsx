@@ -161,12 +161,20 @@ export function FacebookSettings(props: { settings: Settings }) {
         flush
       >
         <ol className="steps">
-          <Step n={1} title="Your Meta app’s secret" state={s.secrets.appSecret ? 'done' : 'todo'} check={s.secrets.appSecret ? 'Saved' : 'Needed'}>
+          <Step n={1} title="Your Meta app’s secret and ID" state={s.secrets.appSecret ? 'done' : 'todo'} check={s.secrets.appSecret ? 'Saved' : 'Needed'}>
             <p className="muted">
               In Meta for Developers, open your app, then App settings → Basic, and copy the App secret. It lets Voluntree check that comments really come from
               Facebook.
             </p>
             <StepForm label="App secret" secret hint={s.secrets.appSecret ? 'A secret is saved. Paste a new one to replace it.' : 'Stored encrypted on this computer.'} toPatch={(v) => ({ appSecret: v })} />
+            <StepForm
+              label="App ID"
+              initial={s.appId ?? ''}
+              placeholder="e.g. 1234567890123456"
+              hint="On the same page, above the secret. With both, Voluntree tells Facebook the new webhook address itself whenever the tunnel address changes."
+              validate={(v) => (/^\d+$/.test(v.trim()) ? null : 'An App ID is made of digits only.')}
+              toPatch={(v) => ({ appId: v })}
+            />
           </Step>
           <Step n={2} title="Your Page’s ID" state={s.pageId ? 'done' : 'todo'} check={s.pageId ? 'Saved' : 'Needed'}>
             <p className="muted">On your Page, open About → Page transparency; the Page ID is a long number.</p>
