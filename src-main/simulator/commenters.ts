@@ -59,14 +59,14 @@ export class Commenters {
   /** Starts commenting on a post at a gentle pace (demo mode). */
   commentOn(postId: string): void {
     let left = this.opts.maxCommentsPerPost ?? 12;
-    let first = true;
+    // A new post's first delivery always holds someone signing up and the second someone asking,
+    // so the coordinator sees the whole journey (a live signup, a question in the inbox) within
+    // seconds, whatever the crowd's random mix turns out to be.
+    const opening: PoolComment['intent'][] = ['signup', 'question'];
     const tick = (): void => {
       if (this.stopped || left <= 0) return;
-      // A new post's first delivery always holds someone signing up, so the coordinator sees
-      // the whole journey within seconds whatever the crowd's random mix turns out to be.
-      const opening = first;
-      first = false;
-      this.step(postId, opening ? { firstIntent: 'signup' } : {})
+      const firstIntent = opening.shift();
+      this.step(postId, firstIntent ? { firstIntent } : {})
         .then((n) => {
           left -= n;
         })

@@ -59,10 +59,12 @@ describe('demo mode: the simulator and its commenters through the real webhook',
     await vi.waitFor(async () => expect((await items()).length).toBeGreaterThanOrEqual(3), { timeout: 20_000, interval: 50 });
     expect((await items()).every((i) => i.kind === 'comment' && i.postId === postId)).toBe(true);
     expect(demo.simulator()!.posts()).toHaveLength(1);
-    // Whatever the crowd's mix, the post's first delivery holds a named person signing up.
+    // Whatever the crowd's mix, the post's first delivery holds a named person signing up and the
+    // second someone asking.
     const first = demo.commenters()!.sent().find((s) => s.postId === postId);
     expect(first).toMatchObject({ intent: 'signup', verb: 'add' });
     expect(first?.person).not.toBeNull();
+    await vi.waitFor(() => expect(demo.commenters()!.sent().filter((s) => s.postId === postId && s.intent === 'question').length).toBeGreaterThan(0), { timeout: 20_000, interval: 50 });
   });
 
   it('answers a private reply with a button press in Messenger', async () => {
