@@ -201,6 +201,14 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
       report.model = { version };
       if (!version) report.problems.push('No intent model is loaded yet: comments wait in the queue until one is published.');
       if (inUseProblem) report.problems.push(`${inUseProblem}; running the shipped model instead. Retrain in Settings → Model.`);
+      const bad = watcher?.problem ?? null;
+      if (bad) {
+        report.problems.push(
+          bad.serving
+            ? `The intent model published as version ${bad.version.slice(0, 12)} cannot be loaded (${bad.reason}); comments are still classified with version ${bad.serving.slice(0, 12)}. Retrain and use a new model in Settings → Model, or restart the app to publish its own.`
+            : `The intent model published as version ${bad.version.slice(0, 12)} cannot be loaded (${bad.reason}); comments wait in the queue until a working model is published. Restart the app to publish its own.`,
+        );
+      }
       if (localProblem && ctx.role === 'app') report.problems.push(`The model files shipped with this app are unusable (${localProblem}); running the model published earlier.`);
       for (const c of consumers) {
         const s = await c.stats().catch(() => null);
