@@ -131,13 +131,30 @@ describe('preprocess stage and classifier gear', () => {
     const ids = out.map((e) => (e.item.kind === 'comment' ? e.item.commentId : ''));
     expect(new Set(ids).size).toBe(600);
     expect(ids).toHaveLength(600);
-    expect((await b.stats()).reclaimed).toBe(150);
-    // A wakes up late and commits its stale batch: the gear writes nothing twice.
+    // A's batch and the one it had read ahead.
+    expect((await b.stats()).reclaimed).toBe(300);
+    // A wakes up late and commits its stale batches: the gear writes nothing twice.
     wake(await watcher.current());
     await aStep;
     expect(aRead).toBe(150);
+    await a.stop();
     expect(await t.redis.xlen(t.keys.streamIntents)).toBe(600);
     expect(await t.redis.xlen(t.keys.streamComments)).toBe(0);
+  });
+
+  it('answers exactly what the model answers directly, whether features arrive packed or as a plain array', async () => {
+    const model = await watcher.current();
+    const texts = ['count me in!', 'is parking available?', 'take me off the list', 'not interested', "I can't not help!"];
+    await addComments(texts.map((x, i) => comment(i, x)));
+    // An entry written before features were packed: the plain array.
+    await t.redis.xadd(t.keys.streamComments, '*', 'p', JSON.stringify({ item: comment(9, texts[0]!), features: model.featurize(texts[0]!), featureVersion: model.features.version }));
+    const raw = await t.redis.xrange(t.keys.streamComments, '-', '+');
+    expect(raw.map(([, f]) => typeof (JSON.parse(f[1]!) as { features: unknown }).features)).toEqual(['string', 'string', 'string', 'string', 'string', 'object']);
+    const c = gear();
+    await c.ensureGroup();
+    await c.step(false);
+    const direct = model.classify([...texts, texts[0]!]);
+    expect((await intents()).map((e) => ({ intent: e.intent, confidence: e.confidence, scores: e.scores }))).toEqual(direct.map((p) => ({ intent: p.intent, confidence: p.confidence, scores: p.scores })));
   });
 
   it('switches to a newly published model between batches, re-featurising comments made for the old one', async () => {

@@ -269,6 +269,42 @@ describe('stream consumer', () => {
     expect(await t.redis.xlen(t.keys.streamComments)).toBe(3);
   });
 
+  it('reads the next full batch ahead while handling one, and finishes it when stopped', async () => {
+    const sizes: number[] = [];
+    const pendingSeen: number[] = [];
+    const c = consumer({
+      batchSize: 50,
+      readAhead: true,
+      handle: async (batch, self) => {
+        // The next batch is already read (pending) while this one is handled.
+        const [count] = (await t.redis.call('XPENDING', self.stream, self.group)) as [number];
+        pendingSeen.push(Number(count));
+        sizes.push(batch.length);
+        await commit(self, batch);
+      },
+    });
+    await c.ensureGroup();
+    await add(120);
+    await c.step(false);
+    await c.step(false);
+    expect(sizes).toEqual([50, 50]);
+    expect(pendingSeen).toEqual([100, 70]);
+    // Stopping with the third batch read ahead handles it instead of leaving it to a reclaim.
+    await c.stop();
+    expect(sizes).toEqual([50, 50, 20]);
+    expect(await outputs()).toEqual([...Array(120).keys()]);
+    expect(await c.stats()).toMatchObject({ pending: 0, length: 0, reclaimed: 0 });
+  });
+
+  it('never reclaims its own read-ahead batch, however short the idle time', async () => {
+    const c = consumer({ batchSize: 10, readAhead: true, claimIdleMs: 0, claimEveryMs: 0 });
+    await c.ensureGroup();
+    await add(35);
+    while ((await c.step(false)) > 0);
+    expect(await outputs()).toEqual([...Array(35).keys()]);
+    expect(await c.stats()).toMatchObject({ pending: 0, reclaimed: 0, handled: 35 });
+  });
+
   it('survives a real redis-server restart mid-batch: every entry committed once, none dead-lettered', async () => {
     const server = await startTestRedisServer();
     const keys = createKeys('o:');

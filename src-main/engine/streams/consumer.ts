@@ -85,6 +85,13 @@ export interface StreamConsumerOptions<T> {
   retryDelayMs?: number;
   /** Approximate cap of the dead-letter stream. Default 10,000. */
   deadMaxLen?: number;
+  /**
+   * After a full batch, read the next one before handling this one, so Redis serves the read
+   * while this batch is parsed, handled and committed (its entries just stay pending meanwhile).
+   * For stages whose commit is idempotent per entry and that tolerate entries pending a little
+   * longer; not for the recorder, which claims every pending entry it sees. Default false.
+   */
+  readAhead?: boolean;
 }
 
 type RawEntry = [id: string, fields: string[] | null];
@@ -152,6 +159,8 @@ export class StreamConsumer<T> {
   private readonly heldPayloads = new Map<string, string>();
   private lastClaim = 0;
   private wake: (() => void) | null = null;
+  /** The next batch, read while the current one is handled (readAhead). */
+  private ahead: Promise<RawEntry[]> | null = null;
   private readonly counters = { handled: 0, batches: 0, failedBatches: 0, deadLettered: 0, reclaimed: 0, unavailable: 0 };
 
   constructor(private readonly opts: StreamConsumerOptions<T>) {
@@ -197,6 +206,9 @@ export class StreamConsumer<T> {
     if (this.waiting) this.blocking?.disconnect();
     await this.loop;
     this.loop = null;
+    // A batch read ahead is this consumer's: finish it rather than leave it to be reclaimed.
+    const ahead = await this.takeAhead();
+    if (ahead.length > 0) await this.process(ahead, null).catch((err: unknown) => this.opts.log.warn('batch read ahead not finished; it stays pending', { stream: this.stream, group: this.group, err: messageOf(err) }));
     this.blocking?.disconnect();
     this.blocking = null;
   }
@@ -213,13 +225,17 @@ export class StreamConsumer<T> {
     let fresh = false;
     if (now - this.lastClaim >= this.claimEveryMs) {
       this.lastClaim = now;
-      raw = await this.claimIdle();
+      // A batch read ahead is already this consumer's; XAUTOCLAIM must not hand it over twice.
+      const mine = this.ahead ? await this.ahead : [];
+      if (this.ahead) this.ahead = Promise.resolve(mine);
+      raw = await this.claimIdle(new Set(mine.map((e) => e[0])));
     }
     if (raw.length === 0) {
-      raw = await this.readNew(block);
+      raw = this.ahead ? await this.takeAhead() : await this.readNew(block);
       fresh = true;
     }
     if (raw.length === 0) return 0;
+    if (fresh && this.opts.readAhead && raw.length >= this.batchSize && !this.stopping) this.ahead = this.readAheadNow();
     const deliveries = fresh ? null : await this.deliveryCounts(raw);
     return this.process(raw, deliveries);
   }
@@ -272,8 +288,27 @@ export class StreamConsumer<T> {
     }
   }
 
+  /** A non-blocking read of the next batch on the dedicated client (it is not waiting now). */
+  private readAheadNow(): Promise<RawEntry[]> {
+    const client = this.blocking ?? this.opts.redis;
+    return client
+      .call('XREADGROUP', 'GROUP', this.group, this.name, 'COUNT', this.batchSize, 'STREAMS', this.stream, '>')
+      .then(entriesOf)
+      .catch((err: unknown) => {
+        // Whatever Redis delivered stays pending and is reclaimed after claimIdleMs.
+        this.opts.log.warn('reading the next batch ahead failed', { stream: this.stream, group: this.group, err: messageOf(err) });
+        return [];
+      });
+  }
+
+  private async takeAhead(): Promise<RawEntry[]> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    return ahead ? ahead : [];
+  }
+
   /** Takes over entries idle longer than claimIdleMs, whoever holds them (XAUTOCLAIM). */
-  private async claimIdle(): Promise<RawEntry[]> {
+  private async claimIdle(mine: ReadonlySet<string>): Promise<RawEntry[]> {
     const out: RawEntry[] = [];
     let cursor = '0-0';
     do {
@@ -282,7 +317,7 @@ export class StreamConsumer<T> {
       )) as [string, RawEntry[], string[]?];
       cursor = reply[0];
       // Redis 7 drops ids of entries deleted from the stream from the PEL itself (3rd element).
-      for (const e of reply[1]) if (e) out.push(e);
+      for (const e of reply[1]) if (e && !mine.has(e[0])) out.push(e);
     } while (cursor !== '0-0' && out.length < this.batchSize);
     this.counters.reclaimed += out.length;
     if (out.length > 0) this.opts.log.info('reclaimed idle stream entries', { stream: this.stream, group: this.group, count: out.length });
