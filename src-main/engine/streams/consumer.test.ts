@@ -179,6 +179,26 @@ describe('stream consumer', () => {
     expect(s).toMatchObject({ pending: 0, length: 0, failedBatches: 3, deadLettered: 2 });
   });
 
+  it('backs off when every entry fails, so a few seconds of trouble around the handler dead-letters nothing', async () => {
+    // Say the disk the handler writes to is unwritable for a while: every entry fails, alone or not.
+    const troubleUntil = Date.now() + 250;
+    const c = consumer({
+      maxDeliveries: 5,
+      retryDelayMs: 20,
+      handle: async (batch, self) => {
+        if (Date.now() < troubleUntil) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        await commit(self, batch);
+      },
+    });
+    await c.ensureGroup();
+    await add(6);
+    // Rounds 20, 40, 80, 160 ms apart: past the trouble before the fifth failure. At a fixed
+    // 20 ms every entry would have been dead-lettered after about 100 ms.
+    while ((await c.step(false)) > 0);
+    expect(await dead()).toEqual([]);
+    expect(await outputs()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('does not count failures while Redis is unreachable: nothing is dead-lettered, all is handled after recovery', async () => {
     let outage = 12;
     const c = consumer({

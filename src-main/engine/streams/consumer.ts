@@ -157,6 +157,12 @@ export class StreamConsumer<T> {
   private held: StreamEntry<T>[] = [];
   /** The raw `p` fields of held entries, for their dead-letter records. */
   private readonly heldPayloads = new Map<string, string>();
+  /**
+   * The current run of failed rounds: how many, and whether any entry succeeded meanwhile. With
+   * no success at all the cause is more likely around the handler than in the entries (a disk
+   * not writable for a few seconds), so the pause between rounds doubles.
+   */
+  private streak = { rounds: 0, sawSuccess: false };
   private lastClaim = 0;
   private wake: (() => void) | null = null;
   /** The next batch, read while the current one is handled (readAhead). */
@@ -372,6 +378,7 @@ export class StreamConsumer<T> {
     const first = await this.attempt(batch);
     if (first.ok === true) {
       this.counters.handled += batch.length;
+      if (this.held.length === 0) this.streak = { rounds: 0, sawSuccess: false };
       return;
     }
     if (first.ok === 'abandoned') return;
@@ -383,7 +390,16 @@ export class StreamConsumer<T> {
       stream: this.stream, group: this.group, size: batch.length, failing: culprits.length, err: first.error,
     });
     await this.settle(culprits, raw);
-    if (this.held.length > 0) await this.pause(this.retryDelayMs);
+    if (this.held.length === 0) {
+      this.streak = { rounds: 0, sawSuccess: false };
+      return;
+    }
+    this.streak.rounds += 1;
+    if (culprits.length < batch.length) this.streak.sawSuccess = true;
+    // A bad entry among good ones is retried soon; a round where everything failed backs off
+    // (0.5, 1, 2, 4 s…), which gives a short outage of whatever the handler needs time to pass.
+    const pause = this.streak.sawSuccess ? this.retryDelayMs : Math.min(this.retryDelayMs * 2 ** (this.streak.rounds - 1), MAX_BACKOFF_MS);
+    await this.pause(pause);
   }
 
   /**
