@@ -203,8 +203,9 @@ export class StreamConsumer<T> {
   }
 
   /**
-   * Stops reading, finishes the batch in hand, and closes the blocking client. Entries read but
-   * not yet handled when the read is cut short stay pending and are reclaimed by a live worker.
+   * Stops reading, finishes the batch in hand and any batch read ahead, and closes the blocking
+   * client. Entries read but not yet handled when the read is cut short, and entries held for a
+   * retry, stay pending and are reclaimed by a live worker.
    */
   async stop(): Promise<void> {
     this.stopping = true;
