@@ -1,7 +1,8 @@
 // Classifier gear throughput: comments per second through the whole gear (XREADGROUP, parse,
 // model run, one vt_classify commit) with batches of whatever is waiting (up to 256), against
 // the same gear running the model (and committing) one comment at a time, in the same run.
-// Also: the model alone (batched vs one per run), the artifact's size and its load times.
+// Also: the CPU the batched gear costs per comment (this process and Redis), the model alone
+// (batched vs one per run), the artifact's size and its load times.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { preparedGears } from '../src-main/engine/gears/libraries';
@@ -67,25 +68,43 @@ describe('classifier gear', () => {
     }
   }
 
-  async function drain(batchSize: number, count: number): Promise<number> {
+  /** CPU seconds Redis has used so far (the run's own redis-server: only this bench uses it). */
+  async function redisCpu(): Promise<number> {
+    const info = await t.redis.info('cpu');
+    const field = (name: string): number => Number(new RegExp(`${name}:([0-9.]+)`).exec(info)?.[1] ?? 0);
+    return field('used_cpu_user') + field('used_cpu_sys');
+  }
+
+  /**
+   * Drains the stream through one gear. Besides comments/s (which on a shared machine mostly
+   * says how busy it was), reports the CPU spent per 1,000 comments by this process and by
+   * Redis, which varies much less with the load of other processes.
+   */
+  async function drain(batchSize: number, count: number): Promise<{ rate: number; engineCpuMs: number; redisCpuMs: number }> {
     const gear = createClassifierConsumer({
       redis: t.redis, endpoint: parseRedisUrl(t.url), gears, keys: t.keys, log: memoryLogger(), model: () => watcher.current(), batchSize,
     });
     await gear.ensureGroup();
     let done = 0;
+    const cpu0 = process.cpuUsage();
+    const redis0 = await redisCpu();
     const started = performance.now();
     while (done < count && performance.now() - started < TIME_LIMIT_MS) done += await gear.step(false);
-    const seconds = (performance.now() - started) / 1000;
     await gear.stop();
-    return done / seconds;
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const redisMs = ((await redisCpu()) - redis0) * 1000;
+    const per1000 = (ms: number): number => Math.round((ms / done) * 1000 * 10) / 10;
+    return { rate: done / seconds, engineCpuMs: per1000((cpu.user + cpu.system) / 1000), redisCpuMs: per1000(redisMs) };
   }
 
   it('measures comments/s through the gear, batched vs one comment per model run', async () => {
     await fill(SINGLE, 0);
-    const single = await drain(1, SINGLE);
+    const single = (await drain(1, SINGLE)).rate;
     await t.redis.del(t.keys.streamComments, t.keys.streamIntents);
     await fill(BATCHED, SINGLE);
-    const batched = await drain(256, BATCHED);
+    const run = await drain(256, BATCHED);
+    const batched = run.rate;
     rows.push({
       measure: 'gear: comments/s, batches of up to 256 (read+model+commit)',
       value: Math.round(batched),
@@ -95,6 +114,8 @@ describe('classifier gear', () => {
       met: batched >= 10 * single && batched >= 50_000,
     });
     rows.push({ measure: 'gear: speed-up batched vs one at a time', value: Math.round((batched / single) * 10) / 10, unit: 'x' });
+    rows.push({ measure: 'gear: CPU per 1,000 comments, batched (engine process)', value: run.engineCpuMs, unit: 'ms' });
+    rows.push({ measure: 'gear: CPU per 1,000 comments, batched (redis-server)', value: run.redisCpuMs, unit: 'ms' });
   });
 
   it('measures the model alone, batched vs one comment per run', async () => {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { broadcastsEvents, broadcastsRequests } from './broadcasts';
 import { dataEvents, dataRequests } from './data';
+import { deadLettersRequests } from './dead-letters';
 import { eventsEvents, eventsRequests } from './events';
 import { facebookEvents, facebookRequests } from './facebook';
 import { feedEvents, feedRequests } from './feed';
@@ -28,6 +29,7 @@ export const requests = {
   ...modelRequests,
   ...facebookRequests,
   ...dataRequests,
+  ...deadLettersRequests,
 };
 
 export const liveEvents = {

@@ -22,13 +22,16 @@ export interface TestRedisServer {
   port: number;
   dir: string;
   child: ChildProcess;
+  /** Ends the server (SIGTERM: AOF flushed) and removes its folder. */
   stop(): Promise<void>;
+  /** Ends the server but keeps its folder, so `startTestRedisServer({ port, dir })` brings the same data back (outage tests). */
+  halt(): Promise<void>;
 }
 
 /** Starts a throwaway `redis-server` from PATH for a test run, bound to loopback, AOF on. */
-export async function startTestRedisServer(): Promise<TestRedisServer> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vt-test-redis-'));
+export async function startTestRedisServer(at: { port?: number; dir?: string } = {}): Promise<TestRedisServer> {
+  const port = at.port ?? (await freePort());
+  const dir = at.dir ?? mkdtempSync(path.join(os.tmpdir(), 'vt-test-redis-'));
   const bin = process.env.VOLUNTREE_REDIS_SERVER ?? 'redis-server';
   const child = spawn(
     bin,
@@ -59,18 +62,22 @@ export async function startTestRedisServer(): Promise<TestRedisServer> {
     child.once('error', reject);
     attempt();
   });
+  const halt = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
     child,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
+    halt,
   };
 }

@@ -6,6 +6,7 @@ import type { RedisEndpoint } from '../redis/endpoint';
 import { StreamConsumer, type StreamEntry } from '../streams/consumer';
 import { commentEntry, type CommentEntry, type IntentEntry } from '../streams/entries';
 import type { IntentModel } from './intent-model';
+import { unpackFeatures } from './packed-features';
 import { INTENTS_MAXLEN } from './preprocess';
 
 export const CLASSIFIER_GROUP = 'classifier';
@@ -35,7 +36,10 @@ export interface ClassifierDeps {
  * text, so a model never sees input it was not trained for.
  */
 export function classifyBatch(model: IntentModel, batch: readonly CommentEntry[]): IntentEntry[] {
-  const rows = batch.map((e) => (e.featureVersion === model.features.version ? e.features : model.featurize(e.item.message)));
+  const rows = batch.map((e) => {
+    if (e.featureVersion !== model.features.version) return model.featurize(e.item.message);
+    return typeof e.features === 'string' ? unpackFeatures(e.features) : e.features;
+  });
   const predictions = model.predictSparse(rows);
   return batch.map((e, i) => {
     const p = predictions[i]!;
@@ -69,6 +73,8 @@ export function createClassifierConsumer(deps: ClassifierDeps): StreamConsumer<C
     deadStream: deps.keys.streamDead,
     schema: commentEntry,
     handle,
+    // Its commit acknowledges per entry, so the next batch can be read while this one runs.
+    readAhead: true,
     ...(deps.consumer ? { consumer: deps.consumer } : {}),
     ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
     ...(deps.blockMs ? { blockMs: deps.blockMs } : {}),

@@ -131,13 +131,30 @@ describe('preprocess stage and classifier gear', () => {
     const ids = out.map((e) => (e.item.kind === 'comment' ? e.item.commentId : ''));
     expect(new Set(ids).size).toBe(600);
     expect(ids).toHaveLength(600);
-    expect((await b.stats()).reclaimed).toBe(150);
-    // A wakes up late and commits its stale batch: the gear writes nothing twice.
+    // A's batch and the one it had read ahead.
+    expect((await b.stats()).reclaimed).toBe(300);
+    // A wakes up late and commits its stale batches: the gear writes nothing twice.
     wake(await watcher.current());
     await aStep;
     expect(aRead).toBe(150);
+    await a.stop();
     expect(await t.redis.xlen(t.keys.streamIntents)).toBe(600);
     expect(await t.redis.xlen(t.keys.streamComments)).toBe(0);
+  });
+
+  it('answers exactly what the model answers directly, whether features arrive packed or as a plain array', async () => {
+    const model = await watcher.current();
+    const texts = ['count me in!', 'is parking available?', 'take me off the list', 'not interested', "I can't not help!"];
+    await addComments(texts.map((x, i) => comment(i, x)));
+    // An entry written before features were packed: the plain array.
+    await t.redis.xadd(t.keys.streamComments, '*', 'p', JSON.stringify({ item: comment(9, texts[0]!), features: model.featurize(texts[0]!), featureVersion: model.features.version }));
+    const raw = await t.redis.xrange(t.keys.streamComments, '-', '+');
+    expect(raw.map(([, f]) => typeof (JSON.parse(f[1]!) as { features: unknown }).features)).toEqual(['string', 'string', 'string', 'string', 'string', 'object']);
+    const c = gear();
+    await c.ensureGroup();
+    await c.step(false);
+    const direct = model.classify([...texts, texts[0]!]);
+    expect((await intents()).map((e) => ({ intent: e.intent, confidence: e.confidence, scores: e.scores }))).toEqual(direct.map((p) => ({ intent: p.intent, confidence: p.confidence, scores: p.scores })));
   });
 
   it('switches to a newly published model between batches, re-featurising comments made for the old one', async () => {
@@ -169,5 +186,52 @@ describe('preprocess stage and classifier gear', () => {
     const dead = await t.redis.xrange(t.keys.streamDead, '-', '+');
     expect(dead).toHaveLength(1);
     expect(JSON.parse(dead[0]![1][1]!)).toMatchObject({ source: t.keys.streamComments, group: 'classifier', reason: expect.stringContaining('features') });
+  });
+
+  it('keeps classifying with the loaded model when a published version cannot be loaded, until a good one is', async () => {
+    const log = memoryLogger();
+    const w = new ModelWatcher({ redis: t.redis, keys: t.keys, log, checkEveryMs: 0, retryBadEveryMs: 0 });
+    stops.push(async () => w.close());
+    const c = gear({ model: () => w.current() });
+    await c.ensureGroup();
+    await addComments([comment(1, 'count me in')]);
+    await c.step(false);
+    // Garbage under a new version, and the pointer moved to it.
+    await t.redis.hset(t.keys.modelVersion('feedfacecafe'), { topology: '{"not":"a model"}', weightSpecs: '[]', weights: 'xx', features: '{}' });
+    await t.redis.set(t.keys.modelCurrent, 'feedfacecafe');
+    for (let i = 2; i < 5; i += 1) {
+      await addComments([comment(i, 'take me off the list')]);
+      await c.step(false);
+    }
+    const out = await intents();
+    expect(out.map((e) => [e.intent, e.modelVersion])).toEqual([
+      ['signup', artifact.version], ['cancel', artifact.version], ['cancel', artifact.version], ['cancel', artifact.version],
+    ]);
+    expect(await t.redis.xlen(t.keys.streamDead)).toBe(0);
+    expect(w.problem).toMatchObject({ version: 'feedfacecafe', serving: artifact.version });
+    // Tried at every batch (retryBadEveryMs 0), logged once.
+    expect(log.lines.filter((l) => l.includes('cannot be loaded'))).toHaveLength(1);
+    await publishModel(t.redis, t.keys, artifact);
+    await addComments([comment(9, 'sign me up')]);
+    await c.step(false);
+    expect(w.problem).toBeNull();
+    expect((await intents()).at(-1)!.modelVersion).toBe(artifact.version);
+  });
+
+  it('a worker whose first published model is unloadable waits for a good one instead of failing its batches', async () => {
+    await t.redis.set(t.keys.modelCurrent, 'feedfacecafe');
+    const w = new ModelWatcher({ redis: t.redis, keys: t.keys, log: memoryLogger(), checkEveryMs: 0, retryBadEveryMs: 0 });
+    stops.push(async () => w.close());
+    let settled = false;
+    const got = w.current().then((m) => {
+      settled = true;
+      return m;
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(settled).toBe(false);
+    expect(w.problem).toMatchObject({ version: 'feedfacecafe', serving: null, reason: expect.stringContaining('not in Redis') });
+    await publishModel(t.redis, t.keys, artifact);
+    expect((await got).version).toBe(artifact.version);
+    expect(w.problem).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import type { ClassifiedText, ModelCorrection, ModelInfo, ModelReport } from '..
 import type { EngineContext, EngineModule } from '../module';
 import { createClient } from '../redis/endpoint';
 import type { StreamConsumer } from '../streams/consumer';
+import { discardDeadLetters, listDeadLetters, retryDeadLetters } from '../streams/dead-letters';
 import type { Collection } from '../store/store';
 import { readArtifact, type ModelArtifact } from './artifact';
 import { selectBackend, type BackendName } from './backend';
@@ -41,8 +42,9 @@ export function defaultTrainingDataDir(artifactDir: string): string {
  * artifact into Redis (the app role always; a worker only when nothing is published yet), and
  * runs the preprocess stage and the classifier gear, both following the published model and
  * switching between batches when its version changes. Handlers: `model.info`,
- * `model.classify`, and (app role only: corrections and retrained models live in the data
- * folder) `model.correct`, `model.retrain`, `model.candidate`, `model.promote`, `model.discard`.
+ * `model.classify`, `deadLetters.list` / `retry` / `discard` (what no stage could process),
+ * and (app role only: corrections and retrained models live in the data folder)
+ * `model.correct`, `model.retrain`, `model.candidate`, `model.promote`, `model.discard`.
  * A model promoted from a retraining is kept in `<dataDir>/model/in-use/` and published at
  * the next start instead of the shipped one.
  */
@@ -203,12 +205,23 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
       'model.candidate': async () => ensureRetrainer().state(),
       'model.promote': async ({ force }) => ensureRetrainer().promote(force === true),
       'model.discard': async () => ensureRetrainer().discard(),
+      'deadLetters.list': async ({ limit, before }) => listDeadLetters(ctx.redis, ctx.keys, { limit, before }),
+      'deadLetters.retry': async ({ ids }) => retryDeadLetters(ctx.gears, ctx.keys, ids),
+      'deadLetters.discard': async ({ ids }) => discardDeadLetters(ctx.redis, ctx.keys, ids),
     },
     async health(report) {
       const version = watcher?.loaded?.version ?? (await currentModelVersion(ctx.redis, ctx.keys).catch(() => null));
       report.model = { version };
       if (!version) report.problems.push('No intent model is loaded yet: comments wait in the queue until one is published.');
       if (inUseProblem) report.problems.push(`${inUseProblem}; running the shipped model instead. Retrain in Settings → Model.`);
+      const bad = watcher?.problem ?? null;
+      if (bad) {
+        report.problems.push(
+          bad.serving
+            ? `The intent model published as version ${bad.version.slice(0, 12)} cannot be loaded (${bad.reason}); comments are still classified with version ${bad.serving.slice(0, 12)}. Retrain and use a new model in Settings → Model, or restart the app to publish its own.`
+            : `The intent model published as version ${bad.version.slice(0, 12)} cannot be loaded (${bad.reason}); comments wait in the queue until a working model is published. Restart the app to publish its own.`,
+        );
+      }
       if (localProblem && ctx.role === 'app') report.problems.push(`The model files shipped with this app are unusable (${localProblem}); running the model published earlier.`);
       for (const c of consumers) {
         const s = await c.stats().catch(() => null);
@@ -216,6 +229,11 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
       }
       const dead = await ctx.redis.xlen(ctx.keys.streamDead).catch(() => 0);
       report.streams['stream:dead'] = { length: dead, pending: 0 };
+      if (dead > 0) {
+        report.problems.push(
+          `${dead === 1 ? '1 comment or message' : `${dead} comments or messages`} could not be processed; see Settings → Model to retry or discard ${dead === 1 ? 'it' : 'them'}.`,
+        );
+      }
     },
   };
 }

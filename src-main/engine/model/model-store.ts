@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from '../keys';
 import type { Logger } from '../log';
+import { isRedisUnavailable } from '../redis/errors';
 import { artifactVersion, featureConfigSchema, reportSummarySchema, type ModelArtifact } from './artifact';
 import type { FeatureConfig } from './features';
 import { IntentModel } from './intent-model';
@@ -63,25 +64,48 @@ export interface ModelWatcherOptions {
   log: Logger;
   /** How often the pointer is checked at most (between batches). Default 1000 ms. */
   checkEveryMs?: number;
+  /** How often a published version that failed to load is tried again. Default 30 s. */
+  retryBadEveryMs?: number;
   /** Called after a new version is loaded and in use. */
   onChange?: (version: string) => void;
+}
+
+/** A published version that could not be loaded, and why. */
+export interface ModelLoadProblem {
+  version: string;
+  reason: string;
+  /** The version still in use instead (null when none is loaded yet). */
+  serving: string | null;
 }
 
 /**
  * The model a worker uses, following `model:current`. `current()` is called between batches:
  * when the pointer moved it loads the new version and swaps, so a batch always runs on one
  * model and no work is dropped. Until a model is published it waits.
+ *
+ * A published version that cannot be loaded (missing, damaged, not a model) never stops the
+ * gear: the model already loaded keeps serving, the failure is logged once and reported by
+ * `problem` (for health) until the pointer names a loadable version. The bad version is tried
+ * again every `retryBadEveryMs` only, so a worker does not fetch a megabyte per batch. A worker
+ * with no model at all waits, as before any model was published.
  */
 export class ModelWatcher {
   private model: IntentModel | null = null;
   private lastCheck = 0;
   private loading: Promise<IntentModel> | null = null;
   private closed = false;
+  private bad: (ModelLoadProblem & { triedAt: number }) | null = null;
 
   constructor(private readonly opts: ModelWatcherOptions) {}
 
   get loaded(): IntentModel | null {
     return this.model;
+  }
+
+  /** The published version this worker could not load, while the pointer still names it. */
+  get problem(): ModelLoadProblem | null {
+    if (!this.bad) return null;
+    return { version: this.bad.version, reason: this.bad.reason, serving: this.model?.version ?? null };
   }
 
   /** The model to run the next batch with. Waits (polling) while no model is published. */
@@ -100,24 +124,48 @@ export class ModelWatcher {
     for (;;) {
       const version = await currentModelVersion(this.opts.redis, this.opts.keys);
       this.lastCheck = Date.now();
-      if (version && this.model?.version === version) return this.model;
-      if (version) {
-        const next = await IntentModel.load(await fetchModel(this.opts.redis, this.opts.keys, version));
-        const old = this.model;
-        this.model = next;
-        old?.dispose();
-        this.opts.log.info('intent model loaded', { version, previous: old?.version ?? null });
-        this.opts.onChange?.(version);
-        return next;
+      if (version && this.model?.version === version) {
+        this.bad = null;
+        return this.model;
       }
-      if (this.model) return this.model;
+      if (version && this.bad?.version === version && Date.now() - this.bad.triedAt < (this.opts.retryBadEveryMs ?? 30_000)) {
+        if (this.model) return this.model;
+      } else if (version) {
+        const next = await this.tryLoad(version);
+        if (next) return next;
+        if (this.model) return this.model;
+      } else if (this.model) return this.model;
       if (this.closed) throw new Error('model watcher closed before a model was published');
-      if (!warned) {
+      if (!warned && !version) {
         this.opts.log.warn('no intent model in Redis yet; waiting for the app to publish one');
         warned = true;
       }
       await new Promise((r) => setTimeout(r, 500));
     }
+  }
+
+  /** Loads and swaps in a version; on failure records the problem (logged once per version) and returns null. */
+  private async tryLoad(version: string): Promise<IntentModel | null> {
+    let next: IntentModel;
+    try {
+      next = await IntentModel.load(await fetchModel(this.opts.redis, this.opts.keys, version));
+    } catch (err) {
+      // Redis being away says nothing about the model: let the caller wait for it.
+      if (isRedisUnavailable(err)) throw err;
+      const reason = err instanceof Error ? err.message : String(err);
+      if (this.bad?.version !== version) {
+        this.opts.log.error('published intent model cannot be loaded; keeping the one in use', { version, reason, serving: this.model?.version ?? null });
+      }
+      this.bad = { version, reason, serving: this.model?.version ?? null, triedAt: Date.now() };
+      return null;
+    }
+    const old = this.model;
+    this.model = next;
+    this.bad = null;
+    old?.dispose();
+    this.opts.log.info('intent model loaded', { version, previous: old?.version ?? null });
+    this.opts.onChange?.(version);
+    return next;
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import { StreamConsumer, type StreamEntry } from '../streams/consumer';
 import { ingestItem, type CommentEntry, type IngestItem, type IntentEntry } from '../streams/entries';
 import type { FeatureConfig } from './features';
 import { featurize } from './features';
+import { packFeatures } from './packed-features';
 
 export const PREPROCESS_GROUP = 'preprocess';
 /** Backstop cap of the intents stream (its consumer deletes what it recorded; see docs/model.md). */
@@ -29,7 +30,8 @@ export interface PreprocessDeps {
 /** What one ingest item becomes: a comment to classify, or an item that needs no model. */
 export function preprocessItem(item: IngestItem, features: FeatureConfig): { target: 'c'; entry: CommentEntry } | { target: 'i'; entry: IntentEntry } {
   if (item.kind === 'comment' && (item.verb === 'add' || item.verb === 'edited')) {
-    return { target: 'c', entry: { item, features: featurize(item.message, features), featureVersion: features.version } };
+    const pairs = featurize(item.message, features);
+    return { target: 'c', entry: { item, features: packFeatures(pairs) ?? pairs, featureVersion: features.version } };
   }
   return { target: 'i', entry: { item, intent: null, confidence: null, scores: null, modelVersion: null } };
 }
@@ -61,6 +63,8 @@ export function createPreprocessConsumer(deps: PreprocessDeps): StreamConsumer<I
     deadStream: deps.keys.streamDead,
     schema: ingestItem,
     handle: commit,
+    // Its commit acknowledges per entry, so the next batch can be read while this one runs.
+    readAhead: true,
     ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
     ...(deps.blockMs ? { blockMs: deps.blockMs } : {}),
     ...(deps.claimIdleMs !== undefined ? { claimIdleMs: deps.claimIdleMs } : {}),

@@ -5,12 +5,13 @@ import type { z } from 'zod';
 import type { Gears } from '../gears/loader';
 import type { Logger } from '../log';
 import { createClient, type RedisEndpoint } from '../redis/endpoint';
+import { isRedisUnavailable } from '../redis/errors';
 
 /** One entry handed to `handle`: its stream id, the parsed payload, and how often it was delivered. */
 export interface StreamEntry<T> {
   id: string;
   value: T;
-  /** 1 on first delivery; more when it was reclaimed or retried after a failed batch. */
+  /** 1 on first delivery; more when it was reclaimed, or retried after failing on its own. */
   deliveries: number;
 }
 
@@ -39,6 +40,10 @@ export interface StreamConsumerStats {
   failedBatches: number;
   deadLettered: number;
   reclaimed: number;
+  /** Handler calls that failed because Redis was unreachable (retried without counting). */
+  unavailable: number;
+  /** Entries that failed on their own and wait for their next try. */
+  held: number;
 }
 
 export interface StreamConsumerOptions<T> {
@@ -57,7 +62,11 @@ export interface StreamConsumerOptions<T> {
   /**
    * Processes a batch. It must commit its output through a Redis Function that acknowledges
    * (XACK) the batch's ids in the same step; see the note on `StreamConsumer`. Throwing leaves
-   * the batch pending: it is retried, and after `maxDeliveries` it is dead-lettered.
+   * the batch pending. When Redis was unreachable (see `isRedisUnavailable`) the same batch is
+   * tried again after a pause, without counting; otherwise the batch is split to find the
+   * entries that fail on their own, and only those are retried and, after `maxDeliveries`,
+   * dead-lettered. So `handle` may see an entry more than once: it must be idempotent, which
+   * the commit-with-XACK rule already gives.
    */
   handle(batch: StreamEntry<T>[], consumer: StreamConsumer<T>): Promise<void>;
   /** This consumer's name in the group; unique per process by default. */
@@ -70,17 +79,32 @@ export interface StreamConsumerOptions<T> {
   claimIdleMs?: number;
   /** How often to look for such entries. Default 5 s. */
   claimEveryMs?: number;
-  /** Deliveries after which an entry is dead-lettered instead of tried again. Default 5. */
+  /** Times an entry may fail on its own (or be delivered) before it is dead-lettered. Default 5. */
   maxDeliveries?: number;
-  /** Pause after a failed batch before retrying it. Default 500 ms. */
+  /** Pause after a failed batch before retrying; doubled (up to 10 s) while Redis stays unreachable. Default 500 ms. */
   retryDelayMs?: number;
   /** Approximate cap of the dead-letter stream. Default 10,000. */
   deadMaxLen?: number;
+  /**
+   * After a full batch, read the next one before handling this one, so Redis serves the read
+   * while this batch is parsed, handled and committed (its entries just stay pending meanwhile).
+   * For stages whose commit is idempotent per entry and that tolerate entries pending a little
+   * longer; not for the recorder, which claims every pending entry it sees. Default false.
+   */
+  readAhead?: boolean;
 }
 
 type RawEntry = [id: string, fields: string[] | null];
+type DeadEntry = { id: string; reason: string; deliveries: number; payload: string | null };
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+type Attempt = { ok: true } | { ok: false; error: unknown } | { ok: 'abandoned' };
+
+const MAX_BACKOFF_MS = 10_000;
+
+function messageOf(err: unknown): string {
+  const m = err instanceof Error ? err.message : String(err);
+  return m.length > 300 ? `${m.slice(0, 300)}…` : m;
+}
 
 /** A consumer name unique to this process (host, pid and a random suffix). */
 export function uniqueConsumerName(role: string): string {
@@ -97,6 +121,15 @@ export function uniqueConsumerName(role: string): string {
  * XAUTOCLAIM. An entry that is malformed, or that has been delivered `maxDeliveries` times
  * without being acknowledged, is moved to the dead-letter stream (one Function call) so it can
  * neither block a batch nor loop forever.
+ *
+ * Failures are judged per entry, not per batch. When `handle` throws because Redis could not be
+ * reached, nothing is counted: the consumer backs off and tries the same batch again. Any other
+ * failure splits the batch in halves, recursively, until the entries that fail on their own are
+ * found; the rest are handled at once. Only such a lone failure counts as a failed delivery
+ * (recorded in Redis with XCLAIM RETRYCOUNT, so it survives a restart), the entry is retried
+ * before new entries are read, and after `maxDeliveries` lone failures it is dead-lettered with
+ * the handler's error as the reason. One bad comment thus costs about 2·log2(batch) extra
+ * handler calls, and never takes good comments with it.
  *
  * The consumer never acknowledges a successful entry itself: `handle` commits through a Redis
  * Function that writes the output AND acknowledges the input in one atomic step. Were they two
@@ -120,9 +153,21 @@ export class StreamConsumer<T> {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private waiting = false;
-  private retryOwn = false;
+  /** Entries that failed on their own, in stream order, with their failed-delivery count so far. */
+  private held: StreamEntry<T>[] = [];
+  /** The raw `p` fields of held entries, for their dead-letter records. */
+  private readonly heldPayloads = new Map<string, string>();
+  /**
+   * The current run of failed rounds: how many, and whether any entry succeeded meanwhile. With
+   * no success at all the cause is more likely around the handler than in the entries (a disk
+   * not writable for a few seconds), so the pause between rounds doubles.
+   */
+  private streak = { rounds: 0, sawSuccess: false };
   private lastClaim = 0;
-  private readonly counters = { handled: 0, batches: 0, failedBatches: 0, deadLettered: 0, reclaimed: 0 };
+  private wake: (() => void) | null = null;
+  /** The next batch, read while the current one is handled (readAhead). */
+  private ahead: Promise<RawEntry[]> | null = null;
+  private readonly counters = { handled: 0, batches: 0, failedBatches: 0, deadLettered: 0, reclaimed: 0, unavailable: 0 };
 
   constructor(private readonly opts: StreamConsumerOptions<T>) {
     this.stream = opts.stream;
@@ -158,14 +203,19 @@ export class StreamConsumer<T> {
   }
 
   /**
-   * Stops reading, finishes the batch in hand, and closes the blocking client. Entries read but
-   * not yet handled when the read is cut short stay pending and are reclaimed by a live worker.
+   * Stops reading, finishes the batch in hand and any batch read ahead, and closes the blocking
+   * client. Entries read but not yet handled when the read is cut short, and entries held for a
+   * retry, stay pending and are reclaimed by a live worker.
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wake?.();
     if (this.waiting) this.blocking?.disconnect();
     await this.loop;
     this.loop = null;
+    // A batch read ahead is this consumer's: finish it rather than leave it to be reclaimed.
+    const ahead = await this.takeAhead();
+    if (ahead.length > 0) await this.process(ahead, null).catch((err: unknown) => this.opts.log.warn('batch read ahead not finished; it stays pending', { stream: this.stream, group: this.group, err: messageOf(err) }));
     this.blocking?.disconnect();
     this.blocking = null;
   }
@@ -176,22 +226,23 @@ export class StreamConsumer<T> {
    * drive a consumer step by step.
    */
   async step(block = true): Promise<number> {
+    if (this.held.length > 0) return this.retryHeld();
     const now = Date.now();
     let raw: RawEntry[] = [];
     let fresh = false;
-    if (this.retryOwn) {
-      raw = await this.claimOwnPending();
-      this.retryOwn = raw.length > 0;
-    }
-    if (raw.length === 0 && now - this.lastClaim >= this.claimEveryMs) {
+    if (now - this.lastClaim >= this.claimEveryMs) {
       this.lastClaim = now;
-      raw = await this.claimIdle();
+      // A batch read ahead is already this consumer's; XAUTOCLAIM must not hand it over twice.
+      const mine = this.ahead ? await this.ahead : [];
+      if (this.ahead) this.ahead = Promise.resolve(mine);
+      raw = await this.claimIdle(new Set(mine.map((e) => e[0])));
     }
     if (raw.length === 0) {
-      raw = await this.readNew(block);
+      raw = this.ahead ? await this.takeAhead() : await this.readNew(block);
       fresh = true;
     }
     if (raw.length === 0) return 0;
+    if (fresh && this.opts.readAhead && raw.length >= this.batchSize && !this.stopping) this.ahead = this.readAheadNow();
     const deliveries = fresh ? null : await this.deliveryCounts(raw);
     return this.process(raw, deliveries);
   }
@@ -213,7 +264,7 @@ export class StreamConsumer<T> {
         lag = l === null || l === undefined ? null : Number(l);
       }
     }
-    return { length, pending, lag, ...this.counters };
+    return { length, pending, lag, ...this.counters, held: this.held.length };
   }
 
   private async run(): Promise<void> {
@@ -226,7 +277,7 @@ export class StreamConsumer<T> {
         if (this.stopping) break;
         failures += 1;
         this.opts.log.warn('stream consumer read failed; retrying', { stream: this.stream, group: this.group, err });
-        await sleep(Math.min(this.retryDelayMs * 2 ** Math.min(failures, 5), 10_000));
+        await this.pause(Math.min(this.retryDelayMs * 2 ** Math.min(failures, 5), MAX_BACKOFF_MS));
       }
     }
   }
@@ -244,8 +295,27 @@ export class StreamConsumer<T> {
     }
   }
 
+  /** A non-blocking read of the next batch on the dedicated client (it is not waiting now). */
+  private readAheadNow(): Promise<RawEntry[]> {
+    const client = this.blocking ?? this.opts.redis;
+    return client
+      .call('XREADGROUP', 'GROUP', this.group, this.name, 'COUNT', this.batchSize, 'STREAMS', this.stream, '>')
+      .then(entriesOf)
+      .catch((err: unknown) => {
+        // Whatever Redis delivered stays pending and is reclaimed after claimIdleMs.
+        this.opts.log.warn('reading the next batch ahead failed', { stream: this.stream, group: this.group, err: messageOf(err) });
+        return [];
+      });
+  }
+
+  private async takeAhead(): Promise<RawEntry[]> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    return ahead ? ahead : [];
+  }
+
   /** Takes over entries idle longer than claimIdleMs, whoever holds them (XAUTOCLAIM). */
-  private async claimIdle(): Promise<RawEntry[]> {
+  private async claimIdle(mine: ReadonlySet<string>): Promise<RawEntry[]> {
     const out: RawEntry[] = [];
     let cursor = '0-0';
     do {
@@ -254,20 +324,11 @@ export class StreamConsumer<T> {
       )) as [string, RawEntry[], string[]?];
       cursor = reply[0];
       // Redis 7 drops ids of entries deleted from the stream from the PEL itself (3rd element).
-      for (const e of reply[1]) if (e) out.push(e);
+      for (const e of reply[1]) if (e && !mine.has(e[0])) out.push(e);
     } while (cursor !== '0-0' && out.length < this.batchSize);
     this.counters.reclaimed += out.length;
     if (out.length > 0) this.opts.log.info('reclaimed idle stream entries', { stream: this.stream, group: this.group, count: out.length });
     return out;
-  }
-
-  /** Re-delivers this consumer's own pending entries after a failed batch (XCLAIM counts a delivery). */
-  private async claimOwnPending(): Promise<RawEntry[]> {
-    const pending = (await this.opts.redis.call('XPENDING', this.stream, this.group, '-', '+', this.batchSize, this.name)) as [string, string, number, number][];
-    if (pending.length === 0) return [];
-    const ids = pending.map((p) => p[0]);
-    const claimed = (await this.opts.redis.call('XCLAIM', this.stream, this.group, this.name, 0, ...ids)) as (RawEntry | null)[];
-    return claimed.filter((e): e is RawEntry => e !== null);
   }
 
   private async deliveryCounts(raw: RawEntry[]): Promise<Map<string, number>> {
@@ -281,7 +342,7 @@ export class StreamConsumer<T> {
 
   private async process(raw: RawEntry[], deliveries: Map<string, number> | null): Promise<number> {
     const good: StreamEntry<T>[] = [];
-    const dead: { id: string; reason: string; deliveries: number; payload: string | null }[] = [];
+    const dead: DeadEntry[] = [];
     for (const [id, fields] of raw) {
       const payload = fieldOf(fields, 'p');
       const count = deliveries?.get(id) ?? 1;
@@ -294,24 +355,155 @@ export class StreamConsumer<T> {
       else dead.push({ id, reason: `malformed entry: ${parsed.error}`, deliveries: count, payload });
     }
     if (dead.length > 0) await this.deadLetter(dead);
-    if (good.length > 0) {
-      this.counters.batches += 1;
-      try {
-        await this.opts.handle(good, this);
-        this.counters.handled += good.length;
-      } catch (err) {
-        this.counters.failedBatches += 1;
-        this.retryOwn = true;
-        this.opts.log.warn('batch failed; it stays pending and will be retried', {
-          stream: this.stream, group: this.group, size: good.length, err,
-        });
-        await sleep(this.retryDelayMs);
-      }
-    }
+    if (good.length > 0) await this.runIsolating(good, raw);
     return good.length + dead.length;
   }
 
-  private async deadLetter(dead: { id: string; reason: string; deliveries: number; payload: string | null }[]): Promise<void> {
+  /** Tries again, as one batch, the entries that failed on their own last time. */
+  private async retryHeld(): Promise<number> {
+    const batch = this.held;
+    this.held = [];
+    await this.runIsolating(batch, null);
+    const still = new Set(this.held.map((e) => e.id));
+    for (const e of batch) if (!still.has(e.id)) this.heldPayloads.delete(e.id);
+    return batch.length;
+  }
+
+  /**
+   * Hands a batch to `handle`; when it fails for a reason other than Redis being unreachable,
+   * splits it to find the entries that fail on their own, counts a failed delivery for each of
+   * those alone, and holds them for a retry (or dead-letters them once they reach the limit).
+   */
+  private async runIsolating(batch: StreamEntry<T>[], raw: RawEntry[] | null): Promise<void> {
+    this.counters.batches += 1;
+    const first = await this.attempt(batch);
+    if (first.ok === true) {
+      this.counters.handled += batch.length;
+      if (this.held.length === 0) this.streak = { rounds: 0, sawSuccess: false };
+      return;
+    }
+    if (first.ok === 'abandoned') return;
+    this.counters.failedBatches += 1;
+    const culprits: { entry: StreamEntry<T>; error: unknown }[] = [];
+    if (batch.length === 1) culprits.push({ entry: batch[0]!, error: first.error });
+    else if (!(await this.isolate(batch, culprits))) return;
+    this.opts.log.warn('batch failed; entries that fail on their own will be retried', {
+      stream: this.stream, group: this.group, size: batch.length, failing: culprits.length, err: first.error,
+    });
+    await this.settle(culprits, raw);
+    if (this.held.length === 0) {
+      this.streak = { rounds: 0, sawSuccess: false };
+      return;
+    }
+    this.streak.rounds += 1;
+    if (culprits.length < batch.length) this.streak.sawSuccess = true;
+    // A bad entry among good ones is retried soon; a round where everything failed backs off
+    // (0.5, 1, 2, 4 s…), which gives a short outage of whatever the handler needs time to pass.
+    const pause = this.streak.sawSuccess ? this.retryDelayMs : Math.min(this.retryDelayMs * 2 ** (this.streak.rounds - 1), MAX_BACKOFF_MS);
+    await this.pause(pause);
+  }
+
+  /**
+   * Splits a failed batch in halves and tries each, recursing into the halves that fail, so an
+   * entry that fails alone ends up in `culprits`. Returns false when stopping cut it short.
+   */
+  private async isolate(batch: StreamEntry<T>[], culprits: { entry: StreamEntry<T>; error: unknown }[]): Promise<boolean> {
+    const mid = Math.ceil(batch.length / 2);
+    for (const half of [batch.slice(0, mid), batch.slice(mid)]) {
+      const r = await this.attempt(half);
+      if (r.ok === 'abandoned') return false;
+      if (r.ok === true) this.counters.handled += half.length;
+      else if (half.length === 1) culprits.push({ entry: half[0]!, error: r.error });
+      else if (!(await this.isolate(half, culprits))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * One call of `handle`. While Redis is unreachable it waits and calls again with the same
+   * batch (the entries stay pending; nothing counts against them). Gives up only when stopping.
+   */
+  private async attempt(batch: StreamEntry<T>[]): Promise<Attempt> {
+    for (let waits = 0; ; waits += 1) {
+      try {
+        await this.opts.handle(batch, this);
+        return { ok: true };
+      } catch (error) {
+        if (!isRedisUnavailable(error)) return { ok: false, error };
+        if (this.stopping) return { ok: 'abandoned' };
+        this.counters.unavailable += 1;
+        if (waits === 0) this.opts.log.warn('Redis unreachable while handling a batch; retrying it', { stream: this.stream, group: this.group, size: batch.length, err: messageOf(error) });
+        await this.pause(Math.min(this.retryDelayMs * 2 ** Math.min(waits, 5), MAX_BACKOFF_MS));
+        if (this.stopping) return { ok: 'abandoned' };
+      }
+    }
+  }
+
+  /**
+   * Counts one failed delivery for each entry that failed alone: at the limit it is
+   * dead-lettered with the error as the reason, otherwise its new count is written to Redis
+   * (XCLAIM RETRYCOUNT, which also restarts its idle time so no other worker takes it) and it
+   * is held for the next step. An entry no longer pending was committed by another worker.
+   */
+  private async settle(culprits: { entry: StreamEntry<T>; error: unknown }[], raw: RawEntry[] | null): Promise<void> {
+    const dead: DeadEntry[] = [];
+    const retry: StreamEntry<T>[] = [];
+    for (const { entry, error } of culprits) {
+      if (entry.deliveries >= this.maxDeliveries) {
+        const payload = this.payloadOf(entry, raw);
+        dead.push({ id: entry.id, reason: `failed ${entry.deliveries} time${entry.deliveries === 1 ? '' : 's'}: ${messageOf(error)}`, deliveries: entry.deliveries, payload });
+      } else retry.push({ ...entry, deliveries: entry.deliveries + 1 });
+    }
+    if (dead.length > 0) {
+      try {
+        await this.deadLetter(dead);
+      } catch (err) {
+        // Still pending: the next attempt (or a worker reclaiming it) will move it.
+        this.opts.log.warn('could not dead-letter entries yet', { stream: this.stream, group: this.group, err: messageOf(err) });
+        retry.push(...culprits.filter((c) => dead.some((d) => d.id === c.entry.id)).map((c) => c.entry));
+      }
+    }
+    if (retry.length === 0) return;
+    let still: Set<string> | null = null;
+    try {
+      const byCount = new Map<number, string[]>();
+      for (const e of retry) byCount.set(e.deliveries, [...(byCount.get(e.deliveries) ?? []), e.id]);
+      still = new Set();
+      for (const [count, ids] of byCount) {
+        const claimed = (await this.opts.redis.call('XCLAIM', this.stream, this.group, this.name, 0, ...ids, 'RETRYCOUNT', count, 'JUSTID')) as string[];
+        for (const id of claimed) still.add(String(id));
+      }
+    } catch (err) {
+      // The count stays in memory; Redis learns it at the next lone failure.
+      this.opts.log.warn('could not record failed deliveries in Redis', { stream: this.stream, group: this.group, err: messageOf(err) });
+      still = null;
+    }
+    const keep = still === null ? retry : retry.filter((e) => still.has(e.id));
+    for (const e of keep) this.heldPayloads.set(e.id, this.payloadOf(e, raw));
+    this.held = [...keep, ...this.held].sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  /** The raw `p` field of an entry, as read, for its dead-letter record. */
+  private payloadOf(entry: StreamEntry<T>, raw: RawEntry[] | null): string {
+    const found = raw?.find((r) => r[0] === entry.id);
+    return (found ? fieldOf(found[1], 'p') : null) ?? this.heldPayloads.get(entry.id) ?? JSON.stringify(entry.value);
+  }
+
+  /** Waits, but wakes at once when the consumer is stopped. */
+  private pause(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  private async deadLetter(dead: DeadEntry[]): Promise<void> {
     const args: (string | number)[] = [this.group, this.deadMaxLen];
     for (const d of dead) {
       const record: DeadLetterRecord = { source: this.stream, group: this.group, id: d.id, reason: d.reason, deliveries: d.deliveries, payload: d.payload, at: Date.now() };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PACKED_PATTERN } from '../model/packed-features';
 
 /**
  * What travels on the pipeline's streams. The webhook writes IngestItems (through the ingest
@@ -65,11 +66,28 @@ export type PostbackItem = z.infer<typeof postbackItem>;
 export const ingestItem = z.discriminatedUnion('kind', [commentItem, messageItem, postbackItem]);
 export type IngestItem = z.infer<typeof ingestItem>;
 
+/**
+ * An array of finite numbers, checked in one plain loop: the classifier gear validates a few
+ * hundred arrays of ~200 numbers per batch, where a schema per element costs more than the
+ * model run's hidden layer. Accepts exactly what `z.array(z.number())` accepts.
+ */
+const finiteNumbers = z.custom<number[]>((v) => {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i += 1) {
+    const n: unknown = v[i];
+    if (typeof n !== 'number' || !Number.isFinite(n)) return false;
+  }
+  return true;
+}, 'expected an array of numbers');
+
 /** A comment with the model's input, on `vt:stream:comments`. */
 export const commentEntry = z.object({
   item: commentItem,
-  /** The model's input vector (see model/README.md for how it is made). */
-  features: z.array(z.number()),
+  /**
+   * The model's input: sparse `[index, value, …]` pairs (see docs/model.md for how it is made),
+   * packed into a string (model/packed-features.ts) or, when a pair does not fit, a plain array.
+   */
+  features: z.union([z.string().regex(PACKED_PATTERN, 'packed features: base64url groups of four'), finiteNumbers]),
   /** The feature configuration's version, so a gear never feeds a mismatched model. */
   featureVersion: z.string(),
 });

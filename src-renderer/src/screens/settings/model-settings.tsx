@@ -5,6 +5,7 @@ import { Card } from '../../components/card';
 import { EmptyState, ErrorAlert, Notice, ProgressBar } from '../../components/feedback';
 import { formatWhen, plural } from '../../lib/format';
 import { useStores, useSystem } from '../../stores/stores';
+import { DeadLettersCard } from './dead-letters-card';
 import { compareReports, INTENT_LABELS, promoteWarning, type ComparedFigure } from './model-compare';
 import { createModelStore } from './model-store';
 
@@ -76,6 +77,7 @@ export function ModelSettings() {
           )}
         </div>
       </Card>
+      <DeadLettersCard />
     </div>
   );
 }
