@@ -19,7 +19,7 @@ import { notifyProcessor, type NotifyJob } from './queues/notify-queue';
 import { publishProcessor, type PublishJob } from './queues/publish-queue';
 import { replyProcessor } from './queues/reply-queue';
 import type { UtilityTemplateSetting } from './queues/send-to-person';
-import { recordBatch, type RecorderDeps } from './recorder/recorder';
+import { startRecording, type RecorderDeps } from './recorder/recorder';
 import { rosterHandlers } from './roster/roster-handlers';
 import { signupHandlers, type CorrectionSink } from './signups/signup-handlers';
 import { PipelineState } from './state/pipeline-state';
@@ -82,6 +82,8 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
   let state: PipelineState | null = null;
   let core: PipelineCore | null = null;
   let consumer: StreamConsumer<IntentEntry> | null = null;
+  /** The last recorded batch's queueing and acknowledgement; resolves to its error, or null. */
+  let settling: Promise<unknown> | null = null;
   let sender: EmailSender | null = null;
 
   const replyQueue = (): Queue<ReplyJob> => ctx.queues.queue<ReplyJob>(QUEUE_NAMES.reply);
@@ -183,9 +185,26 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
         consumer = createStreamConsumer<IntentEntry>({
           redis: ctx.redis, endpoint: ctx.redisEndpoint, gears: ctx.gears, log, stream: ctx.keys.streamIntents, group: RECORDER_GROUP,
           deadStream: ctx.keys.streamDead, schema: intentEntry,
+          // The next batch is read and shown while this one's replies are still being queued: the
+          // handler returns once the batch is on disk and live, and the one before it settled.
           handle: async (batch) => {
-            const r = await recordBatch(recorderDeps, batch);
-            log.debug('recorded a batch', { entries: r.entries, files: r.files, ...r.timings });
+            const previous = settling;
+            const r = startRecording(recorderDeps, batch, previous);
+            settling = r.settled.then(
+              (b) => {
+                log.debug('recorded a batch', { entries: b.entries, files: b.files, ...b.timings });
+                return null;
+              },
+              (err: unknown) => err ?? new Error('recording a batch failed'),
+            );
+            await r.durable;
+            // A failure of the batch before this one surfaces here: the consumer then retries
+            // its own pending entries (that batch's among them), which change nothing twice.
+            const failed = previous ? await previous : null;
+            if (failed) throw failed;
+          },
+          beforeClaim: async () => {
+            await settling;
           },
           batchSize: opts.recorderBatchSize ?? 1000,
           ...(opts.recorderBlockMs !== undefined ? { blockMs: opts.recorderBlockMs } : {}),
@@ -201,6 +220,9 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
     async stop() {
       await consumer?.stop();
       consumer = null;
+      // The last batch's replies and acknowledgement (a failure leaves its entries pending: redelivered).
+      await settling;
+      settling = null;
       // The engine closes the BullMQ workers and queues (QueueFactory.closeAll) after modules stop.
       await state?.flush();
       sender?.close();

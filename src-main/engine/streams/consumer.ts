@@ -76,6 +76,12 @@ export interface StreamConsumerOptions<T> {
   retryDelayMs?: number;
   /** Approximate cap of the dead-letter stream. Default 10,000. */
   deadMaxLen?: number;
+  /**
+   * Awaited before any pending entries are claimed. A `handle` that returns before its batch is
+   * acknowledged (the recorder lets the next batch start while the last one's replies are
+   * queued) resolves this once that work is done, so its own in-flight entries are not claimed.
+   */
+  beforeClaim?: () => Promise<void>;
 }
 
 type RawEntry = [id: string, fields: string[] | null];
@@ -180,11 +186,13 @@ export class StreamConsumer<T> {
     let raw: RawEntry[] = [];
     let fresh = false;
     if (this.retryOwn) {
+      await this.opts.beforeClaim?.();
       raw = await this.claimOwnPending();
       this.retryOwn = raw.length > 0;
     }
     if (raw.length === 0 && now - this.lastClaim >= this.claimEveryMs) {
       this.lastClaim = now;
+      await this.opts.beforeClaim?.();
       raw = await this.claimIdle();
     }
     if (raw.length === 0) {
