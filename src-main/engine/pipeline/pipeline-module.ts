@@ -1,5 +1,6 @@
 import type { Queue, Worker } from 'bullmq';
 import { RpcError } from '../../contract/errors';
+import { GRAPH_WORKER_LIMITER } from '../facebook/graph-queue';
 import type { GraphApi } from '../facebook/graph-types';
 import { QUEUE_NAMES } from '../keys';
 import type { EngineContext, EngineModule, Handlers } from '../module';
@@ -129,13 +130,13 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
     replyWorker = ctx.queues.worker<ReplyJob>(
       QUEUE_NAMES.reply,
       replyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, log, now, template, record, limiter: () => replyWorker! }),
-      { concurrency: opts.replyConcurrency ?? 20 },
+      { concurrency: opts.replyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER },
     ) as unknown as Worker;
     let notifyWorker: Worker | null = null;
     notifyWorker = ctx.queues.worker<NotifyJob>(
       QUEUE_NAMES.notify,
       notifyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, now, template, emailQueue, record, limiter: () => notifyWorker! }),
-      { concurrency: opts.notifyConcurrency ?? 20 },
+      { concurrency: opts.notifyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER },
     ) as unknown as Worker;
     sender = createEmailSender(deps.email, deps.smtpPassword);
     ctx.queues.worker<EmailJob>(QUEUE_NAMES.email, emailProcessor({ sender, redis: ctx.redis, keys: ctx.keys, log, now, record }), { concurrency: 5 });
@@ -173,7 +174,7 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
             onError: (err) => log.warn('activity feed did not take the publish', { err }),
           }),
           // One at a time: a repeated publish request then finds the first one's marker (see publish-queue.ts).
-          { concurrency: 1 },
+          { concurrency: 1, limiter: GRAPH_WORKER_LIMITER },
         ) as unknown as Worker;
         ctx.queues.worker<DbWriteJob>(QUEUE_NAMES.dbWrite, dbWriteProcessor({ state, live: ctx.live }), { concurrency: 50 });
         // Broadcasts cut short by a crash before their copies were queued: queue what is still pending.
@@ -183,8 +184,8 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
         consumer = createStreamConsumer<IntentEntry>({
           redis: ctx.redis, endpoint: ctx.redisEndpoint, gears: ctx.gears, log, stream: ctx.keys.streamIntents, group: RECORDER_GROUP,
           deadStream: ctx.keys.streamDead, schema: intentEntry,
-          handle: async (batch) => {
-            const r = await recordBatch(recorderDeps, batch);
+          handle: async (batch, self) => {
+            const r = await recordBatch({ ...recorderDeps, stopping: () => self.stopRequested }, batch);
             log.debug('recorded a batch', { entries: r.entries, files: r.files, ...r.timings });
           },
           batchSize: opts.recorderBatchSize ?? 1000,
