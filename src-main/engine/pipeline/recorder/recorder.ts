@@ -17,6 +17,10 @@ export interface RecorderDeps extends DispatchDeps {
   redis: Redis;
   /** Fault tests only: runs after the files are written and before the live events and the acknowledgement (a crash here must lose nothing). */
   afterWrite?: () => Promise<void>;
+  /** True once the app is stopping: a write that keeps failing is then left to the next start. */
+  stopping?: () => boolean;
+  /** Pause before writing again after a failed write (doubling up to 5 s). Default 250 ms. */
+  rewriteDelayMs?: number;
 }
 
 export interface RecordedBatch {
@@ -26,6 +30,26 @@ export interface RecordedBatch {
   files: string[];
   /** Where the time went: changing memory, waiting for the files on disk, publishing, then the whole of queueing and acknowledging. */
   timings: { applyMs: number; writeMs: number; liveMs: number; dispatchMs: number };
+}
+
+/**
+ * Waits until the batch's files are on disk. A write that fails (disk full, folder not
+ * writable) is not the entries' fault, so the batch is not failed: failing it would retry it a
+ * few times and then move it to the dead-letter stream, losing comments Meta was told we have.
+ * The changes stay in memory and are written again after a pause, for as long as it takes;
+ * only a stopping app gives up (the entries stay pending for the next start).
+ */
+async function flushUntilWritten(deps: RecorderDeps): Promise<string[]> {
+  const pause = deps.rewriteDelayMs ?? 250;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await deps.state.flush();
+    } catch (err) {
+      if (deps.stopping?.()) throw err;
+      deps.log.warn('could not write the data files; writing them again shortly', { attempt: attempt + 1, err });
+      await new Promise((r) => setTimeout(r, Math.min(pause * 2 ** attempt, 5000)));
+    }
+  }
 }
 
 /**
@@ -60,7 +84,7 @@ export async function recordBatch(deps: RecorderDeps, batch: ReadonlyArray<{ id:
   const t1 = performance.now();
   let t2 = t1;
   let tLive = t1;
-  const durableThenLive = deps.state.flush().then(async (names) => {
+  const durableThenLive = flushUntilWritten(deps).then(async (names) => {
     t2 = performance.now();
     if (deps.afterWrite) await deps.afterWrite();
     await publishLive(deps, effects);
