@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommentView, EventSignups, EventView, InboxItem } from '../../src-main/contract/events';
-import type { IntentName } from '../../src-main/contract/events';
+import type { CommentView, EventSignups, EventView, InboxItem, IntentName } from '../../src-main/contract/events';
 import { systemClock } from '../../src-main/engine/clock';
 import { configFromEnv } from '../../src-main/engine/config';
 import { createEngine, type Engine } from '../../src-main/engine/engine';
@@ -189,6 +188,7 @@ describe('1,000 signed webhook comments through the engine', () => {
     if (copy !== null) await deliver(copy);
     expect(duplicates).toBeGreaterThan(50);
     expect(bodies.length).toBeLessThan(1000);
+    expect(posts).toBe(bodies.length + duplicates);
 
     // Wait until every comment is recorded and every reply sent.
     const deadline = Date.now() + 45_000;
