@@ -85,7 +85,7 @@ export async function killHolding(
   proc: VoluntreeProcess,
   dataDir: string,
   stages: readonly Stage[],
-  opts: { freezeMs: number; tries?: number },
+  opts: { freezeMs: number; tries?: number; beforeKill?: () => Promise<void> },
 ): Promise<{ held: number; tries: number }> {
   const pid = proc.pid;
   if (pid === null || !proc.running()) throw new Error('the process to kill is not running');
@@ -102,6 +102,7 @@ export async function killHolding(
       for (;;) {
         const held = await heldBy(redis, pid, stages);
         if (held > 0) {
+          await opts.beforeKill?.();
           await proc.kill('SIGKILL');
           frozen = false;
           return { held, tries: attempt };
