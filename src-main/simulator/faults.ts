@@ -2,6 +2,10 @@
 export type SimFault =
   | { kind: 'server_error'; status?: number }
   | { kind: 'timeout'; ms?: number }
+  /**
+   * `minutes` is advertised as `estimated_time_to_regain_access`. Meta sends whole minutes; a
+   * fraction (0.1 = 6 s) lets a test check the advertised wait without spending minutes on it.
+   */
   | { kind: 'rate_limit'; code?: number; minutes?: number }
   | { kind: 'permanent'; code: number; subcode?: number; message?: string; status?: number };
 

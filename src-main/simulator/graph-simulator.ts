@@ -18,6 +18,11 @@ export interface SimCall {
   at: number;
   /** The HTTP status the simulator answered with (null while in flight or timed out). */
   status: number | null;
+  /**
+   * The fault played instead of a normal answer, or null when the call reached the endpoint.
+   * Tests count a call with no fault as an attempt Meta saw (accepted or refused by its rules).
+   */
+  fault: SimFault['kind'] | null;
 }
 
 export interface SimPost {
@@ -98,6 +103,7 @@ export async function createGraphSimulator(opts: GraphSimulatorOptions): Promise
       authorized: token !== null,
       at: opts.clock.now(),
       status: null,
+      fault: null,
     };
     recorded.push(call);
     callOf.set(req, call);
@@ -108,6 +114,7 @@ export async function createGraphSimulator(opts: GraphSimulatorOptions): Promise
     }
     const fault = faults.take(path);
     if (!fault) return undefined;
+    call.fault = fault.kind;
     if (fault.kind === 'timeout') {
       await new Promise<void>((resolve) => {
         const entry = { timer: setTimeout(() => { pendingTimers.delete(entry); resolve(); }, fault.ms ?? 30_000), resolve };

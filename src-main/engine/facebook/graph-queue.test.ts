@@ -8,7 +8,7 @@ import { memoryLogger } from '../log';
 import { QueueFactory } from '../queues/factory';
 import { parseRedisUrl } from '../redis/endpoint';
 import { GraphClient } from './graph-client';
-import { failGraphJob } from './graph-queue';
+import { failGraphJob, GRAPH_WORKER_LIMITER } from './graph-queue';
 
 interface ReplyJob {
   commentId: string;
@@ -19,7 +19,9 @@ describe('Graph failures in a BullMQ queue', () => {
   let t: TestRedis;
   let sim: GraphSimulator;
   let queues: QueueFactory;
-  let startWorker: () => void;
+  let startWorker: (factory?: QueueFactory) => void;
+  /** When each Graph call was made (wall clock), whichever worker made it. */
+  let callTimes: number[];
 
   beforeEach(async () => {
     t = await testRedis();
@@ -29,14 +31,16 @@ describe('Graph failures in a BullMQ queue', () => {
     const graph = new GraphClient({ baseUrl: () => sim.url, version: () => 'v25.0', pageId: () => sim.pageId, pageToken: () => 'page-token', clock, log, timeoutMs: 2_000 });
     queues = new QueueFactory(parseRedisUrl(t.url), t.keys.bullPrefix, log);
     const queue = queues.queue<ReplyJob>(QUEUE_NAMES.reply);
-    startWorker = () =>
-      void queues.worker<ReplyJob>(QUEUE_NAMES.reply, async (job: Job<ReplyJob>) => {
+    callTimes = [];
+    startWorker = (factory = queues) =>
+      void factory.worker<ReplyJob>(QUEUE_NAMES.reply, async (job: Job<ReplyJob>) => {
         try {
+          callTimes.push(Date.now());
           return await graph.replyToComment(job.data.commentId, job.data.text);
         } catch (err) {
           return failGraphJob(err, queue);
         }
-      });
+      }, { concurrency: 4, limiter: GRAPH_WORKER_LIMITER });
     startWorker();
   });
   afterEach(async () => {
@@ -68,6 +72,28 @@ describe('Graph failures in a BullMQ queue', () => {
     startWorker();
     await vi.waitFor(async () => expect(await job.getState()).toBe('completed'), { timeout: 10_000, interval: 20 });
     expect(sim.calls()).toHaveLength(2);
+  });
+
+  it('holds every worker of the queue for the advertised time, not only the one Meta answered', async () => {
+    // A second worker with its own connections, as on another machine.
+    const other = new QueueFactory(parseRedisUrl(t.url), t.keys.bullPrefix, memoryLogger());
+    try {
+      startWorker(other);
+      sim.failNext({ kind: 'rate_limit', code: 80001, minutes: 0.05 });
+      const first = await add();
+      await vi.waitFor(() => expect(sim.calls()).toHaveLength(1), { timeout: 10_000, interval: 10 });
+      const limitedAt = Date.now();
+      const rest = await Promise.all(Array.from({ length: 6 }, () => add()));
+      await vi.waitFor(async () => {
+        for (const j of [first, ...rest]) expect(await j.getState()).toBe('completed');
+      }, { timeout: 20_000, interval: 50 });
+      // 0.05 minutes is 3 s: no call before it is up (50 ms for timer granularity).
+      const next = callTimes.slice(1).sort((a, b) => a - b)[0]!;
+      expect(next - limitedAt).toBeGreaterThanOrEqual(3_000 - 50);
+      expect(sim.calls()).toHaveLength(8);
+    } finally {
+      await other.closeAll();
+    }
   });
 
   it('fails a permanent error once, with the sentence for the coordinator', async () => {

@@ -1,5 +1,6 @@
 import type { Queue, Worker } from 'bullmq';
 import { RpcError } from '../../contract/errors';
+import { GRAPH_WORKER_LIMITER } from '../facebook/graph-queue';
 import type { GraphApi } from '../facebook/graph-types';
 import { QUEUE_NAMES } from '../keys';
 import type { EngineContext, EngineModule, Handlers } from '../module';
@@ -144,13 +145,13 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
     replyWorker = ctx.queues.worker<ReplyJob>(
       QUEUE_NAMES.reply,
       replyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, log, now, template, record, limiter: () => replyWorker! }),
-      { concurrency: opts.replyConcurrency ?? 20 },
+      { concurrency: opts.replyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER },
     ) as unknown as Worker;
     let notifyWorker: Worker | null = null;
     notifyWorker = ctx.queues.worker<NotifyJob>(
       QUEUE_NAMES.notify,
       notifyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, now, template, emailQueue, record, limiter: () => notifyWorker! }),
-      { concurrency: opts.notifyConcurrency ?? 20 },
+      { concurrency: opts.notifyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER },
     ) as unknown as Worker;
     sender = createEmailSender(deps.email, deps.smtpPassword);
     ctx.queues.worker<EmailJob>(QUEUE_NAMES.email, emailProcessor({ sender, redis: ctx.redis, keys: ctx.keys, log, now, record }), { concurrency: 5 });
@@ -188,7 +189,7 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
             onError: (err) => log.warn('activity feed did not take the publish', { err }),
           }),
           // One at a time: a repeated publish request then finds the first one's marker (see publish-queue.ts).
-          { concurrency: 1 },
+          { concurrency: 1, limiter: GRAPH_WORKER_LIMITER },
         ) as unknown as Worker;
         ctx.queues.worker<DbWriteJob>(QUEUE_NAMES.dbWrite, dbWriteProcessor({ state, live: ctx.live }), { concurrency: 50 });
         // Broadcasts cut short by a crash before their copies were queued: queue what is still pending.
@@ -200,9 +201,9 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
           deadStream: ctx.keys.streamDead, schema: intentEntry,
           // The next batch is read and shown while this one's replies are still being queued: the
           // handler returns once the batch is on disk and live, and the one before it settled.
-          handle: async (batch) => {
+          handle: async (batch, self) => {
             const previous = settling;
-            const r = startRecording(recorderDeps, batch, previous);
+            const r = startRecording({ ...recorderDeps, stopping: () => self.stopRequested }, batch, previous);
             settling = r.settled.then(
               (b) => {
                 log.debug('recorded a batch', { entries: b.entries, files: b.files, ...b.timings });

@@ -188,6 +188,11 @@ export class StreamConsumer<T> {
     this.deadMaxLen = opts.deadMaxLen ?? 10_000;
   }
 
+  /** True once `stop` was called: a `handle` that waits on something can give up. */
+  get stopRequested(): boolean {
+    return this.stopping;
+  }
+
   /** Creates the group (and the stream) if missing. Safe to call from every worker. */
   async ensureGroup(): Promise<void> {
     try {

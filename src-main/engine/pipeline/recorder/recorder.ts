@@ -17,6 +17,10 @@ export interface RecorderDeps extends DispatchDeps {
   redis: Redis;
   /** Fault tests only: runs after the files are written and before the live events and the acknowledgement (a crash here must lose nothing). */
   afterWrite?: () => Promise<void>;
+  /** True once the app is stopping: a write that keeps failing is then left to the next start. */
+  stopping?: () => boolean;
+  /** Pause before writing again after a failed write (doubling up to 5 s). Default 250 ms. */
+  rewriteDelayMs?: number;
 }
 
 export interface RecordedBatch {
@@ -34,6 +38,26 @@ export interface RecordingInFlight {
   durable: Promise<void>;
   /** Also the replies, emails, feed and metrics queued, and the entries acknowledged. */
   settled: Promise<RecordedBatch>;
+}
+
+/**
+ * Waits until the batch's files are on disk. A write that fails (disk full, folder not
+ * writable) is not the entries' fault, so the batch is not failed: failing it would retry it a
+ * few times and then move it to the dead-letter stream, losing comments Meta was told we have.
+ * The changes stay in memory and are written again after a pause, for as long as it takes;
+ * only a stopping app gives up (the entries stay pending for the next start).
+ */
+async function flushUntilWritten(deps: RecorderDeps): Promise<string[]> {
+  const pause = deps.rewriteDelayMs ?? 250;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await deps.state.flush();
+    } catch (err) {
+      if (deps.stopping?.()) throw err;
+      deps.log.warn('could not write the data files; writing them again shortly', { attempt: attempt + 1, err });
+      await new Promise((r) => setTimeout(r, Math.min(pause * 2 ** attempt, 5000)));
+    }
+  }
 }
 
 /**
@@ -77,7 +101,7 @@ export function startRecording(deps: RecorderDeps, batch: ReadonlyArray<{ id: st
   const t1 = () => t0 + timings.applyMs;
   let files: string[] = [];
   const durable = applied.then(async ({ effects }) => {
-    files = await deps.state.flush();
+    files = await flushUntilWritten(deps);
     timings.writeMs = performance.now() - t1();
     if (deps.afterWrite) await deps.afterWrite();
     await publishLive(deps, effects);

@@ -26,6 +26,10 @@ describe('slot matching', () => {
 
   it('gives null (the default slot) when nothing or two slots equally are named', () => {
     expect(id('count me in!')).toBeNull();
+    // A word of its own is not a shortened title ("after" is not "afternoon").
+    expect(id("Won't be able to come after all")).toBeNull();
+    expect(id('happy to help in the after')).toBeNull();
+    expect(id('I can come in the aftern')).toBe('sat-pm');
     expect(id('Saturday')).toBeNull();
     expect(matchSlot('afternoon', [slots[0]!], 'UTC')).toBeNull();
   });

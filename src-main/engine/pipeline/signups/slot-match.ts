@@ -14,6 +14,12 @@ const NUMBER_WORDS: Record<string, number> = {
 /** Words too common to tell slots apart by. */
 const STOP = new Set(['the', 'a', 'an', 'and', 'or', 'of', 'for', 'in', 'on', 'at', 'to', 'shift', 'slot', 'session', 'time', 'day', 'me', 'i', 'im', 'count', 'sign', 'up', 'please', 'can', 'help', 'with']);
 
+/**
+ * Words that are words of their own, never a shortening of a slot title: "after all" is not
+ * "afternoon", "can't even" is not "evening".
+ */
+const NOT_SHORT_FOR = new Set(['after', 'even', 'ever', 'over', 'some', 'more', 'most', 'then', 'there']);
+
 function words(text: string): string[] {
   return fold(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
@@ -72,7 +78,7 @@ export function matchSlot(text: string, slots: readonly SlotRecord[], timeZone: 
     let score = 0;
     const titleWords = words(slot.title).filter((w) => !STOP.has(w));
     if (titleWords.length > 0) {
-      const hit = titleWords.filter((w) => ws.has(w) || (w.length >= 5 && [...ws].some((x) => x.length >= 4 && w.startsWith(x)))).length;
+      const hit = titleWords.filter((w) => ws.has(w) || (w.length >= 5 && [...ws].some((x) => x.length >= 4 && !NOT_SHORT_FOR.has(x) && w.startsWith(x)))).length;
       if (hit === titleWords.length) score += 10;
       else if (hit > 0) score += 4 * hit;
     }
