@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { liveEvent, request } from './define';
 
+/**
+ * The oldest Graph API version Voluntree speaks. v25.0 (2026) is usable until July 2028; the
+ * 2026 Messenger rules (no message tags for event updates) are only right from there on.
+ */
+export const OLDEST_GRAPH_VERSION = 25;
+
+/** Why a Graph API version cannot be used, or null when it can (`v25.0`, `v26.0`, …). */
+export function graphVersionProblem(version: string): string | null {
+  const m = /^v(\d+)\.(\d+)$/.exec(version);
+  if (!m) return `a Graph API version looks like v25.0 (got "${version}")`;
+  if (Number(m[1]) < OLDEST_GRAPH_VERSION) return `Graph API ${version} is older than v${OLDEST_GRAPH_VERSION}.0, the oldest Voluntree supports`;
+  return null;
+}
+
 export interface QueueCounts {
   waiting: number;
   active: number;
@@ -45,7 +59,10 @@ export interface Settings {
 export const settingsPatch = z
   .object({
     organisationName: z.string().trim().min(1).max(200),
-    graphVersion: z.string().regex(/^v\d+\.\d+$/, 'Graph API version looks like v25.0'),
+    graphVersion: z.string().superRefine((v, ctx) => {
+      const problem = graphVersionProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     tunnel: z.string().min(1).max(500),
     pageId: z.string().regex(/^\d+$/).nullable(),
     appId: z.string().trim().regex(/^\d{1,32}$/, 'The App ID is the number at the top of the Meta app dashboard').nullable(),

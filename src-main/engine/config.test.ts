@@ -17,5 +17,9 @@ describe('configuration from the environment', () => {
   it('names the variable when a value cannot work', () => {
     expect(() => configFromEnv({ VOLUNTREE_PORT: 'eighty' })).toThrow(/VOLUNTREE_PORT/);
     expect(() => configFromEnv({ FB_GRAPH_VERSION: '25' })).toThrow(/FB_GRAPH_VERSION/);
+    // Versions before the 2026 Messenger rules are refused, newer ones taken.
+    expect(() => configFromEnv({ FB_GRAPH_VERSION: 'v2.0' })).toThrow(/older than v25\.0/);
+    expect(() => configFromEnv({ FB_GRAPH_VERSION: 'v24.0' })).toThrow(/older than v25\.0/);
+    expect(configFromEnv({ FB_GRAPH_VERSION: 'v26.0' }).graphVersion).toBe('v26.0');
   });
 });

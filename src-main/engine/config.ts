@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { graphVersionProblem } from '../contract/system';
 
 /**
  * Everything the engine needs to know at start, read from the environment (each also settable
@@ -63,7 +64,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: Partial<EngineCo
     throw new ConfigError(`VOLUNTREE_HOST must be a loopback address (127.0.0.1, ::1 or localhost); got "${host}".`);
   }
   const graphVersion = str(env.FB_GRAPH_VERSION) ?? defaults.graphVersion ?? 'v25.0';
-  if (!/^v\d+\.\d+$/.test(graphVersion)) throw new ConfigError(`FB_GRAPH_VERSION looks like v25.0 (got "${graphVersion}")`);
+  const versionProblem = graphVersionProblem(graphVersion);
+  if (versionProblem) throw new ConfigError(`FB_GRAPH_VERSION: ${versionProblem}`);
   return {
     dataDir: str(env.VOLUNTREE_DATA_DIR) ?? defaults.dataDir ?? defaultDataDir(),
     host,

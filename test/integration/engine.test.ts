@@ -75,6 +75,9 @@ describe('engine with supervised Redis', () => {
     const notJson = await rpc('settings.get', '{not json');
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: { code: string } }).error.code).toBe('bad_arguments');
+    const oldGraph = await rpc('settings.set', { graphVersion: 'v2.0' });
+    expect(oldGraph.status).toBe(400);
+    expect(((await oldGraph.json()) as { error: { message: string } }).error.message).toMatch(/older than v25\.0/);
     const unknown = await rpc('no.such', {});
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('unknown_method');
