@@ -20,7 +20,7 @@ import { notifyProcessor, type NotifyJob } from './queues/notify-queue';
 import { publishProcessor, type PublishJob } from './queues/publish-queue';
 import { replyProcessor } from './queues/reply-queue';
 import type { UtilityTemplateSetting } from './queues/send-to-person';
-import { startRecording, type RecorderDeps } from './recorder/recorder';
+import { recordBatch, type RecorderDeps } from './recorder/recorder';
 import { rosterHandlers, type EraseElsewhere } from './roster/roster-handlers';
 import { signupHandlers, type CorrectionSink } from './signups/signup-handlers';
 import { PipelineState } from './state/pipeline-state';
@@ -90,8 +90,6 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
   let state: PipelineState | null = null;
   let core: PipelineCore | null = null;
   let consumer: StreamConsumer<IntentEntry> | null = null;
-  /** The last recorded batch's queueing and acknowledgement; resolves to its error, or null. */
-  let settling: Promise<unknown> | null = null;
   let sender: EmailSender | null = null;
 
   const replyQueue = (): Queue<ReplyJob> => ctx.queues.queue<ReplyJob>(QUEUE_NAMES.reply);
@@ -199,36 +197,15 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
         consumer = createStreamConsumer<IntentEntry>({
           redis: ctx.redis, endpoint: ctx.redisEndpoint, gears: ctx.gears, log, stream: ctx.keys.streamIntents, group: RECORDER_GROUP,
           deadStream: ctx.keys.streamDead, schema: intentEntry,
-          // The next batch is read and shown while this one's replies are still being queued: the
-          // handler returns once the batch is on disk and live, and the one before it settled.
           handle: async (batch, self) => {
-            const previous = settling;
-            const r = startRecording({ ...recorderDeps, stopping: () => self.stopRequested }, batch, previous);
-            settling = r.settled.then(
-              (b) => {
-                log.debug('recorded a batch', { entries: b.entries, files: b.files, ...b.timings });
-                return null;
-              },
-              (err: unknown) => {
-                // Its entries stay pending, so the next claim (the recorder claims every pending
-                // entry it sees) hands them in again: they change nothing twice and queue only
-                // what is missing.
-                log.warn('a batch was not wholly recorded; its entries will be handed in again', { entries: batch.length, err });
-                return err ?? new Error('recording a batch failed');
-              },
-            );
-            await r.durable;
-            if (previous) await previous;
-          },
-          beforeClaim: async () => {
-            await settling;
+            const r = await recordBatch({ ...recorderDeps, stopping: () => self.stopRequested }, batch);
+            log.debug('recorded a batch', { entries: r.entries, files: r.files, ...r.timings });
           },
           batchSize: opts.recorderBatchSize ?? 1000,
           ...(opts.recorderBlockMs !== undefined ? { blockMs: opts.recorderBlockMs } : {}),
-          // One recorder runs (the app that owns the files) and, before it claims, it waits for its
-          // own batches to settle, so any entry still pending when it looks belongs to a recorder
-          // that died (or failed): take it over at once, before reading new entries, so a crash
-          // never reorders a person's comments.
+          // One recorder runs (the app that owns the files) and it handles one batch at a time, so
+          // any entry still pending when it looks belongs to a recorder that died: take it over at
+          // once, before reading new entries, so a crash never reorders a person's comments.
           claimIdleMs: opts.recorderClaimIdleMs ?? 0,
         });
         await consumer.start();
@@ -238,9 +215,6 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
     async stop() {
       await consumer?.stop();
       consumer = null;
-      // The last batch's replies and acknowledgement (a failure leaves its entries pending: redelivered).
-      await settling;
-      settling = null;
       // The engine closes the BullMQ workers and queues (QueueFactory.closeAll) after modules stop.
       await state?.flush();
       sender?.close();

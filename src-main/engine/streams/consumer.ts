@@ -92,12 +92,6 @@ export interface StreamConsumerOptions<T> {
    * longer; not for the recorder, which claims every pending entry it sees. Default false.
    */
   readAhead?: boolean;
-  /**
-   * Awaited before pending entries are claimed. A `handle` that returns before its batch is
-   * acknowledged (the recorder lets the next batch start while the last one's replies are
-   * queued) resolves this once that work is done, so its own in-flight entries are not claimed.
-   */
-  beforeClaim?: () => Promise<void>;
 }
 
 type RawEntry = [id: string, fields: string[] | null];
@@ -243,7 +237,6 @@ export class StreamConsumer<T> {
     let fresh = false;
     if (now - this.lastClaim >= this.claimEveryMs) {
       this.lastClaim = now;
-      await this.opts.beforeClaim?.();
       // A batch read ahead is already this consumer's; XAUTOCLAIM must not hand it over twice.
       const mine = this.ahead ? await this.ahead : [];
       if (this.ahead) this.ahead = Promise.resolve(mine);

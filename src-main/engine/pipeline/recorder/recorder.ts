@@ -32,14 +32,6 @@ export interface RecordedBatch {
   timings: { applyMs: number; writeMs: number; liveMs: number; dispatchMs: number };
 }
 
-/** A batch being recorded: its files are on disk and its live events out once `durable` resolves. */
-export interface RecordingInFlight {
-  /** The files are written and the live events published (the coordinator sees the batch). */
-  durable: Promise<void>;
-  /** Also the replies, emails, feed and metrics queued, and the entries acknowledged. */
-  settled: Promise<RecordedBatch>;
-}
-
 /**
  * Waits until the batch's files are on disk. A write that fails (disk full, folder not
  * writable) is not the entries' fault, so the batch is not failed: failing it would retry it a
@@ -71,65 +63,43 @@ async function flushUntilWritten(deps: RecorderDeps): Promise<string[]> {
  * 4. acknowledge and delete the entries.
  * A crash before 4 redelivers the entries; they change nothing the second time and only queue
  * again the replies they caused, which the reply worker sends at most once.
- *
- * `previous` is the batch before this one, still settling: this batch's step 3 waits for its
- * step 3 (so the feed and the metrics hear batches in order), but steps 1, 2 and the live events
- * do not, so the coordinator sees batch N+1 while batch N's replies are still being queued.
  */
-export function startRecording(deps: RecorderDeps, batch: ReadonlyArray<{ id: string; value: IntentEntry }>, previous: Promise<unknown> | null = null): RecordingInFlight {
+export async function recordBatch(deps: RecorderDeps, batch: ReadonlyArray<{ id: string; value: IntentEntry }>): Promise<RecordedBatch> {
   const t0 = performance.now();
-  const timings = { applyMs: 0, writeMs: 0, liveMs: 0, dispatchMs: 0 };
-  const applied = (async () => {
-    const effects = new Effects();
-    const ctx: SignupContext = { state: deps.state, now: deps.now(), timeZone: deps.timeZone(), templates: deps.templates(), effects };
-    const replies: ReplyJob[] = [];
-    const emails: EmailJob[] = [];
-    for (const { value } of batch) {
-      if (value.item.kind === 'comment') {
-        replies.push(...applyComment(ctx, { item: value.item, intent: value.intent, confidence: value.confidence }));
-      } else {
-        const r = await applyMessage(ctx, deps.verification, value.item);
-        replies.push(...r.replies);
-        emails.push(...r.emails);
-      }
+  const effects = new Effects();
+  const ctx: SignupContext = { state: deps.state, now: deps.now(), timeZone: deps.timeZone(), templates: deps.templates(), effects };
+  const replies: ReplyJob[] = [];
+  const emails: EmailJob[] = [];
+  for (const { value } of batch) {
+    if (value.item.kind === 'comment') {
+      replies.push(...applyComment(ctx, { item: value.item, intent: value.intent, confidence: value.confidence }));
+    } else {
+      const r = await applyMessage(ctx, deps.verification, value.item);
+      replies.push(...r.replies);
+      emails.push(...r.emails);
     }
-    // The event views as this batch left them (a coordinator's change may land during the write).
-    prepareLive(deps, effects);
-    timings.applyMs = performance.now() - t0;
-    return { effects, replies, emails };
-  })();
-  const t1 = () => t0 + timings.applyMs;
-  let files: string[] = [];
-  const durable = applied.then(async ({ effects }) => {
-    files = await flushUntilWritten(deps);
-    timings.writeMs = performance.now() - t1();
+  }
+  // The event views as this batch left them (a coordinator's change may land during the write).
+  prepareLive(deps, effects);
+  const t1 = performance.now();
+  let t2 = t1;
+  let tLive = t1;
+  const durableThenLive = flushUntilWritten(deps).then(async (names) => {
+    t2 = performance.now();
     if (deps.afterWrite) await deps.afterWrite();
     await publishLive(deps, effects);
-    timings.liveMs = performance.now() - t1() - timings.writeMs;
+    tLive = performance.now();
+    return names;
   });
-  const queued = applied.then(async ({ effects, replies, emails }) => {
-    // A failed previous batch is retried by the consumer; it must not hold this one back.
-    if (previous) await previous.catch(() => undefined);
-    await dispatchQueued(deps, effects, replies, emails);
-    return replies.length;
-  });
-  const settled = Promise.all([durable, queued]).then(async ([, replies]) => {
-    if (batch.length > 0) {
-      const ids = batch.map((b) => b.id);
-      await deps.redis.multi().xack(deps.stream, deps.group, ...ids).xdel(deps.stream, ...ids).exec();
-    }
-    timings.dispatchMs = performance.now() - t1();
-    return { entries: batch.length, replies, files, timings };
-  });
-  // Whoever awaits only one of the two must not leave the other's failure unhandled.
-  durable.catch(() => undefined);
-  settled.catch(() => undefined);
-  return { durable, settled };
-}
-
-/** Records a batch and waits until it is wholly settled (files, live events, queues, acknowledgement). */
-export async function recordBatch(deps: RecorderDeps, batch: ReadonlyArray<{ id: string; value: IntentEntry }>): Promise<RecordedBatch> {
-  const r = startRecording(deps, batch);
-  await r.durable;
-  return r.settled;
+  const [files] = await Promise.all([durableThenLive, dispatchQueued(deps, effects, replies, emails)]);
+  if (batch.length > 0) {
+    const ids = batch.map((b) => b.id);
+    await deps.redis.multi().xack(deps.stream, deps.group, ...ids).xdel(deps.stream, ...ids).exec();
+  }
+  return {
+    entries: batch.length,
+    replies: replies.length,
+    files,
+    timings: { applyMs: t1 - t0, writeMs: t2 - t1, liveMs: tLive - t2, dispatchMs: performance.now() - t1 },
+  };
 }
