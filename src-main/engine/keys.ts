@@ -12,7 +12,6 @@ export const QUEUE_NAMES = {
   notify: 'notify',
   dbWrite: 'db-write',
   email: 'email',
-  feed: 'feed',
   metrics: 'metrics',
 } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];

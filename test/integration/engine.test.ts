@@ -35,8 +35,12 @@ describe('engine with supervised Redis', () => {
   it('reports Redis up on /healthz without a token', async () => {
     const res = await fetch(`${engine.httpUrl}/healthz`);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { redis: { up: boolean; mode: string } };
+    const body = (await res.json()) as { redis: { up: boolean; mode: string }; queues: Record<string, { waiting: number; failed: number }> };
     expect(body.redis).toMatchObject({ up: true, mode: 'supervised' });
+    // Every queue the app works is counted, whether or not a job was added to it yet.
+    for (const q of ['publish', 'reply', 'notify', 'db-write', 'email', 'metrics']) {
+      expect(body.queues[q], q).toMatchObject({ waiting: expect.any(Number), failed: expect.any(Number) });
+    }
   });
 
   it('runs Redis on loopback with a password, AOF and noeviction, config readable only by the user', async () => {

@@ -34,6 +34,9 @@ export class QueueFactory {
   }
 
   worker<D = unknown, R = unknown>(name: QueueName, processor: Processor<D, R>, opts: Partial<WorkerOptions> = {}): Worker<D, R> {
+    // A queue this process works is one whose counts the health report should show, even
+    // before anything here has added a job to it.
+    this.queue(name);
     const w = new Worker<D, R>(name, processor, {
       connection: this.connection,
       prefix: this.prefix,
