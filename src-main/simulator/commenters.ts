@@ -47,6 +47,8 @@ export class Commenters {
   private readonly sentComments: SentComment[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private held: string | null = null;
+  /** POSTs that carried more than one entry (Meta batches them). */
+  batchedPosts = 0;
   private seq = 0;
   private stopped = false;
 
@@ -151,20 +153,30 @@ export class Commenters {
     return `${postPart}_${9_000_000 + (this.seq += 1)}`;
   }
 
-  /** Sends a body, sometimes twice, sometimes after the next one (held back). */
+  /**
+   * Sends a body, sometimes twice, sometimes after the next one (held back). A held-back body
+   * goes out either as a POST of its own after the next one, or inside the next one's POST as a
+   * later entry, as Meta batches entries: both reorder, the second also batches.
+   */
   private async send(body: string): Promise<void> {
     const { world } = this.opts;
     if (this.held === null && world.random() < (this.opts.reorderRate ?? 0.1)) {
       this.held = body;
       return;
     }
-    await this.post(body);
+    let sent = body;
+    if (this.held !== null && world.random() < 0.5) {
+      sent = batchEntries(body, this.held);
+      this.held = null;
+      this.batchedPosts += 1;
+    }
+    await this.post(sent);
     if (this.held !== null) {
       const late = this.held;
       this.held = null;
       await this.post(late);
     }
-    if (world.random() < (this.opts.duplicateRate ?? 0.15)) await this.post(body);
+    if (world.random() < (this.opts.duplicateRate ?? 0.15)) await this.post(sent);
   }
 
   /** Sends whatever is held back (a test calls this before checking). */
@@ -192,4 +204,10 @@ export class Commenters {
     }, ms);
     this.timers.add(t);
   }
+}
+
+/** One webhook body holding the entries of several, in the order given. */
+function batchEntries(...bodies: string[]): string {
+  const entries = bodies.flatMap((b) => (JSON.parse(b) as { entry: unknown[] }).entry);
+  return JSON.stringify({ object: 'page', entry: entries });
 }
