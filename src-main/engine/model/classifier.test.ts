@@ -218,6 +218,20 @@ describe('preprocess stage and classifier gear', () => {
     expect((await intents()).at(-1)!.modelVersion).toBe(artifact.version);
   });
 
+  it('looks at the published version at once when asked, however recent its last look', async () => {
+    await publishModel(t.redis, t.keys, artifact);
+    const w = new ModelWatcher({ redis: t.redis, keys: t.keys, log: memoryLogger(), checkEveryMs: 60_000, retryBadEveryMs: 0 });
+    stops.push(async () => w.close());
+    expect((await w.current()).version).toBe(artifact.version);
+    await t.redis.set(t.keys.modelCurrent, 'feedfacecafe');
+    // Within its check interval `current` does not look again...
+    await w.current();
+    expect(w.problem).toBeNull();
+    // ...refreshNow does (here it finds a version it cannot load, and keeps serving the loaded one).
+    expect((await w.refreshNow()).version).toBe(artifact.version);
+    expect(w.problem).toMatchObject({ version: 'feedfacecafe', serving: artifact.version });
+  });
+
   it('a worker whose first published model is unloadable waits for a good one instead of failing its batches', async () => {
     await t.redis.set(t.keys.modelCurrent, 'feedfacecafe');
     const w = new ModelWatcher({ redis: t.redis, keys: t.keys, log: memoryLogger(), checkEveryMs: 0, retryBadEveryMs: 0 });

@@ -89,7 +89,7 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
         published = { version: artifact.version, source: 'retrained', report };
         inUseProblem = null;
         // Load it here now rather than at the next batch, so the UI hears model.changed at once.
-        watcher?.current().catch((err: unknown) => log.warn('promoted model not loaded yet', { err }));
+        watcher?.refreshNow().catch((err: unknown) => log.warn('promoted model not loaded yet', { err }));
       },
     });
     return retrainer;

@@ -119,6 +119,17 @@ export class ModelWatcher {
     return this.loading;
   }
 
+  /**
+   * Looks at the published version now, however recent the last look (`current` looks at most
+   * every `checkEveryMs`): after a promotion the app loads the new model at once, even when a
+   * batch has just looked and no further comment arrives to make it look again.
+   */
+  async refreshNow(): Promise<IntentModel> {
+    if (this.loading) await this.loading.catch(() => undefined);
+    this.lastCheck = 0;
+    return this.current();
+  }
+
   private async refresh(): Promise<IntentModel> {
     let warned = false;
     for (;;) {
