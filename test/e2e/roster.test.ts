@@ -134,4 +134,33 @@ describe('the roster', () => {
     expect(signups.slots[0]!.waitlist).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('merges duplicates after asking, keeping the record the coordinator chooses', async () => {
+    await session.app.rpc('volunteers.importCsv', { csv: 'Name,Email\nCara Diaz,cara@example.org\nCara D.,', dryRun: false });
+    const { page, errors } = await session.open('#/volunteers');
+    await page.getByLabel('Search volunteers').fill('cara');
+    await expect.poll(() => page.getByTestId('volunteer-row').count()).toBe(2);
+    await page.getByLabel('Select Cara Diaz').check();
+    await page.getByLabel('Select Cara D.').check();
+    await page.getByRole('button', { name: 'Merge 2 into one' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Merge 2 volunteers into one?' });
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(/cannot be undone/);
+    // Cancel changes nothing.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('volunteer-row').count()).toBe(2);
+
+    await page.getByRole('button', { name: 'Merge 2 into one' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('radio', { name: /Cara D\./ }).check();
+    await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('volunteer-row').count()).toBe(1);
+    expect(await page.getByTestId('volunteer-row').innerText()).toMatch(/Cara D\./);
+    const left = await session.app.rpc<{ items: { name: string; email: string | null }[] }>('volunteers.search', { query: 'cara' });
+    expect(left.items).toHaveLength(1);
+    expect(left.items[0]!.name).toBe('Cara D.');
+    expect(errors).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import type { VolunteerFilter } from '@contract/volunteers';
 import { useEffect, useState } from 'react';
 import { toApiError } from '../../bridge';
 import { PageHeader } from '../../components/card';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState, ErrorAlert } from '../../components/feedback';
 import { UserText } from '../../components/user-text';
 import { downloadText } from '../../lib/download';
@@ -31,18 +32,27 @@ export function VolunteersScreen(props: { params: string[] }) {
     void store.getState().search();
   }, [store]);
 
-  const merge = async () => {
-    const chosen = items.filter((v) => selected.includes(v.id)).sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
-    const [keep, ...rest] = chosen;
-    if (!keep || rest.length === 0) return;
+  // Merging cannot be undone: it asks first, naming everyone, and lets the coordinator choose
+  // whose name and details stay (the earliest record by default).
+  const [merging, setMerging] = useState<{ keepId: string } | null>(null);
+  const [mergePending, setMergePending] = useState(false);
+  const chosen = items.filter((v) => selected.includes(v.id)).sort((a, b) => a.firstSeen.localeCompare(b.firstSeen));
+  const merge = async (keepId: string) => {
+    const rest = chosen.filter((v) => v.id !== keepId);
+    if (rest.length === 0) return;
+    setMergePending(true);
     try {
-      await bridge.api.invoke('volunteers.merge', { keepId: keep.id, mergeIds: rest.map((r) => r.id) });
+      await bridge.api.invoke('volunteers.merge', { keepId, mergeIds: rest.map((r) => r.id) });
       setSelected([]);
+      setMerging(null);
       setActionError(null);
       await store.getState().search();
-      navigate('volunteers', keep.id);
+      navigate('volunteers', keepId);
     } catch (err) {
+      setMerging(null);
       setActionError(toApiError(err).message);
+    } finally {
+      setMergePending(false);
     }
   };
 
@@ -93,9 +103,32 @@ export function VolunteersScreen(props: { params: string[] }) {
           <input className="input tag-input" placeholder="tag" aria-label="Tag" value={tag} onChange={(e) => void store.getState().search({ tag: e.target.value })} />
         )}
         {selected.length >= 2 && (
-          <button type="button" className="btn primary" onClick={() => void merge()}>
+          <button type="button" className="btn primary" onClick={() => chosen[0] && setMerging({ keepId: chosen[0].id })}>
             Merge {selected.length} into one
           </button>
+        )}
+        {merging && (
+          <ConfirmDialog
+            title={`Merge ${chosen.length} volunteers into one?`}
+            confirmLabel="Merge"
+            pendingLabel="Merging…"
+            pending={mergePending}
+            onConfirm={() => void merge(merging.keepId)}
+            onCancel={() => setMerging(null)}
+          >
+            <p>Their signups, comments and history become one person's. This cannot be undone.</p>
+            <fieldset className="stack">
+              <legend>Keep the name and details of</legend>
+              {chosen.map((v) => (
+                <label key={v.id} className="row">
+                  <input type="radio" name="merge-keep" checked={merging.keepId === v.id} onChange={() => setMerging({ keepId: v.id })} />
+                  <span>
+                    <UserText text={v.name} /> <span className="small muted">first seen {formatWhen(v.firstSeen)}</span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+          </ConfirmDialog>
         )}
       </div>
       <div className="master-detail wide-master">
