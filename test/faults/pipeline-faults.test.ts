@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, rmdirSync } from 'node:fs';
+import { rpcClient } from '../support/rpc-client';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,16 +148,7 @@ describe('fault suite: nothing lost, nobody let in twice', () => {
   const expectMessages = new Map<string, number>();
   const bump = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
 
-  const rpc = async <T,>(method: string, args: unknown = {}): Promise<T> => {
-    const res = await fetch(`${url}/api/rpc/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify(args),
-    });
-    const body = (await res.json()) as T & { error?: { message: string } };
-    if (!res.ok) throw new Error(`${method}: ${res.status} ${body.error?.message}`);
-    return body;
-  };
+  const rpc = rpcClient(() => url, TOKEN);
 
   /** Delivers a body until it is answered 200, as Meta does. */
   async function deliverUntilAccepted(body: string, counts: { deliveries: number; retries: number }): Promise<void> {

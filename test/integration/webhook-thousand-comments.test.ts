@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { rpcClient } from '../support/rpc-client';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,16 +59,7 @@ describe('1,000 signed webhook comments through the engine', () => {
   let posts = 0;
   let duplicates = 0;
 
-  const rpc = async <T,>(method: string, args: unknown = {}): Promise<T> => {
-    const res = await fetch(`${engine.httpUrl}/api/rpc/${method}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify(args),
-    });
-    const body = (await res.json()) as T & { error?: { message: string } };
-    if (!res.ok) throw new Error(`${method}: ${res.status} ${body.error?.message}`);
-    return body;
-  };
+  const rpc = rpcClient(() => engine.httpUrl!, TOKEN);
 
   beforeAll(async () => {
     // Before the engine loads the model: both use the same TensorFlow.js backend in this process.

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { rpcClient } from '../../support/rpc-client';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -145,15 +146,6 @@ export async function startApp(opts: { env?: Record<string, string> } = {}): Pro
     dataDir,
     output,
     stop,
-    async rpc<T>(method: string, args: unknown = {}): Promise<T> {
-      const res = await fetch(`${url}/api/rpc/${method}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(args),
-      });
-      const body = (await res.json()) as T & { error?: { message: string } };
-      if (!res.ok) throw new Error(`${method} failed (${res.status}): ${body.error?.message ?? JSON.stringify(body)}`);
-      return body;
-    },
+    rpc: rpcClient(() => url, token),
   };
 }
