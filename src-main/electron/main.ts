@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Notification, app, dialog, ipcMain, safeStorage, session, shell } from 'electron';
+import { STOP_SIGNALS } from '../cli/stop-on-signals';
 import type { Engine } from '../engine/engine';
 import { createLogger } from '../engine/log';
 import { FileSecretStore } from '../engine/settings/secret-store';
@@ -132,8 +133,8 @@ async function boot(): Promise<void> {
         app.quit();
       });
   });
-  // SIGHUP too (the terminal closed): Redis runs in its own process group and would outlive the app.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => app.quit());
+  // The same signals as browser mode: SIGHUP too, or Redis (its own process group) would outlive the app.
+  for (const signal of STOP_SIGNALS) process.on(signal, () => app.quit());
   // Windows only hide; keep running until Quit.
   app.on('window-all-closed', () => undefined);
 }
