@@ -82,6 +82,9 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
   modules.push(createModelModule(ctx, { artifactDir: config.modelDir }));
   const pipeline = createPipelineModule(ctx, {
     graph,
+    // A worker sends through Graph only with its own Page connection (FB_PAGE_ID and
+    // FB_PAGE_TOKEN in its environment); see docs/scaling.md.
+    sendsGraph: () => app || Boolean(settings.pageId() && settings.pageToken()),
     email: () => settings.email(),
     smtpPassword: () => settings.smtpPassword(),
     utilityTemplate: () => settings.utilityTemplate(),

@@ -29,6 +29,13 @@ import { systemTimeZone } from './time/local-time';
 export interface PipelineModuleDeps {
   /** The Graph API: the real client, or the simulator's in demo mode and tests. */
   graph: GraphApi;
+  /**
+   * Whether this process can send through the Graph API (it has the Page connection). The app
+   * always can (a connected Page, or the simulator in demo mode). A `voluntree worker` can only
+   * with a Page token of its own: without one it must not take reply or notify jobs at all, or
+   * it fails them ("no Page is connected") while the app could have sent them. Default true.
+   */
+  sendsGraph?: () => boolean;
   /** SMTP settings (Settings → Email); null when not set up. */
   email: () => EmailSettings | null;
   /** The SMTP password, read only when a message is sent; never logged. */
@@ -139,6 +146,11 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
       : undefined;
 
   function startSendingWorkers(): void {
+    if (deps.sendsGraph && !deps.sendsGraph()) {
+      log.info('this worker has no Page connection: it leaves reply and notify jobs to the app');
+      startEmailWorker();
+      return;
+    }
     let replyWorker: Worker | null = null;
     replyWorker = ctx.queues.worker<ReplyJob>(
       QUEUE_NAMES.reply,
@@ -151,6 +163,13 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
       notifyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, now, template, emailQueue, record, limiter: () => notifyWorker! }),
       { concurrency: opts.notifyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER },
     ) as unknown as Worker;
+    startEmailWorker();
+  }
+
+  function startEmailWorker(): void {
+    // Email needs SMTP settings, which live in the app's data folder and keychain: a worker
+    // without them leaves email jobs to the app rather than failing them.
+    if (ctx.role !== 'app' && deps.email() === null) return;
     sender = createEmailSender(deps.email, deps.smtpPassword);
     ctx.queues.worker<EmailJob>(QUEUE_NAMES.email, emailProcessor({ sender, redis: ctx.redis, keys: ctx.keys, log, now, record }), { concurrency: 5 });
   }

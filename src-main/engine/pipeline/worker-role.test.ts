@@ -50,4 +50,31 @@ describe('pipeline in the worker role', () => {
     expect(graph.of('privateReply')).toHaveLength(1);
     await module.stop!();
   });
+
+  it('takes no reply or notify job without a Page connection, and leaves them for a process that has one', async () => {
+    const log = memoryLogger();
+    const graph = new FakeGraph();
+    const ctx: EngineContext = {
+      role: 'worker', log, clock: new ManualClock(), keys: t.keys, redis: t.redis, redisEndpoint: parseRedisUrl(t.url),
+      gears: new Gears(t.redis, preparedGears()), store: null, live: new LiveBus(t.redis, null, t.keys.liveChannel, new ManualClock(), log), queues, dataDir: '/nonexistent',
+    };
+    const module = createPipelineModule(ctx, { graph, sendsGraph: () => false, email: () => null, smtpPassword: () => null });
+    await module.start!();
+    const job: ReplyJob = { kind: 'private', key: 'post_2', to: { commentId: 'post_2', private: true }, text: 'Thanks!', volunteerId: 'fb_2' };
+    await queues.queue<ReplyJob>('reply').add('private', job, { ...GRAPH_JOB_OPTIONS, jobId: jobIdFor(job.kind, job.key) });
+    // Give a worker that would take it ample time to (the sending test above takes it in ms).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(graph.of('privateReply')).toHaveLength(0);
+    expect(await queues.queue('reply').getWaitingCount()).toBe(1);
+    expect(await queues.queue('reply').getFailedCount()).toBe(0);
+    expect(log.lines.some((l) => /no Page connection/.test(l))).toBe(true);
+    await module.stop!();
+
+    // A process with the connection (here: the same role with sendsGraph true) then sends it once.
+    const sending = createPipelineModule(ctx, { graph, sendsGraph: () => true, email: () => null, smtpPassword: () => null });
+    await sending.start!();
+    await until('the waiting reply is sent', () => graph.of('privateReply').length === 1);
+    expect(await queues.queue('reply').getFailedCount()).toBe(0);
+    await sending.stop!();
+  });
 });
