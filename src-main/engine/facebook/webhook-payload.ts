@@ -51,6 +51,8 @@ export interface Normalised {
   skipped: number;
   /** Changes whose shape we could not read (logged, never fatal for the batch). */
   malformed: number;
+  /** Entries for a Page other than the connected one (logged and dropped). */
+  otherPage: number;
 }
 
 /** Meta sends `created_time` as Unix seconds (feed) or, in some versions, an ISO string. */
@@ -70,15 +72,22 @@ function toMsOrNull(t: number | string | undefined): number | null {
 /**
  * Turns one webhook POST into pipeline items. The Page's own comments and message echoes are
  * skipped (they would otherwise be classified and answered: a loop). `pageId` is the connected
- * Page; the entry's id is trusted as the Page too.
+ * Page: an entry whose `id` names another Page is dropped whole. One app subscribed to several
+ * Pages receives all of their entries on the same callback, each entry's `id` naming its Page
+ * (Meta's webhooks reference, "entry.id: Page ID"), and acting on another Page's comments
+ * would sign its commenters up for our events.
  */
 export function normaliseWebhook(env: WebhookEnvelope, pageId: string, receivedAt: number): Normalised {
-  const out: Normalised = { items: [], skipped: 0, malformed: 0 };
+  const out: Normalised = { items: [], skipped: 0, malformed: 0, otherPage: 0 };
   if (env.object !== 'page') {
     out.skipped += env.entry.length;
     return out;
   }
   for (const entry of env.entry) {
+    if (pageId !== '' && entry.id !== pageId) {
+      out.otherPage += 1;
+      continue;
+    }
     const ownIds = new Set([entry.id, pageId]);
     for (const change of entry.changes ?? []) {
       if (change.field !== 'feed') {

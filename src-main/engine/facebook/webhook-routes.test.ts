@@ -87,6 +87,17 @@ describe('POST /webhooks/facebook', () => {
     expect(item).toMatchObject({ kind: 'comment', commentId: '555_1', postId: POST, parentId: POST, verb: 'add', message: 'Count me in! 🙌', from: { id: '42', name: 'Maria Garcia' }, createdTime: 1_790_000_000_000, pageId: PAGE });
   });
 
+  it('drops the entries of another Page in the same POST and keeps ours', async () => {
+    const other = '999000111';
+    const body = webhookPayload([
+      feedEntry(other, [commentChange({ pageId: other, postId: `${other}_5`, commentId: `${other}_5_1`, from: { id: '43', name: 'Someone Else' }, message: 'Count me in!', createdTime: 1_790_000_000 })]),
+      feedEntry(PAGE, [comment('555_20')]),
+    ]);
+    expect((await deliverSigned(url, SECRET, body)).status).toBe(200);
+    const items = await ingested();
+    expect(items.map((i) => (i.kind === 'comment' ? i.commentId : i.kind))).toEqual(['555_20']);
+  });
+
   it('enters the same comment once, delivered five times alone and inside one batch', async () => {
     const one = webhookPayload([feedEntry(PAGE, [comment('555_7')])]);
     for (let i = 0; i < 5; i += 1) expect((await deliverSigned(url, SECRET, one)).status).toBe(200);
