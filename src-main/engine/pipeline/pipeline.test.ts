@@ -141,9 +141,32 @@ describe('signup pipeline', () => {
     expect(comments.find((x) => x.id === id1)).toMatchObject({ state: 'edited', intent: 'question', action: 'question' });
     expect(comments.find((x) => x.id === id2)).toMatchObject({ state: 'removed', action: 'withdrawn' });
     expect(comments.some((x) => x.authorId === 'page1')).toBe(true);
-    expect((await call(h.module, 'volunteers.search', { query: 'person7' })).total).toBe(1);
+    // A comment on a post that is not an event is kept but creates no one in the roster.
+    expect((await call(h.module, 'volunteers.search', { query: 'person7' })).total).toBe(0);
     // One public + one private reply per signup comment, none for the page or the other post.
     expect(graph.of('privateReply').map((p) => p.commentId).sort()).toEqual([id1, id2].sort());
+  });
+
+  it('signs up a comment whose hide arrived before its add, and keeps it hidden (any order, one state)', async () => {
+    const e = await publishedEvent([3]);
+    const add = commentIntent({ postId: e.postId, from: person(3), message: 'count me in', intent: 'signup' });
+    const id = add.item.kind === 'comment' ? add.item.commentId : '';
+    // Meta does not promise order: the hide comes first, with no text.
+    await feedIntents(h, [commentIntent({ postId: e.postId, commentId: id, from: person(3), message: '', intent: null, verb: 'hide' })]);
+    await settled(h);
+    await feedIntents(h, [add]);
+    await settled(h);
+    const list = await call(h.module, 'signups.list', { eventId: e.id });
+    expect(list.slots[0]!.signups.map((s) => s.volunteerName)).toEqual(['Person3 Surname']);
+    const comments = await call(h.module, 'comments.list', { eventId: e.id });
+    expect(comments.find((x) => x.id === id)).toMatchObject({ message: 'count me in', action: 'signed_up' });
+    // The hide still holds (the window shows hidden comments as active; the record keeps it).
+    expect(h.module.state()!.comments[id]!.state).toBe('hidden');
+    // A second delivery of the add is then stale: still one signup, one private reply.
+    await feedIntents(h, [add]);
+    await settled(h);
+    expect((await call(h.module, 'signups.list', { eventId: e.id })).slots[0]!.signups).toHaveLength(1);
+    expect(graph.of('privateReply').filter((p) => p.commentId === id)).toHaveLength(1);
   });
 
   it('confirms or withdraws from the Yes / No answer in Messenger', async () => {

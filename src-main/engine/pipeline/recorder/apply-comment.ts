@@ -48,7 +48,9 @@ export function volunteerFor(ctx: SignupContext, from: { id: string; name: strin
 /** Whether this delivery changes nothing we have recorded (a duplicate, or older than what we have). */
 function isStale(existing: CommentRecord, item: CommentItem): boolean {
   if (existing.state === 'removed') return true;
-  if (item.verb === 'add') return true;
+  // Meta does not promise order: a hide (or unhide) can arrive before its add and leave a record
+  // that was never acted on (action null). The add still carries the comment's text and intent.
+  if (item.verb === 'add') return existing.action !== null;
   if (item.verb === 'edited') return existing.message === item.message && existing.state !== 'hidden';
   if (item.verb === 'hide') return existing.state === 'hidden';
   if (item.verb === 'unhide') return existing.state !== 'hidden';
@@ -80,7 +82,8 @@ export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob
   }
   if (item.verb === 'remove') comment.state = 'removed';
   else {
-    if (existing) comment.state = 'edited';
+    // An add that follows its own hide keeps the comment hidden; anything else after the add is an edit.
+    if (existing && item.verb !== 'add') comment.state = 'edited';
     comment.message = item.message;
     comment.intent = c.intent;
     comment.confidence = c.confidence;
@@ -89,12 +92,14 @@ export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob
   ctx.state.putComment(comment);
 
   const own = item.from !== null && item.from.id === item.pageId;
-  const volunteer = item.from && !own ? volunteerFor(ctx, item.from, seenAt) : null;
   const event = eventId ? ctx.state.events[eventId] : undefined;
   if (!event) {
+    // Kept (the coordinator can still see it), but a comment on a post that is not an event
+    // creates no one: the roster holds people who answered an event.
     comment.action = 'not_our_post';
     return comment.outbox;
   }
+  const volunteer = item.from && !own ? volunteerFor(ctx, item.from, seenAt) : null;
   if (own) {
     comment.action = 'ignored';
     return comment.outbox;

@@ -134,7 +134,7 @@ export function commentIntent(o: {
   from: { id: string; name: string } | null;
   message: string;
   intent: IntentEntry['intent'];
-  verb?: 'add' | 'edited' | 'remove';
+  verb?: 'add' | 'edited' | 'remove' | 'hide' | 'unhide';
   pageId?: string;
   at?: number;
 }): IntentEntry {
