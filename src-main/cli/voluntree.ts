@@ -6,6 +6,7 @@ import type { EngineRole } from '../engine/module';
 import { RedisBinaryNotFoundError } from '../engine/redis/find-binary';
 import { rebuildFeeds } from './rebuild-feeds';
 import { stopOnSignals } from './stop-on-signals';
+import { startBanner } from './start-banner';
 
 const USAGE = `Usage: voluntree <command>
 
@@ -60,13 +61,7 @@ async function run(role: EngineRole): Promise<void> {
     }
   }
   if (role === 'app') {
-    const mode = engine.settings?.demoMode() ? 'demo mode (no Facebook Page connected: a built-in simulator plays Facebook)' : 'connected to Facebook';
-    process.stdout.write(
-      `\nVoluntree is running in ${mode}.\n` +
-        `  Open:  ${engine.httpUrl}/#token=${engine.token}\n` +
-        `  Data:  ${config.dataDir}\n` +
-        `Press Ctrl-C to stop.\n`,
-    );
+    process.stdout.write(startBanner({ demo: engine.settings?.demoMode() ?? false, url: engine.httpUrl ?? '', token: engine.token ?? '', dataDir: config.dataDir }));
   } else {
     process.stdout.write('Voluntree worker is running. Press Ctrl-C to stop.\n');
   }
