@@ -18,6 +18,8 @@ export interface TunnelServer {
   publicUrl(id: string): string;
   /** Ids that asked for a tunnel, in order (repeats included). */
   registrations(): string[];
+  /** The subdomain each tunnel request asked for (null: any), in order. */
+  requested(): (string | null)[];
   /** Open sockets a client holds now. */
   openSockets(id: string): number;
   /** Kills everything at once, like a crashed server: sockets destroyed, ports closed. */
@@ -74,13 +76,18 @@ export interface TunnelServerOptions {
   controlPort?: number;
   publicPort?: number;
   maxConnCount?: number;
-  /** Subdomains answered with 403 (as when another client holds them). */
-  refuseSubdomains?: readonly string[];
+  /**
+   * Subdomains another client holds. Like the real server (localtunnel/server, lib/ClientManager
+   * `newClient`: an id already in use is replaced by a random one), a request for one of them is
+   * never refused: it gets a tunnel under a random id.
+   */
+  takenSubdomains?: readonly string[];
 }
 
 export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise<TunnelServer> {
   const clients = new Map<string, Client>();
   const registrations: string[] = [];
+  const requested: (string | null)[] = [];
   let last: Client | null = null;
   const maxConn = opts.maxConnCount ?? 4;
   const openConnections = new Set<Socket>();
@@ -111,17 +118,26 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
   });
 
   const controlServer = http.createServer(async (req, res) => {
-    if (req.method !== 'GET') {
-      res.writeHead(200).end();
-      return;
-    }
     const url = new URL(req.url ?? '/', 'http://control');
     const wanted = url.pathname.slice(1);
-    const id = url.searchParams.has('new') || !wanted ? randomBytes(5).toString('hex') : wanted;
-    if (!/^[a-z0-9-]{4,63}$/.test(id) || opts.refuseSubdomains?.includes(id)) {
-      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'invalid subdomain' }));
+    if (url.pathname === '/' && !url.searchParams.has('new')) {
+      // The real server (localtunnel/server, server.js: the root route without `?new`) redirects
+      // to its landing page on another host: 302 for GET and HEAD alike. A reachability check
+      // that follows it tests the landing page, not this server.
+      res.writeHead(302, { location: 'https://localtunnel.github.io/www/' }).end();
       return;
     }
+    if (req.method !== 'GET') {
+      res.writeHead(405).end();
+      return;
+    }
+    // The real server refuses only a malformed id (403, "Invalid subdomain"), never a taken one.
+    if (wanted && !/^(?:[a-z0-9][a-z0-9-]{4,63}[a-z0-9]|[a-z0-9]{4,63})$/.test(wanted)) {
+      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Invalid subdomain.' }));
+      return;
+    }
+    requested.push(wanted || null);
+    const id = url.searchParams.has('new') || !wanted || opts.takenSubdomains?.includes(wanted) ? randomBytes(5).toString('hex') : wanted;
     registrations.push(id);
     const old = clients.get(id);
     if (old) {
@@ -157,6 +173,7 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
     publicPort,
     publicUrl,
     registrations: () => [...registrations],
+    requested: () => [...requested],
     openSockets: (id) => clients.get(id)?.agent.all.size ?? 0,
     async close() {
       for (const c of clients.values()) {

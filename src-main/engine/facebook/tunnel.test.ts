@@ -79,10 +79,10 @@ describe('the tunnel, through the real localtunnel client', () => {
     expect(states.map((s) => s.healthy)).toEqual(expect.arrayContaining([true, false]));
   });
 
-  it('gives up a refused subdomain for a random one after a few tries', async () => {
+  it('keeps asking for its own subdomain; a server that hands out another id for a taken one is used', async () => {
     await server.close();
-    server = await startTunnelServer({ refuseSubdomains: ['voluntree-riverside'] });
-    const refused = new TunnelManager({
+    server = await startTunnelServer({ takenSubdomains: ['voluntree-riverside'] });
+    const taken = new TunnelManager({
       setting: () => ({ kind: 'localtunnel' }),
       localPort: () => webhook.tunnelPort(),
       host: server.url,
@@ -92,11 +92,23 @@ describe('the tunnel, through the real localtunnel client', () => {
       backoff: { initialMs: 20, maxMs: 50 },
       openTimeoutMs: 300,
     });
-    tunnel = refused;
-    await refused.start();
+    tunnel = taken;
+    await taken.start();
     await healthy();
-    expect(server.registrations().some((id) => id !== 'voluntree-riverside')).toBe(true);
-    expect((await deliverSigned(refused.state().callbackUrl!, SECRET, comment('1_102'))).status).toBe(200);
+    // Like the real server: never a 403, a random id instead; and we never asked for "any".
+    expect(server.requested().every((r) => r === 'voluntree-riverside')).toBe(true);
+    expect(taken.state().url).not.toContain('voluntree-riverside');
+    expect((await deliverSigned(taken.state().callbackUrl!, SECRET, comment('1_102'))).status).toBe(200);
+  });
+
+  it('reaches a tunnel server whose root answers with a redirect to another host, without following it', async () => {
+    const head = await fetch(server.url, { method: 'HEAD', redirect: 'manual' });
+    expect(head.status).toBe(302);
+    expect(head.headers.get('location')).toMatch(/^https:\/\//);
+    // The check before opening must pass on that answer (following it would leave the machine).
+    await tunnel.start();
+    await healthy();
+    expect(tunnel.state().lastError).toBeNull();
   });
 
   it('leaves the tunnel off, or only checks a fixed public URL', async () => {

@@ -61,7 +61,6 @@ export class TunnelManager {
   private connecting = false;
   private failures = 0;
   /** Failed opens in a row; after a few the subdomain is given up for a random one. */
-  private openFailures = 0;
   private backoffMs: number;
   private current: TunnelState;
 
@@ -147,12 +146,14 @@ export class TunnelManager {
     this.connecting = true;
     try {
       // The client retries an unreachable server forever with no way to cancel; ask first.
-      await fetch(host, { method: 'HEAD', signal: AbortSignal.timeout(5_000) }).then((r) => r.arrayBuffer());
+      // Any answer counts, a redirect included: the real server answers `HEAD /` with a 302 to
+      // its landing page on another host, which need not be reachable from here.
+      await fetch(host, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(5_000) }).then((r) => r.arrayBuffer());
       const open = this.opts.open ?? ((o) => localtunnel(o) as Promise<TunnelClient>);
-      // The server may refuse the subdomain while it still holds our old tunnel; the client
-      // then retries forever. After a few failed opens, take any subdomain (the URL changes and
-      // the coordinator or the Graph API is told).
-      const subdomain = this.openFailures < 3 ? this.opts.subdomain() : undefined;
+      // Always the stable subdomain, however long the outage: the real server never refuses a
+      // taken one (it hands out a random id instead, which then becomes the URL and the
+      // callback is updated), so asking for a random one ourselves only changes the URL twice.
+      const subdomain = this.opts.subdomain();
       const pending = open({ port, host, ...(subdomain ? { subdomain } : {}) });
       const client = await withTimeout(pending, this.opts.openTimeoutMs ?? 20_000);
       if (!client) {
@@ -164,7 +165,6 @@ export class TunnelManager {
         client.close();
         return;
       }
-      this.openFailures = 0;
       this.client = client;
       client.on('error', (err) => this.lost(client, err.message));
       client.on('close', () => this.lost(client, 'tunnel closed'));
@@ -174,8 +174,8 @@ export class TunnelManager {
       this.update({ url: client.url.replace(/\/+$/, ''), lastError: null });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.openFailures += 1;
-      this.update({ healthy: false, lastError: `The tunnel server could not be reached (${message}).` });
+      // No URL while there is no tunnel: /healthz and the status bar never show one that does not answer.
+      this.update({ url: null, healthy: false, lastError: `The tunnel server could not be reached (${message}).` });
       this.connecting = false;
       this.scheduleReconnect(message);
       return;
@@ -187,15 +187,17 @@ export class TunnelManager {
   private lost(client: TunnelClient, reason: string): void {
     if (client !== this.client || !this.running) return;
     this.opts.log.warn('tunnel lost; reconnecting', { reason });
-    this.update({ healthy: false, lastError: `The tunnel dropped (${reason}); reconnecting.` });
+    this.update({ url: null, healthy: false, lastError: `The tunnel dropped (${reason}); reconnecting.` });
     this.scheduleReconnect(reason);
   }
 
   private scheduleReconnect(reason: string): void {
     if (!this.running || this.retryTimer) return;
     this.dropClient();
-    const wait = this.backoffMs;
-    this.backoffMs = Math.min(this.backoffMs * 2, this.opts.backoff?.maxMs ?? 30_000);
+    // Short and jittered: a server that comes back is tried again within a few seconds (capped
+    // at 5 s by default), and many apps behind one server do not all retry in the same instant.
+    const wait = Math.round(this.backoffMs * (0.8 + Math.random() * 0.4));
+    this.backoffMs = Math.min(this.backoffMs * 2, this.opts.backoff?.maxMs ?? 5_000);
     this.opts.log.info('tunnel reconnect scheduled', { inMs: wait, reason });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
