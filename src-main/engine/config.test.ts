@@ -22,4 +22,13 @@ describe('configuration from the environment', () => {
     expect(() => configFromEnv({ FB_GRAPH_VERSION: 'v24.0' })).toThrow(/older than v25\.0/);
     expect(configFromEnv({ FB_GRAPH_VERSION: 'v26.0' }).graphVersion).toBe('v26.0');
   });
+
+  it('chooses the localtunnel server from VOLUNTREE_TUNNEL_HOST, the public one by default', () => {
+    expect(configFromEnv({}).tunnelHost).toBe('https://localtunnel.me');
+    expect(configFromEnv({ VOLUNTREE_TUNNEL_HOST: 'https://tunnel.riverside-foodbank.org/' }).tunnelHost).toBe('https://tunnel.riverside-foodbank.org');
+    expect(configFromEnv({ VOLUNTREE_TUNNEL_HOST: 'http://127.0.0.1:3000' }).tunnelHost).toBe('http://127.0.0.1:3000');
+    expect(() => configFromEnv({ VOLUNTREE_TUNNEL_HOST: 'http://tunnel.example.org' })).toThrow(/https/);
+    expect(() => configFromEnv({ VOLUNTREE_TUNNEL_HOST: 'tunnel.example.org' })).toThrow(/VOLUNTREE_TUNNEL_HOST/);
+    expect(() => configFromEnv({ VOLUNTREE_TUNNEL_HOST: 'https://user:pw@tunnel.example.org' })).toThrow(/only the server's address/);
+  });
 });

@@ -31,6 +31,25 @@ export interface EngineConfig {
   pageToken: string | null;
   /** `localtunnel`, `off`, or a fixed public https URL. */
   tunnel: string;
+  /** The localtunnel server to ask for a tunnel: the public one unless the nonprofit runs its own. */
+  tunnelHost: string;
+}
+
+/** The public localtunnel server. */
+export const PUBLIC_TUNNEL_HOST = 'https://localtunnel.me';
+
+/** A localtunnel server address: https anywhere, plain http only on this machine (a test server). */
+export function tunnelHostProblem(value: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return `"${value}" is not a URL (e.g. https://tunnel.example.org)`;
+  }
+  if (u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) return `give only the server's address, like https://tunnel.example.org (got "${value}")`;
+  if (u.protocol === 'https:') return null;
+  if (u.protocol === 'http:' && isLoopback(u.hostname.replace(/^\[|\]$/g, ''))) return null;
+  return `the tunnel server must be an https address (plain http only on 127.0.0.1); got "${value}"`;
 }
 
 /** The per-user data folder of the platform (Electron passes its own userData instead). */
@@ -66,6 +85,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: Partial<EngineCo
   const graphVersion = str(env.FB_GRAPH_VERSION) ?? defaults.graphVersion ?? 'v25.0';
   const versionProblem = graphVersionProblem(graphVersion);
   if (versionProblem) throw new ConfigError(`FB_GRAPH_VERSION: ${versionProblem}`);
+  const tunnelHost = (str(env.VOLUNTREE_TUNNEL_HOST) ?? defaults.tunnelHost ?? PUBLIC_TUNNEL_HOST).replace(/\/+$/, '');
+  const hostProblem = tunnelHostProblem(tunnelHost);
+  if (hostProblem) throw new ConfigError(`VOLUNTREE_TUNNEL_HOST: ${hostProblem}`);
   return {
     dataDir: str(env.VOLUNTREE_DATA_DIR) ?? defaults.dataDir ?? defaultDataDir(),
     host,
@@ -84,5 +106,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: Partial<EngineCo
     pageId: str(env.FB_PAGE_ID) ?? defaults.pageId ?? null,
     pageToken: str(env.FB_PAGE_TOKEN) ?? defaults.pageToken ?? null,
     tunnel: str(env.VOLUNTREE_TUNNEL) ?? defaults.tunnel ?? 'localtunnel',
+    tunnelHost,
   };
 }
