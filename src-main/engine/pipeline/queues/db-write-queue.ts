@@ -3,6 +3,7 @@ import type { ReplyChannel } from '../../../contract/events';
 import type { LiveBus } from '../../live';
 import type { PipelineState } from '../state/pipeline-state';
 import { broadcastView, commentView } from '../state/views';
+import { jobIdOf } from './job-ids';
 
 /**
  * Outcomes learned by workers that may run on other machines (they have no lowdb files), applied
@@ -15,9 +16,9 @@ export type DbWriteJob =
 
 /** Job id: one per outcome, so a worker retrying its report does not queue it twice. */
 export function dbWriteJobId(j: DbWriteJob): string {
-  if (j.type === 'psid') return `psid|${j.volunteerId}|${j.psid}`;
-  if (j.type === 'replyProblem') return `reply-problem|${j.kind}|${j.key}`.replaceAll(':', '_');
-  return `delivery|${j.broadcastId}|${j.volunteerId}`.replaceAll(':', '_');
+  if (j.type === 'psid') return jobIdOf('psid', j.volunteerId, j.psid);
+  if (j.type === 'replyProblem') return jobIdOf('reply-problem', j.kind, j.key);
+  return jobIdOf('delivery', j.broadcastId, j.volunteerId);
 }
 
 /**
