@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import localtunnel from 'localtunnel';
 import type { TunnelStatus } from '../../contract/facebook';
+import { PUBLIC_TUNNEL_HOST } from '../config';
 import type { Logger } from '../log';
 import { PROBE_HEADER, WEBHOOK_PATH } from './webhook-routes';
 
@@ -31,7 +32,7 @@ export interface TunnelManagerOptions {
   setting: () => TunnelSetting;
   /** The webhook-only server's port on 127.0.0.1 (null before it listens). */
   localPort: () => number | null;
-  /** The localtunnel server; the public one unless a test gives its own. */
+  /** The localtunnel server (`VOLUNTREE_TUNNEL_HOST`); the public one when not given. */
   host?: string;
   /** The requested subdomain, kept stable across restarts so the callback URL rarely changes. */
   subdomain: () => string;
@@ -60,7 +61,6 @@ export class TunnelManager {
   private running = false;
   private connecting = false;
   private failures = 0;
-  /** Failed opens in a row; after a few the subdomain is given up for a random one. */
   private backoffMs: number;
   private current: TunnelState;
 
@@ -142,7 +142,7 @@ export class TunnelManager {
       this.scheduleReconnect('the webhook server is not listening yet');
       return;
     }
-    const host = this.opts.host ?? 'https://localtunnel.me';
+    const host = this.opts.host ?? PUBLIC_TUNNEL_HOST;
     this.connecting = true;
     try {
       // The client retries an unreachable server forever with no way to cancel; ask first.
