@@ -4,7 +4,7 @@ import { ManualClock } from '../clock';
 import { Gears } from '../gears/loader';
 import { preparedGears } from '../gears/libraries';
 import { LiveBus } from '../live';
-import { memoryLogger } from '../log';
+import { memoryLogger, type Logger } from '../log';
 import type { EngineContext } from '../module';
 import { QueueFactory } from '../queues/factory';
 import { parseRedisUrl } from '../redis/endpoint';
@@ -27,13 +27,16 @@ describe('pipeline in the worker role', () => {
     await t.cleanup();
   });
 
+  /** A worker's context: Redis and the queues, no store (workers never touch the lowdb files). */
+  const workerContext = (log: Logger): EngineContext => ({
+    role: 'worker', log, clock: new ManualClock(), keys: t.keys, redis: t.redis, redisEndpoint: parseRedisUrl(t.url),
+    gears: new Gears(t.redis, preparedGears()), store: null, live: new LiveBus(t.redis, null, t.keys.liveChannel, new ManualClock(), log), queues, dataDir: '/nonexistent',
+  });
+
   it('sends replies without the store and hands what it learned to the app through db-write', async () => {
     const log = memoryLogger();
     const graph = new FakeGraph();
-    const ctx: EngineContext = {
-      role: 'worker', log, clock: new ManualClock(), keys: t.keys, redis: t.redis, redisEndpoint: parseRedisUrl(t.url),
-      gears: new Gears(t.redis, preparedGears()), store: null, live: new LiveBus(t.redis, null, t.keys.liveChannel, new ManualClock(), log), queues, dataDir: '/nonexistent',
-    };
+    const ctx = workerContext(log);
     const module = createPipelineModule(ctx, { graph, email: () => null, smtpPassword: () => null });
     expect(module.handlers).toBeUndefined();
     await module.start!();
@@ -54,10 +57,7 @@ describe('pipeline in the worker role', () => {
   it('takes no reply or notify job without a Page connection, and leaves them for a process that has one', async () => {
     const log = memoryLogger();
     const graph = new FakeGraph();
-    const ctx: EngineContext = {
-      role: 'worker', log, clock: new ManualClock(), keys: t.keys, redis: t.redis, redisEndpoint: parseRedisUrl(t.url),
-      gears: new Gears(t.redis, preparedGears()), store: null, live: new LiveBus(t.redis, null, t.keys.liveChannel, new ManualClock(), log), queues, dataDir: '/nonexistent',
-    };
+    const ctx = workerContext(log);
     const module = createPipelineModule(ctx, { graph, sendsGraph: () => false, email: () => null, smtpPassword: () => null });
     await module.start!();
     const job: ReplyJob = { kind: 'private', key: 'post_2', to: { commentId: 'post_2', private: true }, text: 'Thanks!', volunteerId: 'fb_2' };

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testRedis, type TestRedis } from '../../../../test/support/redis';
-import { memoryLogger } from '../../log';
-import { QueueFactory } from '../../queues/factory';
-import { parseRedisUrl } from '../../redis/endpoint';
+import { engineContext } from '../../../../test/support/engine-context';
 import { prng } from '../../../../test/support/prng';
+import { testRedis, type TestRedis } from '../../../../test/support/redis';
+import type { EngineContext } from '../../module';
 import { dbWriteJobId } from './db-write-queue';
 import { jobIdFor, jobIdOf, jobIdParts } from './job-ids';
 
@@ -39,18 +38,18 @@ describe('job ids', () => {
 
   describe('against BullMQ', () => {
     let t: TestRedis;
-    let queues: QueueFactory;
+    let ctx: EngineContext;
     beforeEach(async () => {
       t = await testRedis();
-      queues = new QueueFactory(parseRedisUrl(t.url), t.keys.bullPrefix, memoryLogger());
+      ctx = await engineContext(t);
     });
     afterEach(async () => {
-      await queues.closeAll();
+      await ctx.queues.closeAll();
       await t.cleanup();
     });
 
     it('accepts a PSID job whose ids hold ":" (it used to refuse it, and the PSID was lost)', async () => {
-      const q = queues.queue('db-write');
+      const q = ctx.queues.queue('db-write');
       const id = dbWriteJobId({ type: 'psid', volunteerId: 'fb_1:2', psid: '998877' } as Parameters<typeof dbWriteJobId>[0]);
       await expect(q.add('psid', { x: 1 }, { jobId: id })).resolves.toMatchObject({ id });
       const other = dbWriteJobId({ type: 'psid', volunteerId: 'fb_1_2', psid: '998877' } as Parameters<typeof dbWriteJobId>[0]);
