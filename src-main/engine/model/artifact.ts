@@ -37,6 +37,7 @@ export interface WeightSpec {
 
 export const featureConfigSchema = z.object({
   version: z.string(),
+  scheme: z.literal('hash-v2').optional(),
   dims: z.number().int().positive(),
   charNgrams: z.tuple([z.number().int(), z.number().int()]),
   wordNgrams: z.tuple([z.number().int(), z.number().int()]),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURE_SETTINGS, densify, featureConfig, featurize, normaliseText, wordsWithNegation } from './features';
+import { DEFAULT_FEATURE_SETTINGS, HASH_V1_SETTINGS, MAX_FEATURE_TEXT, densify, featureConfig, featurize, foldEmoji, normaliseText, wordsWithNegation } from './features';
 
 const cfg = featureConfig();
 
@@ -48,5 +48,42 @@ describe('features', () => {
     expect(featurize('', cfg).length).toBeGreaterThan(0);
     expect(featurize('🙌🙌🙌', cfg).length).toBeGreaterThan(0);
     expect(densify([[]], cfg.dims).every((v) => v === 0)).toBe(true);
+  });
+
+  describe('hash-v2', () => {
+    const v1 = featureConfig(HASH_V1_SETTINGS);
+
+    it('keeps the v1 scheme byte for byte, so models trained before v2 still run', () => {
+      // The shipped m-55bb707cd801 names this version in its features.json.
+      expect(v1.version).toBe('f1-77d3d1511e');
+      expect('scheme' in v1).toBe(false);
+      expect(cfg.scheme).toBe('hash-v2');
+      expect(cfg.version).toMatch(/^f2-/);
+      expect(featurize('🙋🏽‍♀️', v1)).not.toEqual(featurize('🙋', v1));
+    });
+
+    it('folds skin tones, gender ZWJ forms and variation selectors: 🙋🏽‍♀️ reads as 🙋', () => {
+      expect(foldEmoji('🙋🏽‍♀️ ☝️ ✋🏿 👨‍👩‍👧')).toBe('🙋 ☝ ✋ 👨👩👧');
+      expect(featurize('🙋🏽‍♀️', cfg)).toEqual(featurize('🙋', cfg));
+      expect(featurize('✋🏻✋🏻', cfg)).toEqual(featurize('✋✋', cfg));
+      expect(cosine(featurize('🙋', cfg), featurize('❤️', cfg))).toBeLessThan(0.2);
+    });
+
+    it('makes emoji and "+1" words, and "đ" a "d"', () => {
+      expect(wordsWithNegation(foldEmoji(normaliseText('+1 🙌🙌 me')), 3, 'hash-v2')).toEqual(['+1', '🙌', '🙌', 'me']);
+      expect(wordsWithNegation(normaliseText('+1 🙌 me'), 3)).toEqual(['1', 'me']);
+      expect(featurize('mình đi', cfg)).toEqual(featurize('minh di', cfg));
+    });
+
+    it('gives a short comment a whole-text token, so "going" alone differs from "going" in a sentence', () => {
+      const alone = new Set(featurize('Going', cfg).filter((_v, i) => i % 2 === 0));
+      const v1Alone = new Set(featurize('Going', { ...cfg, scheme: undefined }).filter((_v, i) => i % 2 === 0));
+      expect(alone.size).toBe(v1Alone.size + 1);
+    });
+
+    it('featurises only a bounded prefix of a huge comment', () => {
+      const huge = `count me in ${'a'.repeat(4_000_000)}`;
+      expect(featurize(huge, cfg)).toEqual(featurize(huge.slice(0, MAX_FEATURE_TEXT), cfg));
+    });
   });
 });

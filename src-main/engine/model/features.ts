@@ -5,10 +5,21 @@ import { createHash } from 'node:crypto';
  * anywhere turns text into exactly the vector the model was trained on, with nothing to
  * download: hashed character n-grams (robust to typos and unseen words) plus word unigrams and
  * bigrams with negation marking ("not interested" → `not ¬interested`), into `dims` buckets.
+ *
+ * Two schemes exist. `hash-v1` (no `scheme` field: every artifact made before v2) is exactly
+ * the above. `hash-v2` adds what comment sections need: emoji as tokens of their own with skin
+ * tones, gender signs, ZWJ and variation selectors folded away (🙋🏽‍♀️ reads as 🙋), "+1" as a
+ * word, "đ" folded to "d" (NFKD leaves it), and a whole-text token for comments of three words
+ * or fewer, which have few n-grams to go on ("Going", "Interested"). A model runs with the
+ * scheme its artifact names, so an old artifact keeps producing the vectors it was trained on.
  */
+export type FeatureScheme = 'hash-v1' | 'hash-v2';
+
 export interface FeatureConfig {
   /** Hash of every other field: a model refuses features made with another config. */
   version: string;
+  /** Absent means `hash-v1`, so the artifacts written before v2 keep their version hash. */
+  scheme?: 'hash-v2';
   /** Number of hash buckets (a power of two). */
   dims: number;
   /** Character n-gram lengths, inclusive. */
@@ -25,7 +36,8 @@ export interface FeatureConfig {
 
 export type FeatureSettings = Omit<FeatureConfig, 'version'>;
 
-export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = {
+/** The settings of models trained before `hash-v2` (m-55bb707cd801 and its retrains). */
+export const HASH_V1_SETTINGS: FeatureSettings = {
   dims: 4096,
   charNgrams: [3, 5],
   wordNgrams: [1, 2],
@@ -34,13 +46,23 @@ export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = {
   seed: 0x5eed,
 };
 
+export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = { ...HASH_V1_SETTINGS, scheme: 'hash-v2' };
+
 export function featureConfig(settings: FeatureSettings = DEFAULT_FEATURE_SETTINGS): FeatureConfig {
   const { dims, charNgrams, wordNgrams, wordWeight, negationWindow, seed } = settings;
   if (!Number.isInteger(Math.log2(dims))) throw new Error(`feature dims must be a power of two (got ${dims})`);
-  const canonical = JSON.stringify({ dims, charNgrams, wordNgrams, wordWeight, negationWindow, seed, scheme: 'hash-v1' });
-  const version = `f1-${createHash('sha1').update(canonical).digest('hex').slice(0, 10)}`;
-  return { version, dims, charNgrams, wordNgrams, wordWeight, negationWindow, seed };
+  const scheme: FeatureScheme = settings.scheme ?? 'hash-v1';
+  const canonical = JSON.stringify({ dims, charNgrams, wordNgrams, wordWeight, negationWindow, seed, scheme });
+  const digest = createHash('sha1').update(canonical).digest('hex').slice(0, 10);
+  if (scheme === 'hash-v1') return { version: `f1-${digest}`, dims, charNgrams, wordNgrams, wordWeight, negationWindow, seed };
+  return { version: `f2-${digest}`, scheme, dims, charNgrams, wordNgrams, wordWeight, negationWindow, seed };
 }
+
+/**
+ * Only this much of a comment is featurised: a 4 MB comment costs what a 4,000-character one
+ * does (nobody signs up on page three of a comment), and no regex sees the rest.
+ */
+export const MAX_FEATURE_TEXT = 4000;
 
 const NEGATIONS = new Set([
   'not', 'no', 'never', 'nope', 'nah', 'cannot', 'cant', 'can\'t', 'wont', 'won\'t', 'dont', 'don\'t', 'isnt', 'isn\'t',
@@ -66,9 +88,27 @@ export function normaliseText(text: string): string {
     .trim();
 }
 
+/**
+ * `hash-v2`'s extra folding, after `normaliseText`: "đ" → "d" (Vietnamese typed with or without
+ * it), and emoji reduced to their base: skin-tone modifiers, variation selectors and the ZWJ
+ * gender forms removed, remaining ZWJs dropped (🙋🏽‍♀️ → 🙋, ☝️ → ☝).
+ */
+export function foldEmoji(normalised: string): string {
+  return normalised
+    .replace(/đ/g, 'd')
+    .replace(/[\u{1F3FB}-\u{1F3FF}]/gu, '')
+    .replace(/\uFE0E|\uFE0F/g, '')
+    .replace(/\u200D[\u2640\u2642\u26A7]/g, '')
+    .replace(/\u200D/g, '');
+}
+
+const V1_TOKENS = /[\p{L}\p{N}@']+|[.!?,;:]+/gu;
+/** v2: emoji one token each, "+1"/"+2" kept whole, then words and punctuation as in v1. */
+const V2_TOKENS = /\p{Extended_Pictographic}|\+\d+|[\p{L}\p{N}@']+|[.!?,;:]+/gu;
+
 /** Splits normalised text into words and marks the words a negation governs. */
-export function wordsWithNegation(normalised: string, window: number): string[] {
-  const tokens = normalised.match(/[\p{L}\p{N}@']+|[.!?,;:]+/gu) ?? [];
+export function wordsWithNegation(normalised: string, window: number, scheme: FeatureScheme = 'hash-v1'): string[] {
+  const tokens = normalised.match(scheme === 'hash-v2' ? V2_TOKENS : V1_TOKENS) ?? [];
   const out: string[] = [];
   let scope = 0;
   for (const tok of tokens) {
@@ -129,7 +169,9 @@ export function featurize(text: string, cfg: FeatureConfig): number[] {
     counts.set(index, (counts.get(index) ?? 0) + sign * weight);
   };
   const add = (feature: string, weight: number): void => addHash(hash(feature, cfg.seed), weight);
-  const norm = normaliseText(text);
+  const v2 = cfg.scheme === 'hash-v2';
+  const bounded = text.length > MAX_FEATURE_TEXT ? text.slice(0, MAX_FEATURE_TEXT) : text;
+  const norm = v2 ? foldEmoji(normaliseText(bounded)) : normaliseText(bounded);
   const chars = Array.from(` ${norm} `);
   // Character n-grams hashed in place: the same value as hash(`c${n}:${gram}`) without
   // building each gram's string (featurising is the preprocess stage's main cost).
@@ -141,11 +183,13 @@ export function featurize(text: string, cfg: FeatureConfig): number[] {
       addHash(fnvFinish(h), 1);
     }
   }
-  const words = wordsWithNegation(norm, cfg.negationWindow);
+  const words = wordsWithNegation(norm, cfg.negationWindow, v2 ? 'hash-v2' : 'hash-v1');
   for (let n = cfg.wordNgrams[0]; n <= cfg.wordNgrams[1]; n += 1) {
     for (let i = 0; i + n <= words.length; i += 1) add(`w${n}:${words.slice(i, i + n).join(' ')}`, cfg.wordWeight);
   }
   if (words.length === 0) add('w:<empty>', cfg.wordWeight);
+  // A short comment is mostly its whole self: "going" alone is not "going" inside a sentence.
+  if (v2 && words.length > 0 && words.length <= 3) add(`t:${words.join(' ')}`, cfg.wordWeight);
   const out: number[] = [];
   for (const index of [...counts.keys()].sort((a, b) => a - b)) {
     const v = counts.get(index)!;
