@@ -23,6 +23,20 @@ describe('npm run classify', () => {
     expect(lines.every((l) => l.confidence > 0 && l.confidence <= 1)).toBe(true);
   });
 
+  it('marks needsReview exactly when the confidence is below the review threshold', () => {
+    const texts = 'count me in!\nhmm\nis parking available?\n';
+    const all = classify(texts, ['--review-threshold', '1']);
+    const none = classify(texts, ['--review-threshold', '0']);
+    const rows = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as { confidence: number; needsReview: boolean });
+    expect(rows(all.out).every((l) => l.needsReview === l.confidence < 1)).toBe(true);
+    expect(rows(none.out).every((l) => !l.needsReview)).toBe(true);
+    const byDefault = rows(classify(texts).out);
+    expect(byDefault.every((l) => typeof l.needsReview === 'boolean')).toBe(true);
+    const bad = classify(texts, ['--review-threshold', '7']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--review-threshold takes a number from 0 to 1/);
+  });
+
   it('exits non-zero with a clear message on unreadable input', () => {
     const missing = classify(null, ['--file', '/no/such/comments.txt']);
     expect(missing.code).not.toBe(0);

@@ -4,9 +4,12 @@
  *   echo "count me in!" | npm run classify
  *   npm run classify -- --file comments.txt        (one comment per line, or JSON lines with "text")
  *   npm run classify -- --artifact <dir>           (another artifact folder)
+ *   npm run classify -- --review-threshold 0.8     (confidence below which a comment needs review)
  *
- * Prints one JSON line per comment: {"text":…,"intent":…,"confidence":…}. Exits 1 with a message
- * on unreadable input (missing file, a JSON line without a "text" string, binary data).
+ * Prints one JSON line per comment: {"text":…,"intent":…,"confidence":…,"needsReview":…}, where
+ * needsReview is true when the calibrated confidence is below the review threshold
+ * (DEFAULT_REVIEW_THRESHOLD unless given). Exits 1 with a message on unreadable input (missing
+ * file, a JSON line without a "text" string, binary data) or a threshold outside 0–1.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -57,7 +60,17 @@ function parseLines(input: string): string[] {
   return texts;
 }
 
+function reviewThreshold(fallback: number): number {
+  if (!process.argv.includes('--review-threshold')) return fallback;
+  const raw = arg('review-threshold');
+  const t = Number(raw);
+  if (raw === undefined || raw.trim() === '' || !Number.isFinite(t) || t < 0 || t > 1) throw new Error(`--review-threshold takes a number from 0 to 1 (got ${raw ?? 'nothing'})`);
+  return t;
+}
+
 async function main(): Promise<void> {
+  const { DEFAULT_REVIEW_THRESHOLD, needsReview } = await import('../../src-main/engine/model/review-threshold');
+  const threshold = reviewThreshold(DEFAULT_REVIEW_THRESHOLD);
   const texts = parseLines(await readInput());
   if (texts.length === 0) throw new Error('no comments in the input');
   // TensorFlow.js loads only once the input is known to be good: bad input fails at once.
@@ -71,7 +84,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < texts.length; i += BATCH) {
     const batch = texts.slice(i, i + BATCH);
     model.classify(batch).forEach((p, j) => {
-      out.push(JSON.stringify({ text: batch[j], intent: p.intent, confidence: Math.round(p.confidence * 10000) / 10000 }));
+      const confidence = Math.round(p.confidence * 10000) / 10000;
+      out.push(JSON.stringify({ text: batch[j], intent: p.intent, confidence, needsReview: needsReview(p.confidence, threshold) }));
     });
   }
   process.stdout.write(`${out.join('\n')}\n`);

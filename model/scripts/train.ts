@@ -16,7 +16,9 @@ import { readArtifact, writeArtifact, type ReportSummary } from '../../src-main/
 import { selectBackend } from '../../src-main/engine/model/backend';
 import { IntentModel } from '../../src-main/engine/model/intent-model';
 import { readCorrections, readLabelled } from '../src/data';
-import { buildReport, renderReportMarkdown } from '../src/report';
+import { readHandwritten } from '../src/handwritten';
+import { buildReport, renderReportMarkdown, type HandwrittenReport } from '../src/report';
+import { scoreHandwritten } from '../src/slices';
 import { trainIntentModel, trainingRows } from '../src/train-core';
 
 function arg(name: string): string | undefined {
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
   const correctionsFile = arg('with-corrections');
   const train = readLabelled(path.join(root, 'data', 'train.jsonl'));
   const test = readLabelled(path.join(root, 'data', 'test.jsonl'));
+  const valid = readLabelled(path.join(root, 'data', 'valid.jsonl'));
   const corrections = correctionsFile ? readCorrections(path.resolve(correctionsFile)) : [];
   const rows = trainingRows(train, corrections);
 
@@ -44,10 +47,23 @@ async function main(): Promise<void> {
   const draft = await trainIntentModel(rows, {
     seed,
     ...(epochs ? { epochs } : {}),
+    calibrateOn: valid,
+    onCalibrated: (t) => process.stderr.write(`temperature ${t} (fitted on valid.jsonl, ${valid.length} comments)\n`),
     onEpoch: (e, loss) => process.stderr.write(`epoch ${e}: loss ${loss.toFixed(4)}\n`),
   });
   const model = await IntentModel.load(draft);
   const report = buildReport(model, test, { seed, trainSize: train.length, corrections: corrections.length });
+  // Scored, never trained on: the hand-written set tells how the model reads a real comment section.
+  const evalFile = path.join(root, 'data', 'handwritten', 'eval.jsonl');
+  const evalRows = readHandwritten(evalFile);
+  const previous = existsSync(path.join(out, 'model.json')) ? await readArtifact(out).catch(() => null) : null;
+  let previousScore: HandwrittenReport['previous'] = null;
+  if (previous) {
+    const old = await IntentModel.load(previous);
+    previousScore = { version: old.version, score: scoreHandwritten(old, evalRows) };
+    old.dispose();
+  }
+  report.handwritten = { file: 'model/data/handwritten/eval.jsonl', size: evalRows.length, model: scoreHandwritten(model, evalRows), previous: previousScore };
   model.dispose();
   const summary: ReportSummary = report.summary;
   const artifact = { ...draft, summary };

@@ -3,6 +3,7 @@ import type { ReportSummary } from '../../src-main/engine/model/artifact';
 import type { IntentModel } from '../../src-main/engine/model/intent-model';
 import type { LabelledComment } from './data';
 import { evaluate, keywordBaseline, type Evaluation } from './evaluate';
+import type { GroupScore, HandwrittenScore } from './slices';
 
 /** Comments whose answer matters most to the coordinator, checked in every report. */
 export const PROBES: readonly { text: string; notIntent?: string; intent?: string }[] = [
@@ -18,6 +19,13 @@ export const PROBES: readonly { text: string; notIntent?: string; intent?: strin
   { text: 'take me off the list', intent: 'cancel' },
   { text: 'is parking available?', intent: 'question' },
   { text: '@Jenny Park you in?', intent: 'other' },
+  { text: 'Interested', intent: 'signup' },
+  { text: '+1', intent: 'signup' },
+  { text: '🙋', intent: 'signup' },
+  { text: '✋', intent: 'signup' },
+  { text: 'Going', intent: 'signup' },
+  { text: 'cuenten conmigo', intent: 'signup' },
+  { text: 'wish I could', intent: 'other' },
 ];
 
 export interface ModelReport {
@@ -26,6 +34,58 @@ export interface ModelReport {
   model: Evaluation;
   baseline: Evaluation;
   probes: { text: string; intent: string; confidence: number; ok: boolean }[];
+  /** Scores on the hand-written evaluation set (never trained on), beside the model it replaces. */
+  handwritten?: HandwrittenReport;
+}
+
+export interface HandwrittenReport {
+  file: string;
+  size: number;
+  model: HandwrittenScore;
+  previous: { version: string; score: HandwrittenScore } | null;
+}
+
+const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
+
+function handwrittenSection(h: HandwrittenReport): string {
+  const p = h.previous;
+  const groups = (pick: (x: HandwrittenScore) => Record<string, GroupScore>): string =>
+    Object.entries(pick(h.model))
+      .map(([k, g]) => `| ${k} | ${g.n} | **${pct(g.model)}** | ${p ? pct(pick(p.score)[k]?.model ?? 0) : '–'} | ${pct(g.baseline)} |`)
+      .join('\n');
+  const head = `| | n | this model | previous${p ? ` (\`${p.version}\`)` : ''} | keyword baseline |\n| --- | ---: | ---: | ---: | ---: |`;
+  return `## Hand-written evaluation set
+
+\`${h.file}\`: ${h.size} comments written by hand the way people comment under a Page's post, never
+trained on and never used to choose training data.
+
+| | macro-F1 | accuracy | ECE (10 bins) |
+| --- | --- | --- | --- |
+| this model | **${h.model.model.macroF1.toFixed(4)}** | ${pct(h.model.model.accuracy)} | ${h.model.ece.toFixed(3)} |
+${p ? `| previous (\`${p.version}\`) | ${p.score.model.macroF1.toFixed(4)} | ${pct(p.score.model.accuracy)} | ${p.score.ece.toFixed(3)} |\n` : ''}| keyword baseline | ${h.model.baseline.macroF1.toFixed(4)} | ${pct(h.model.baseline.accuracy)} | |
+
+### Accuracy by slice
+
+${head}
+${groups((x) => x.bySlice)}
+
+### Accuracy by language
+
+${head}
+${groups((x) => x.byLang)}
+
+### Per intent, this model
+
+${table(h.model.model)}
+
+${confusion(h.model.model)}
+
+### Calibration, this model
+
+| confidence | comments | accuracy |
+| --- | ---: | ---: |
+${h.model.calibration.map((b) => `| ${b.from.toFixed(1)}–${b.to.toFixed(1)} | ${b.n} | ${b.n ? pct(b.accuracy) : '–'} |`).join('\n')}
+`;
 }
 
 export function buildReport(model: IntentModel, test: readonly LabelledComment[], info: { seed: number; trainSize: number; corrections: number }): ModelReport {
@@ -103,7 +163,7 @@ ${table(r.baseline)}
 
 ${confusion(r.baseline)}
 
-## Probes
+${r.handwritten ? `${handwrittenSection(r.handwritten)}\n` : ''}## Probes
 
 | comment | intent | confidence | as expected |
 | --- | --- | --- | --- |

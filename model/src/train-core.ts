@@ -3,6 +3,7 @@ import type { ModelArtifact, ReportSummary } from '../../src-main/engine/model/a
 import { tf } from '../../src-main/engine/model/backend';
 import { densify, featureConfig, featurize, DEFAULT_FEATURE_SETTINGS, type FeatureSettings } from '../../src-main/engine/model/features';
 import { buildNetwork, toArtifact } from '../../src-main/engine/model/intent-model';
+import { calibrate } from './calibrate';
 import type { LabelledComment } from './data';
 import { seededRandom, shuffleInPlace } from './random';
 
@@ -25,6 +26,10 @@ export interface TrainOptions {
   batchSize?: number;
   learningRate?: number;
   features?: FeatureSettings;
+  /** Held-out rows to fit the temperature on (model/data/valid.jsonl); none → uncalibrated. */
+  calibrateOn?: readonly LabelledComment[];
+  /** Called with the fitted temperature. */
+  onCalibrated?: (temperature: number) => void;
   /** Called after each epoch (progress output). */
   onEpoch?: (epoch: number, loss: number) => void;
 }
@@ -52,6 +57,7 @@ export async function trainIntentModel(rows: readonly LabelledComment[], opts: T
     y.dispose();
     opts.onEpoch?.(epoch + 1, Number(h.history.loss?.[0] ?? NaN));
   }
+  if (opts.calibrateOn?.length) opts.onCalibrated?.(calibrate(model, features, opts.calibrateOn));
   const artifact = await toArtifact(model, features, summary);
   model.dispose();
   return artifact;
