@@ -53,6 +53,30 @@ export interface Normalised {
   malformed: number;
   /** Entries for a Page other than the connected one (logged and dropped). */
   otherPage: number;
+  /** Changes naming an id that is not an id (logged and dropped): see `outsideIdProblem`. */
+  badId: number;
+}
+
+/**
+ * Why an id from a delivery cannot be used as one, or null. Meta's ids are digits, and comment
+ * and post ids digits joined by `_` (`<post>_<comment>`, `<page>_<post>`); message ids start with
+ * `m_` and are URL-safe base64. The rule here is looser than that (letters, digits, `_ . -`, at
+ * most 200), so the demo simulator's and a test's readable ids pass, and strict where it matters:
+ * no `:` (our job ids and Redis keys join on it), nothing empty or huge, and none of the names
+ * Object.prototype carries (`__proto__`, `constructor`, `toString`, …), which as keys of a plain
+ * object would read or replace shared state instead of a record.
+ */
+export function outsideIdProblem(id: string): string | null {
+  if (!/^[A-Za-z0-9_.-]{1,200}$/.test(id)) return 'not an id (letters, digits, "_", ".", "-"; at most 200)';
+  if (PROTOTYPE_NAMES.has(id)) return 'a name of Object.prototype';
+  return null;
+}
+
+const PROTOTYPE_NAMES = new Set(['__proto__', ...Object.getOwnPropertyNames(Object.prototype)]);
+
+/** The first unusable id among those given (undefined ones are absent, not bad). */
+function badIdIn(...ids: (string | undefined)[]): boolean {
+  return ids.some((id) => id !== undefined && outsideIdProblem(id) !== null);
 }
 
 /** Meta sends `created_time` as Unix seconds (feed) or, in some versions, an ISO string. */
@@ -78,7 +102,7 @@ function toMsOrNull(t: number | string | undefined): number | null {
  * would sign its commenters up for our events.
  */
 export function normaliseWebhook(env: WebhookEnvelope, pageId: string, receivedAt: number): Normalised {
-  const out: Normalised = { items: [], skipped: 0, malformed: 0, otherPage: 0 };
+  const out: Normalised = { items: [], skipped: 0, malformed: 0, otherPage: 0, badId: 0 };
   if (env.object !== 'page') {
     out.skipped += env.entry.length;
     return out;
@@ -105,6 +129,10 @@ export function normaliseWebhook(env: WebhookEnvelope, pageId: string, receivedA
         continue;
       }
       const c = parsed.data;
+      if (badIdIn(c.comment_id, c.post_id, c.parent_id, c.from?.id)) {
+        out.badId += 1;
+        continue;
+      }
       const verb = VERBS.find((v) => v === c.verb);
       if (!verb || (c.from && ownIds.has(c.from.id))) {
         out.skipped += 1;
@@ -132,6 +160,10 @@ export function normaliseWebhook(env: WebhookEnvelope, pageId: string, receivedA
         continue;
       }
       const m = parsed.data;
+      if (badIdIn(m.sender.id, m.message?.mid, m.postback?.mid)) {
+        out.badId += 1;
+        continue;
+      }
       const psid = m.sender.id;
       if (ownIds.has(psid) || m.message?.is_echo) {
         out.skipped += 1;

@@ -169,6 +169,24 @@ describe('signup pipeline', () => {
     expect(graph.of('privateReply').filter((p) => p.commentId === id)).toHaveLength(1);
   });
 
+  it('treats comment and person ids named like Object.prototype members as ordinary ids if they get past the edge', async () => {
+    const e = await publishedEvent([5]);
+    const hostile = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+    for (const [i, id] of hostile.entries()) {
+      await feedIntents(h, [commentIntent({ postId: e.postId, commentId: id, from: person(i + 1), message: 'count me in', intent: 'signup' })]);
+      await feedIntents(h, [commentIntent({ postId: e.postId, commentId: id, from: person(i + 1), message: 'count me in!', intent: 'signup', verb: 'edited' })]);
+    }
+    await settled(h);
+    // A comment after them is still signed up: nothing shared was written over.
+    await feedIntents(h, [commentIntent({ postId: e.postId, from: person(8), message: 'me too', intent: 'signup' })]);
+    await settled(h);
+    const list = await call(h.module, 'signups.list', { eventId: e.id });
+    expect(list.slots[0]!.signups.map((s) => s.volunteerName).sort()).toEqual([1, 2, 3, 4, 8].map((n) => `Person${n} Surname`).sort());
+    const comments = await call(h.module, 'comments.list', { eventId: e.id });
+    for (const id of hostile) expect(comments.find((x) => x.id === id)).toMatchObject({ message: 'count me in!', action: 'signed_up' });
+    expect(Object.getPrototypeOf(h.module.state()!.comments)).toBeNull();
+  });
+
   it('confirms or withdraws from the Yes / No answer in Messenger', async () => {
     const e = await publishedEvent([1]);
     const a = commentIntent({ postId: e.postId, from: person(1), message: "I'm in", intent: 'signup' });

@@ -75,6 +75,9 @@ const COMMA = 0x2c;
 const CLOSE = 0x7d;
 
 function part(id: string, record: unknown): { json: string; bytes: number } {
+  // A key that is not a string would be written bare (`undefined:{…}`): the whole file would no
+  // longer parse and be set aside at the next start. Refuse the write instead.
+  if (typeof id !== 'string') throw new Error(`a record key must be a string (got ${typeof id})`);
   const json = `${JSON.stringify(id)}:${JSON.stringify(record)}`;
   return { json, bytes: Buffer.byteLength(json) };
 }

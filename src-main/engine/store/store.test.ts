@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../log';
+import { RecordJson } from './record-json';
 import { Store } from './store';
 
 describe('store of record', () => {
@@ -20,6 +21,39 @@ describe('store of record', () => {
     expect(readdirSync(dir)).toEqual(['events.json']);
     const again = await new Store(dir, memoryLogger()).collection('events', () => ({ events: [] as string[] }));
     expect(again.data.events).toEqual(['Beach cleanup']);
+  });
+
+  it('keeps records whose ids are prototype names as ordinary records, on disk and after a restart', async () => {
+    const open = async (store: Store) => store.collection('comments', () => ({}) as Record<string, { text: string }>, new RecordJson(), true);
+    const col = await open(new Store(dir, memoryLogger()));
+    expect(Object.getPrototypeOf(col.data)).toBeNull();
+    await col.update((d) => {
+      d['__proto__'] = { text: 'count me in' };
+      d['constructor'] = { text: 'me too' };
+      d['toString'] = { text: 'and me' };
+      d['1_2'] = { text: 'what time?' };
+    });
+    expect(({} as Record<string, unknown>).text).toBeUndefined();
+    const onDisk = JSON.parse(readFileSync(path.join(dir, 'comments.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(onDisk).sort()).toEqual(['1_2', '__proto__', 'constructor', 'toString']);
+    const again = await open(new Store(dir, memoryLogger()));
+    expect(Object.getPrototypeOf(again.data)).toBeNull();
+    expect(Object.keys(again.data).sort()).toEqual(['1_2', '__proto__', 'constructor', 'toString']);
+    expect(again.data['__proto__']).toEqual({ text: 'count me in' });
+    expect(again.data['constructor']).toEqual({ text: 'me too' });
+  });
+
+  it('refuses to write a record under a key that is not a string, instead of writing a file that does not parse', () => {
+    // A record put under an undefined id lands under the key "undefined"; marking the undefined
+    // id used to write it as `undefined:{…}`, a file that no longer parses.
+    const records = new RecordJson();
+    const data: Record<string, unknown> = { '1_1': { text: 'hi' } };
+    records.serialize(data);
+    records.serialize(data);
+    const id = undefined as unknown as string;
+    data[id] = { text: 'lost' };
+    records.mark(id);
+    expect(() => records.serialize(data)).toThrow(/record key must be a string/);
   });
 
   it('sets a corrupted file aside and reports it instead of overwriting it', async () => {

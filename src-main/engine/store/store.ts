@@ -69,9 +69,12 @@ export class Store {
 
   /**
    * Opens (once) the collection `<dir>/<name>.json`, starting from `defaults` when absent. With
-   * `records`, the file is an id → record map serialised incrementally (see RecordJson).
+   * `records`, the file is an id → record map serialised incrementally (see RecordJson). With
+   * `idMap`, the data is an id → record map keyed by outside ids (Meta's comment ids, PSIDs):
+   * it is held as an object without a prototype, so an id such as `__proto__` or `constructor`
+   * is an ordinary key, never the shared Object.prototype or one of its methods.
    */
-  async collection<T>(name: string, defaults: () => T, records?: RecordJson): Promise<Collection<T>> {
+  async collection<T>(name: string, defaults: () => T, records?: RecordJson, idMap = false): Promise<Collection<T>> {
     const existing = this.collections.get(name);
     if (existing) return existing as Collection<T>;
     const serialize = records ? (data: T) => records.serialize(data as Record<string, unknown>) : undefined;
@@ -82,6 +85,7 @@ export class Store {
     const db = new Low<T>(adapter, defaults());
     await db.read();
     if (db.data === null || db.data === undefined) db.data = defaults();
+    if (idMap) db.data = withoutPrototype(db.data as Record<string, unknown>) as T;
     const col = new Collection<T>(name, db);
     this.collections.set(name, col as Collection<unknown>);
     return col;
@@ -91,4 +95,14 @@ export class Store {
   async flush(): Promise<void> {
     await Promise.all([...this.collections.values()].map((c) => c.write()));
   }
+}
+
+/**
+ * A copy of an id → record map as an object without a prototype. JSON.parse makes `"__proto__"`
+ * an own key, and defineProperty keeps it one (plain assignment would set the prototype).
+ */
+export function withoutPrototype(data: Record<string, unknown>): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(data)) Object.defineProperty(out, key, { value: data[key], writable: true, enumerable: true, configurable: true });
+  return out;
 }

@@ -61,7 +61,7 @@ export class PipelineState {
   /** Opens every pipeline collection of the store and builds the indexes. */
   static async open(store: Store): Promise<PipelineState> {
     const recordJson = new Map<CollectionName, RecordJson>(BY_RECORD.map((n) => [n, new RecordJson()]));
-    const entries = await Promise.all(COLLECTION_NAMES.map(async (n) => [n, await store.collection(n, () => ({}), recordJson.get(n))] as const));
+    const entries = await Promise.all(COLLECTION_NAMES.map(async (n) => [n, await store.collection(n, () => ({}), recordJson.get(n), true)] as const));
     return new PipelineState(Object.fromEntries(entries) as unknown as Collections, recordJson);
   }
 
