@@ -75,8 +75,7 @@ async function main(): Promise<void> {
   await writeFile(path.join(candidate, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(path.join(candidate, 'report.md'), renderReportMarkdown(report));
 
-  let current: ReportSummary | null = null;
-  if (existsSync(path.join(out, 'model.json'))) current = (await readArtifact(out).catch(() => null))?.summary ?? null;
+  const current: ReportSummary | null = previous?.summary ?? null;
   const line = (label: string, s: ReportSummary): string =>
     `${label.padEnd(9)} macro-F1 ${s.macroF1.toFixed(4)}  accuracy ${s.accuracy.toFixed(4)}  keyword baseline ${s.baselineMacroF1.toFixed(4)}  (test ${s.testSize}, train ${s.trainSize}, corrections ${s.corrections})`;
   process.stdout.write(`${renderReportMarkdown(report)}\n`);

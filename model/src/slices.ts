@@ -18,14 +18,21 @@ export interface HandwrittenScore {
   bySlice: Record<string, GroupScore>;
   byLang: Record<string, GroupScore>;
   /** Accuracy per 0.1-wide band of confidence (the calibration table). */
-  calibration: { from: number; to: number; n: number; accuracy: number }[];
+  calibration: CalibrationBin[];
 }
 
-/**
- * Expected calibration error: the gap between confidence and accuracy, averaged over 10
- * confidence bins weighted by how many predictions fall in each.
- */
-export function expectedCalibrationError(confidences: readonly number[], correct: readonly boolean[], bins = 10): number {
+export interface CalibrationBin {
+  from: number;
+  to: number;
+  n: number;
+  /** Mean confidence of the predictions in the bin. */
+  confidence: number;
+  /** Share of them that is right. */
+  accuracy: number;
+}
+
+/** Predictions grouped into equal-width confidence bins; empty bins are left out. */
+export function calibrationBins(confidences: readonly number[], correct: readonly boolean[], bins = 10): CalibrationBin[] {
   const count = new Array<number>(bins).fill(0);
   const conf = new Array<number>(bins).fill(0);
   const right = new Array<number>(bins).fill(0);
@@ -35,9 +42,20 @@ export function expectedCalibrationError(confidences: readonly number[], correct
     conf[b]! += c;
     if (correct[i]) right[b]! += 1;
   });
-  const n = confidences.length;
-  if (n === 0) return 0;
-  return count.reduce((sum, k, b) => (k ? sum + (k / n) * Math.abs(conf[b]! / k - right[b]! / k) : sum), 0);
+  return count.flatMap((n, b) => (n ? [{ from: b / bins, to: (b + 1) / bins, n, confidence: conf[b]! / n, accuracy: right[b]! / n }] : []));
+}
+
+/**
+ * Expected calibration error: the gap between confidence and accuracy, averaged over the
+ * confidence bins weighted by how many predictions fall in each.
+ */
+export function expectedCalibrationError(confidences: readonly number[], correct: readonly boolean[], bins = 10): number {
+  return eceOf(calibrationBins(confidences, correct, bins));
+}
+
+function eceOf(bins: readonly CalibrationBin[]): number {
+  const total = bins.reduce((s, b) => s + b.n, 0);
+  return total ? bins.reduce((s, b) => s + (b.n / total) * Math.abs(b.confidence - b.accuracy), 0) : 0;
 }
 
 /** Scores a model on hand-written comments, overall and per slice and language. */
@@ -59,14 +77,12 @@ export function scoreHandwritten(model: IntentModel, rows: readonly HandwrittenC
     }
     return out;
   };
+  const calibration = calibrationBins(predictions.map((p) => p.confidence), ok);
   return {
     model: evaluate(rows.map((r) => r.intent), predictions.map((p) => p.intent)),
     baseline: evaluate(rows.map((r) => r.intent), keyword),
-    ece: expectedCalibrationError(predictions.map((p) => p.confidence), ok),
-    calibration: Array.from({ length: 10 }, (_v, b) => {
-      const inBand = predictions.map((p, i) => [p, ok[i]] as const).filter(([p]) => Math.min(9, Math.floor(p.confidence * 10)) === b);
-      return { from: b / 10, to: (b + 1) / 10, n: inBand.length, accuracy: inBand.length ? inBand.filter(([, k]) => k).length / inBand.length : 0 };
-    }).filter((b) => b.n > 0),
+    ece: eceOf(calibration),
+    calibration,
     bySlice: group((r) => r.slice),
     byLang: group((r) => r.lang),
   };

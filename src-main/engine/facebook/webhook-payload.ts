@@ -74,7 +74,7 @@ export function outsideIdProblem(id: string): string | null {
 
 const PROTOTYPE_NAMES = new Set(['__proto__', ...Object.getOwnPropertyNames(Object.prototype)]);
 
-/** The first unusable id among those given (undefined ones are absent, not bad). */
+/** True when any of the ids given is unusable (undefined ones are absent, not bad). */
 function badIdIn(...ids: (string | undefined)[]): boolean {
   return ids.some((id) => id !== undefined && outsideIdProblem(id) !== null);
 }
