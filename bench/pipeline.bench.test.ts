@@ -11,7 +11,7 @@ import { parseRedisUrl } from '../src-main/engine/redis/endpoint';
 import { Store } from '../src-main/engine/store/store';
 import { EmailVerification } from '../src-main/engine/pipeline/email/verification';
 import { recordBatch, type RecorderDeps } from '../src-main/engine/pipeline/recorder/recorder';
-import { effectiveTemplates } from '../src-main/engine/pipeline/replies/templates';
+import { PipelineCore } from '../src-main/engine/pipeline/core';
 import { PipelineState } from '../src-main/engine/pipeline/state/pipeline-state';
 import type { EventRecord, VolunteerRecord } from '../src-main/engine/pipeline/state/records';
 import { commentIntent } from '../src-main/engine/pipeline/testing/harness';
@@ -54,10 +54,14 @@ async function measure(n: number): Promise<BenchRow[]> {
   const state = await PipelineState.open(store);
   const queues = new QueueFactory(parseRedisUrl(t.url), `${t.keys.bullPrefix}${n}`, log);
   const live = new LiveBus(t.redis, null, t.keys.liveChannel, systemClock, log);
-  const deps: RecorderDeps = {
+  const dispatch = {
     state, redis: t.redis, keys: t.keys, live, log, replyQueue: () => queues.queue('reply'), emailQueue: () => queues.queue('email'),
-    timeZone: () => 'UTC', now: () => Date.now(), verification: new EmailVerification(t.redis, t.keys.emailCode, () => Date.now()),
-    templates: () => effectiveTemplates({}), stream: t.keys.streamIntents, group: 'recorder',
+    timeZone: () => 'UTC', now: () => Date.now(),
+  } satisfies Omit<RecorderDeps, 'verification' | 'context' | 'stream' | 'group'>;
+  const core = new PipelineCore(state, dispatch);
+  const deps: RecorderDeps = {
+    ...dispatch, verification: new EmailVerification(t.redis, t.keys.emailCode, () => Date.now()),
+    context: (effects) => core.context(effects), stream: t.keys.streamIntents, group: 'recorder',
   };
   // Half the signups come from people already on the roster, half from new people.
   const batch = Array.from({ length: 1000 }, (_, i) => ({

@@ -75,11 +75,17 @@ export interface EventView {
   failureReason: string | null;
   createdAt: string;
   updatedAt: string;
-  counts: { signedUp: number; capacity: number; waitlisted: number; openQuestions: number; comments: number };
+  /** `needsReview`: comments held for the coordinator because the model was unsure. */
+  counts: { signedUp: number; capacity: number; waitlisted: number; openQuestions: number; comments: number; needsReview: number };
 }
 
-export const COMMENT_ACTIONS = ['signed_up', 'waitlisted', 'cancelled', 'question', 'ignored', 'already_signed_up', 'not_our_post', 'withdrawn', 'no_author'] as const;
-/** What the pipeline did with a comment. */
+export const COMMENT_ACTIONS = [
+  'signed_up', 'waitlisted', 'cancelled', 'question', 'ignored', 'already_signed_up', 'not_our_post', 'withdrawn', 'no_author', 'needs_review',
+] as const;
+/**
+ * What the pipeline did with a comment. `needs_review`: the model was less sure than the review
+ * threshold (Settings → Model), so nothing was done yet; the coordinator picks the intent.
+ */
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];
 
 export const intentName = z.enum(['signup', 'cancel', 'question', 'other'], {
@@ -112,6 +118,8 @@ export interface CommentView {
   correctedIntent: IntentName | null;
   state: 'active' | 'edited' | 'removed';
   action: CommentAction | null;
+  /** The language replies to this comment were written in (detected from its text; null until a reply was made). */
+  language: ReplyLanguage | null;
   /** Replies to this comment (or to its author about it) that failed for good; empty when all went out. */
   replyProblems: ReplyProblem[];
   createdAt: string;
@@ -205,6 +213,33 @@ export const TEMPLATE_KEYS = [
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 export type ReplyTemplates = Record<TemplateKey, string>;
 
+/**
+ * The languages a comment's language is detected among and replies can be written in (those the
+ * intent model is trained on). English and Spanish texts ship with the app; the others exist once
+ * the coordinator writes them in Settings → Replies.
+ */
+export const REPLY_LANGUAGES = ['en', 'es', 'pt', 'fr', 'de', 'it', 'tl', 'vi'] as const;
+export type ReplyLanguage = (typeof REPLY_LANGUAGES)[number];
+export const replyLanguage = z.enum(REPLY_LANGUAGES, { message: `The language is one of ${REPLY_LANGUAGES.join(', ')}` });
+export const LANGUAGE_NAMES: Record<ReplyLanguage, string> = {
+  en: 'English', es: 'Spanish', pt: 'Portuguese', fr: 'French', de: 'German', it: 'Italian', tl: 'Tagalog', vi: 'Vietnamese',
+};
+
+export interface ReplyLanguages {
+  /** The Page's language: replies to comments whose language cannot be told, or has no texts, use it. */
+  defaultLanguage: ReplyLanguage;
+  languages: Array<{
+    code: ReplyLanguage;
+    name: string;
+    /** Texts ship with Voluntree (English, Spanish). */
+    builtIn: boolean;
+    /** The coordinator wrote or changed at least one text. */
+    edited: boolean;
+    /** Replies can be written in it (built in, or edited). */
+    available: boolean;
+  }>;
+}
+
 const eventDraft = z.object(eventFields).strict();
 
 export const eventsRequests = {
@@ -255,7 +290,11 @@ export const eventsRequests = {
   ),
   'comments.correct': request<CommentView>()(
     z.object({ commentId: id, intent: intentName }).strict(),
-    'Records the right intent for a comment (kept for training) and applies it to the signup',
+    'Records the right intent for a comment (kept for training) and applies it: a comment that needed a look is acted on now',
+  ),
+  'comments.needsReview': request<CommentView[]>()(
+    z.object({ eventId: id.optional(), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    'Comments the model was unsure of, held until the coordinator picks their intent (oldest first)',
   ),
   'signups.list': request<EventSignups>()(z.object({ eventId: id }).strict(), "An event's signups per slot, with each waitlist in order"),
   'signups.add': request<SignupView>()(
@@ -311,14 +350,23 @@ export const eventsRequests = {
     'Sends the answer to a question (queued; sent once)',
   ),
   'inbox.dismiss': request<InboxItem>()(z.object({ id }).strict(), 'Marks a question as needing no answer'),
-  'templates.get': request<ReplyTemplates>()(z.object({}).strict(), 'The reply texts'),
+  'templates.get': request<ReplyTemplates>()(
+    z.object({ language: replyLanguage.optional() }).strict(),
+    "The reply texts in one language (the Page's default language when left out)",
+  ),
   'templates.set': request<ReplyTemplates>()(
     z
       .object({
+        language: replyLanguage.optional(),
         templates: z.partialRecord(z.enum(TEMPLATE_KEYS), z.string().trim().min(1, 'A reply text cannot be empty').max(2000)),
       })
       .strict(),
-    'Changes some reply texts; returns all of them',
+    "Changes some reply texts of one language (the Page's default when left out); returns all of them",
+  ),
+  'templates.languages': request<ReplyLanguages>()(z.object({}).strict(), 'The languages replies can be written in, and the Page default'),
+  'templates.setDefaultLanguage': request<ReplyLanguages>()(
+    z.object({ language: replyLanguage }).strict(),
+    "Sets the Page's language: the one replies fall back to",
   ),
 };
 

@@ -54,6 +54,11 @@ export interface Settings {
    * so such people get the update by email when they gave one.
    */
   utilityTemplate: { name: string; language: string } | null;
+  /**
+   * Comments the intent model is less sure of than this (0–1) are not acted on: they wait in
+   * "Needs a look" for the coordinator. 0 acts on every guess.
+   */
+  reviewThreshold: number;
 }
 
 export const settingsPatch = z
@@ -83,6 +88,7 @@ export const settingsPatch = z
         language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'Language looks like en_US'),
       })
       .nullable(),
+    reviewThreshold: z.number().min(0, 'The review threshold is between 0 and 0.99').max(0.99, 'The review threshold is between 0 and 0.99'),
   })
   .partial()
   .strict();

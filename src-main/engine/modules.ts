@@ -88,6 +88,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
     email: () => settings.email(),
     smtpPassword: () => settings.smtpPassword(),
     utilityTemplate: () => settings.utilityTemplate(),
+    reviewThreshold: () => settings.reviewThreshold(),
     // A correction in the Events screen becomes training data for the next `npm run train`.
     onCorrection: async (c) => {
       await deps.engine.call('model.correct', { commentId: c.commentId, text: c.text, intent: c.intent });

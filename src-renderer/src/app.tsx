@@ -10,7 +10,7 @@ import { VolunteersScreen } from './screens/volunteers/volunteers-screen';
 import { Sidebar } from './shell/sidebar';
 import { StatusBar } from './shell/status-bar';
 import { Toasts } from './shell/toasts';
-import { useInbox, useSystem } from './stores/stores';
+import { useInbox, useReview, useSystem } from './stores/stores';
 
 function Screen() {
   const route = useRoute();
@@ -53,6 +53,7 @@ export function App() {
   const route = useRoute();
   const connection = useSystem((s) => s.connection);
   const openQuestions = useInbox((s) => s.items.length);
+  const toReview = useReview((s) => s.items.length);
   useScreenShortcuts();
   useEffect(() => {
     document.getElementById('main')?.focus({ preventScroll: true });
@@ -63,7 +64,7 @@ export function App() {
       <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
         Skip to content
       </a>
-      <Sidebar current={route.screen} counts={{ inbox: openQuestions }} />
+      <Sidebar current={route.screen} counts={{ inbox: openQuestions, today: toReview }} />
       <main id="main" className="main" tabIndex={-1}>
         {connection === 'reconnecting' && (
           <div className="banner" role="status">

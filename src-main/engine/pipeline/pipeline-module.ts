@@ -53,6 +53,11 @@ export interface PipelineModuleDeps {
    * returns what it removed. Must be idempotent: a deletion retried after an interruption calls it again.
    */
   onErase?: EraseElsewhere;
+  /**
+   * Settings → Model: comments the model is less sure of than this are held in "Needs a look"
+   * instead of acted on. Default DEFAULT_REVIEW_THRESHOLD (chosen from the calibration table).
+   */
+  reviewThreshold?: () => number;
   /** Receives the coordinator's intent corrections (the model's `model.correct`); they are also kept on the comment. */
   onCorrection?: CorrectionSink;
   /** Tuning, mostly for tests. */
@@ -132,8 +137,8 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
     ctx.role === 'app'
       ? {
           ...lazy((c) => eventHandlers(c, publishQueue), ['events.create', 'events.update', 'events.get', 'events.list', 'events.publish', 'events.delete', 'events.previewPost']),
-          ...lazy((c) => signupHandlers(c, deps.onCorrection), ['comments.list', 'comments.correct', 'signups.list', 'signups.add', 'signups.move', 'signups.remove', 'signups.markAttendance', 'signups.export']),
-          ...lazy((c) => inboxHandlers(c), ['inbox.list', 'inbox.answer', 'inbox.dismiss', 'templates.get', 'templates.set']),
+          ...lazy((c) => signupHandlers(c, deps.onCorrection), ['comments.list', 'comments.correct', 'comments.needsReview', 'signups.list', 'signups.add', 'signups.move', 'signups.remove', 'signups.markAttendance', 'signups.export']),
+          ...lazy((c) => inboxHandlers(c), ['inbox.list', 'inbox.answer', 'inbox.dismiss', 'templates.get', 'templates.set', 'templates.languages', 'templates.setDefaultLanguage']),
           ...lazy(
             (c) => rosterHandlers(c, {
               redis: ctx.redis, keys: ctx.keys, queues: () => [replyQueue(), notifyQueue(), emailQueue(), dbWriteQueue()],
@@ -188,11 +193,11 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
           ...(deps.onActivities ? { onActivities: deps.onActivities } : {}),
           ...(deps.onMetrics ? { onMetrics: deps.onMetrics } : {}),
         };
-        core = new PipelineCore(state, dispatch);
+        core = new PipelineCore(state, dispatch, deps.reviewThreshold);
         const recorderDeps: RecorderDeps = {
           ...dispatch,
           verification: new EmailVerification(ctx.redis, ctx.keys.emailCode, now),
-          templates: () => core!.templates(),
+          context: (effects) => core!.context(effects),
           stream: ctx.keys.streamIntents,
           group: RECORDER_GROUP,
           ...(opts.afterRecorderWrite ? { afterWrite: opts.afterRecorderWrite } : {}),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { RpcError, type Settings } from '../../contract';
 import type { settingsPatch } from '../../contract/system';
 import type { EngineConfig } from '../config';
+import { DEFAULT_REVIEW_THRESHOLD } from '../model/review-threshold';
 import type { EngineContext, EngineModule } from '../module';
 import type { Collection } from '../store/store';
 import type { z } from 'zod';
@@ -20,6 +21,8 @@ export interface StoredSettings {
   /** The webhook verification token the coordinator pastes into the Meta app (made once). */
   verifyToken?: string;
   utilityTemplate?: { name: string; language: string } | null;
+  /** Absent in files from before it was a setting: DEFAULT_REVIEW_THRESHOLD. */
+  reviewThreshold?: number;
 }
 
 export function defaultSettings(): StoredSettings {
@@ -94,6 +97,9 @@ export class SettingsService {
   utilityTemplate(): { name: string; language: string } | null {
     return this.data.utilityTemplate ?? null;
   }
+  reviewThreshold(): number {
+    return this.data.reviewThreshold ?? DEFAULT_REVIEW_THRESHOLD;
+  }
   backupRetentionDays(): number {
     return this.data.backupRetentionDays;
   }
@@ -128,6 +134,7 @@ export class SettingsService {
       email: d.email,
       backupRetentionDays: d.backupRetentionDays,
       utilityTemplate: d.utilityTemplate ?? null,
+      reviewThreshold: this.reviewThreshold(),
     };
   }
 
@@ -149,6 +156,7 @@ export class SettingsService {
       if (plain.email !== undefined) d.email = plain.email;
       if (plain.backupRetentionDays !== undefined) d.backupRetentionDays = plain.backupRetentionDays;
       if (plain.utilityTemplate !== undefined) d.utilityTemplate = plain.utilityTemplate;
+      if (plain.reviewThreshold !== undefined) d.reviewThreshold = plain.reviewThreshold;
     });
     for (const l of this.listeners) l();
     return this.view();

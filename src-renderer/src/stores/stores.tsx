@@ -5,6 +5,7 @@ import type { Bridge } from '../bridge';
 import { createBroadcastsStore, type BroadcastsState } from './broadcasts-store';
 import { createEventsStore, type EventsState } from './events-store';
 import { createInboxStore, type InboxState } from './inbox-store';
+import { createReviewStore, type ReviewState } from './review-store';
 import { createSignupsStore, type SignupsState } from './signups-store';
 import { createSystemStore, type SystemState } from './system-store';
 import { createVolunteersStore, type VolunteersState } from './volunteers-store';
@@ -22,6 +23,7 @@ export interface Stores {
   inbox: StoreApi<InboxState>;
   volunteers: StoreApi<VolunteersState>;
   broadcasts: StoreApi<BroadcastsState>;
+  review: StoreApi<ReviewState>;
 }
 
 export function createStores(bridge: Bridge): Stores {
@@ -33,6 +35,7 @@ export function createStores(bridge: Bridge): Stores {
     inbox: createInboxStore(bridge),
     volunteers: createVolunteersStore(bridge),
     broadcasts: createBroadcastsStore(bridge),
+    review: createReviewStore(bridge),
   };
   // What each store reloads at start and after the live link comes back (events may have been missed).
   const reload = () => {
@@ -41,6 +44,7 @@ export function createStores(bridge: Bridge): Stores {
     void stores.events.getState().load();
     void stores.inbox.getState().load();
     void stores.broadcasts.getState().load();
+    void stores.review.getState().load();
     for (const id of Object.keys(stores.signups.getState().byEvent)) void stores.signups.getState().loadEvent(id);
     if (stores.volunteers.getState().loaded) void stores.volunteers.getState().search();
   };
@@ -82,4 +86,7 @@ export function useVolunteers<T>(selector: (s: VolunteersState) => T): T {
 }
 export function useBroadcasts<T>(selector: (s: BroadcastsState) => T): T {
   return useStore(useStores().broadcasts, selector);
+}
+export function useReview<T>(selector: (s: ReviewState) => T): T {
+  return useStore(useStores().review, selector);
 }

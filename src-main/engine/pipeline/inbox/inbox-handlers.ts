@@ -1,12 +1,15 @@
 import { RpcError } from '../../../contract/errors';
-import { TEMPLATE_KEYS } from '../../../contract/events';
+import { TEMPLATE_KEYS, type TemplateKey } from '../../../contract/events';
 import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
 import type { ReplyJob } from '../effects';
 import type { InboxRecord } from '../state/records';
 import { inboxView } from '../state/views';
 
-type InboxHandlers = Pick<Handlers, 'inbox.list' | 'inbox.answer' | 'inbox.dismiss' | 'templates.get' | 'templates.set'>;
+type InboxHandlers = Pick<
+  Handlers,
+  'inbox.list' | 'inbox.answer' | 'inbox.dismiss' | 'templates.get' | 'templates.set' | 'templates.languages' | 'templates.setDefaultLanguage'
+>;
 
 function findItem(core: PipelineCore, id: string): InboxRecord {
   const i = core.state.inbox[id];
@@ -63,17 +66,35 @@ export function inboxHandlers(core: PipelineCore): InboxHandlers {
       });
       return inboxView(state, item);
     },
-    async 'templates.get'() {
-      return core.templates();
+    async 'templates.get'(a) {
+      const texts = core.replyTexts();
+      return texts.in(a.language ?? texts.defaultLanguage);
     },
     async 'templates.set'(a) {
+      const lang = a.language ?? core.replyTexts().defaultLanguage;
+      // English texts live in the older `templates` file; other languages beside the Page's language.
+      let target: Partial<Record<TemplateKey, string>>;
+      if (lang === 'en') target = state.templates;
+      else {
+        const texts = (state.replyTexts.texts ??= {});
+        target = texts[lang] ??= {};
+      }
       for (const k of TEMPLATE_KEYS) {
         const v = a.templates[k];
-        if (v !== undefined) state.templates[k] = v;
+        if (v !== undefined) target[k] = v;
       }
-      state.touch('templates');
+      state.touch(lang === 'en' ? 'templates' : 'replyTexts');
       await state.flush();
-      return core.templates();
+      return core.replyTexts().in(lang);
+    },
+    async 'templates.languages'() {
+      return core.replyTexts().view();
+    },
+    async 'templates.setDefaultLanguage'(a) {
+      state.replyTexts.defaultLanguage = a.language;
+      state.touch('replyTexts');
+      await state.flush();
+      return core.replyTexts().view();
     },
   };
 }

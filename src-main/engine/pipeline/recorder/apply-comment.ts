@@ -1,7 +1,9 @@
-import type { IntentName } from '../../../contract/events';
+import type { IntentName, ReplyLanguage } from '../../../contract/events';
 import type { CommentItem } from '../../streams/entries';
 import type { ReplyJob } from '../effects';
 import { suggestAnswer } from '../inbox/suggest';
+import { needsReview } from '../../model/review-threshold';
+import { detectLanguage } from '../replies/language';
 import { firstNameOf } from '../replies/templates';
 import { matchSlot, partySize } from '../signups/slot-match';
 import {
@@ -115,9 +117,37 @@ export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob
       id: `commented:${comment.id}`, verb: 'commented', actorId: volunteer.id, actorName: volunteer.name, eventId: event.id, eventTitle: event.title, slotTitle: null, at: ctx.now,
     });
   }
-  decide(ctx, comment, event, volunteer, item.verb === 'remove' ? null : c.intent);
+  if (item.verb !== 'remove' && holdForReview(ctx, c)) {
+    // Not acted on: no signup, no reply, and a signup an earlier text made stays as it is until
+    // the coordinator picks the intent (comments.correct), which then acts at once.
+    comment.action = 'needs_review';
+    ctx.state.syncReview(comment);
+    ctx.effects.eventsChanged.add(event.id);
+  } else {
+    decide(ctx, comment, event, volunteer, item.verb === 'remove' ? null : c.intent);
+  }
   ctx.effects.emit('comment.received', { comment: commentView(comment) });
   return comment.outbox;
+}
+
+/** Whether the model was less sure of this comment than the coordinator's review threshold. */
+function holdForReview(ctx: SignupContext, c: ClassifiedComment): boolean {
+  return c.intent !== null && c.confidence !== null && needsReview(c.confidence, ctx.reviewThreshold);
+}
+
+/**
+ * The language replies to this comment are written in: detected once from its text (kept on the
+ * comment so a replay or an edit answers in the same one), else the person's last, else null
+ * (the Page's default). Remembered on the person for later Messenger texts.
+ */
+function replyLanguageOf(ctx: SignupContext, comment: CommentRecord, volunteer: VolunteerRecord): ReplyLanguage | null {
+  if (comment.language === undefined) comment.language = detectLanguage(comment.message);
+  const lang = comment.language ?? volunteer.language ?? null;
+  if (lang && volunteer.language !== lang) {
+    volunteer.language = lang;
+    ctx.state.touchRecord('volunteers', volunteer.id);
+  }
+  return lang;
 }
 
 /**
@@ -126,6 +156,7 @@ export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob
  */
 export function decide(ctx: SignupContext, comment: CommentRecord, event: EventRecord, volunteer: VolunteerRecord, intent: IntentName | null): void {
   const replies: ReplyJob[] = [];
+  const lang = intent === 'signup' || intent === 'cancel' ? replyLanguageOf(ctx, comment, volunteer) : null;
   const own = comment.signupId ? ctx.state.signups[comment.signupId] : undefined;
   const ownActive = own && own.status !== 'cancelled' ? own : undefined;
   const named = matchSlot(comment.message, event.slots, ctx.timeZone);
@@ -134,6 +165,9 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
     if (ownActive) {
       cancelSignup(ctx, ownActive, 'deleted', replies);
       comment.action = 'withdrawn';
+    } else if (comment.action === 'needs_review') {
+      // Deleted before anyone looked: nothing left to decide.
+      comment.action = 'ignored';
     }
   } else if (intent === 'signup') {
     const slot = named ?? event.slots[0]!;
@@ -142,7 +176,7 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
       const hadPlace = ownActive.status === 'signed_up';
       moveSignup(ctx, ownActive, slot, false, replies, partySize(comment.message));
       comment.action = ownActive.status === 'waitlisted' ? 'waitlisted' : 'signed_up';
-      if (hadPlace && ownActive.status === 'waitlisted') replies.push(lostPlaceReply(ctx, comment, event, volunteer, ownActive));
+      if (hadPlace && ownActive.status === 'waitlisted') replies.push(lostPlaceReply(ctx, comment, event, volunteer, ownActive, lang));
     } else if (activeSignupOf(ctx.state, volunteer.id, event.id)) {
       comment.action = 'already_signed_up';
     } else {
@@ -155,10 +189,10 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
       const waiting = s.status === 'waitlisted';
       replies.push({
         kind: waiting ? 'waitlist.public' : 'signup.public', key: comment.id, to: { commentId: comment.id, private: false },
-        text: render(ctx, waiting ? 'waitlist.public' : returning ? 'signup.public.returning' : 'signup.public', vars), volunteerId: volunteer.id,
+        text: render(ctx, waiting ? 'waitlist.public' : returning ? 'signup.public.returning' : 'signup.public', vars, lang), volunteerId: volunteer.id,
       });
       privateTo(ctx, comment, volunteer, replies, waiting ? 'waitlist.private' : 'signup.private',
-        render(ctx, waiting ? 'waitlist.private' : returning ? 'signup.private.returning' : 'signup.private', vars), confirmChoices(s.id));
+        render(ctx, waiting ? 'waitlist.private' : returning ? 'signup.private.returning' : 'signup.private', vars, lang), confirmChoices(s.id));
     }
   } else {
     if (ownActive) cancelSignup(ctx, ownActive, 'edited', replies);
@@ -169,8 +203,8 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
       const s = mine[0];
       if (s) {
         const vars = varsFor(ctx, event, slotOf(event, s.slotId), volunteer);
-        replies.push({ kind: 'cancel.public', key: comment.id, to: { commentId: comment.id, private: false }, text: render(ctx, 'cancel.public', vars), volunteerId: volunteer.id });
-        privateTo(ctx, comment, volunteer, replies, 'cancel.private', render(ctx, 'cancel.private', vars));
+        replies.push({ kind: 'cancel.public', key: comment.id, to: { commentId: comment.id, private: false }, text: render(ctx, 'cancel.public', vars, lang), volunteerId: volunteer.id });
+        privateTo(ctx, comment, volunteer, replies, 'cancel.private', render(ctx, 'cancel.private', vars, lang));
       }
     } else if (intent === 'question') {
       comment.action = 'question';
@@ -180,6 +214,7 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
     }
   }
   comment.outbox.push(...replies);
+  ctx.state.syncReview(comment);
   ctx.state.touchRecord('comments', comment.id);
 }
 
@@ -188,14 +223,14 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
  * places left): they are told, as a new signup of that size would be. Messenger when we know
  * them (a public reply under the comment when Messenger does not allow it), else publicly.
  */
-function lostPlaceReply(ctx: SignupContext, comment: CommentRecord, event: EventRecord, v: VolunteerRecord, s: SignupRecord): ReplyJob {
+function lostPlaceReply(ctx: SignupContext, comment: CommentRecord, event: EventRecord, v: VolunteerRecord, s: SignupRecord, lang: ReplyLanguage | null): ReplyJob {
   const slot = slotOf(event, s.slotId);
   const position = String(waitlistOf(ctx.state, event.id, s.slotId).findIndex((x) => x.id === s.id) + 1);
   const vars = varsFor(ctx, event, slot, v, { position });
   // Each edit that costs the place is its own message; a replay re-enqueues this same job from the outbox.
   const key = `${comment.id}.${ctx.now}`;
-  if (v.psid) return { kind: 'waitlist.private', key, to: { psid: v.psid, fallbackCommentId: comment.id }, text: render(ctx, 'waitlist.private', vars), volunteerId: v.id };
-  return { kind: 'waitlist.public', key, to: { commentId: comment.id, private: false }, text: render(ctx, 'waitlist.public', vars), volunteerId: v.id };
+  if (v.psid) return { kind: 'waitlist.private', key, to: { psid: v.psid, fallbackCommentId: comment.id }, text: render(ctx, 'waitlist.private', vars, lang), volunteerId: v.id };
+  return { kind: 'waitlist.public', key, to: { commentId: comment.id, private: false }, text: render(ctx, 'waitlist.public', vars, lang), volunteerId: v.id };
 }
 
 /** The comment's one private reply, or a Messenger message when it was used already and we know the person. */

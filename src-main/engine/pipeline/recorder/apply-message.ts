@@ -78,10 +78,10 @@ export async function applyMessage(
       }
       say(signup.status === 'waitlisted'
         ? `Thanks ${vars.firstName}! You're still on the waitlist for ${e.title}; we'll message you as soon as a place opens.`
-        : render(ctx, 'confirm.yes', vars));
+        : render(ctx, 'confirm.yes', vars, v.language ?? null));
     } else {
       cancelSignup(ctx, signup, 'declined', replies);
-      say(render(ctx, 'confirm.no', vars));
+      say(render(ctx, 'confirm.no', vars, v.language ?? null));
     }
     return { replies, emails };
   }
@@ -96,7 +96,7 @@ export async function applyMessage(
         ctx.state.reindexVolunteer(v);
         ctx.effects.emit('volunteer.updated', { volunteerId: v.id });
       }
-      say(renderTemplate(ctx.templates['email.saved'], { firstName: firstNameOf(v.name) }));
+      say(renderTemplate(ctx.textsIn(v.language ?? null)['email.saved'], { firstName: firstNameOf(v.name) }));
     } else if (r.reason === 'wrong') say(`That code is not right. You have ${r.attemptsLeft} ${r.attemptsLeft === 1 ? 'try' : 'tries'} left.`);
     else if (r.reason === 'too_many') say('That was too many wrong codes. Send your email address again to get a new code.');
     else if (r.reason === 'expired') say('That code has expired. Send your email address again to get a new code.');
@@ -108,7 +108,7 @@ export async function applyMessage(
     if (started.fresh) {
       emails.push({
         kind: 'code', key: messageId, to: email.toLowerCase(), subject: 'Your confirmation code',
-        text: renderTemplate(ctx.templates['email.code'], { code: started.code, firstName: firstNameOf(v.name) }),
+        text: renderTemplate(ctx.textsIn(v.language ?? null)['email.code'], { code: started.code, firstName: firstNameOf(v.name) }),
       });
     }
     say(`Thanks! We sent a 6-digit code to ${email.toLowerCase()}. Reply here with it to confirm your address.`);

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { ReplyTemplates } from '../../../contract/events';
 import type { IntentEntry } from '../../streams/entries';
 import { dispatchQueued, prepareLive, publishLive, type DispatchDeps } from '../dispatch';
 import { Effects, type EmailJob, type ReplyJob } from '../effects';
@@ -10,7 +9,8 @@ import { applyMessage } from './apply-message';
 
 export interface RecorderDeps extends DispatchDeps {
   verification: EmailVerification;
-  templates: () => ReplyTemplates;
+  /** A context for one batch (the core's: texts, threshold, time). */
+  context: (effects: Effects) => SignupContext;
   /** The intents stream and the recorder's consumer group (for the acknowledgement). */
   stream: string;
   group: string;
@@ -67,7 +67,7 @@ async function flushUntilWritten(deps: RecorderDeps): Promise<string[]> {
 export async function recordBatch(deps: RecorderDeps, batch: ReadonlyArray<{ id: string; value: IntentEntry }>): Promise<RecordedBatch> {
   const t0 = performance.now();
   const effects = new Effects();
-  const ctx: SignupContext = { state: deps.state, now: deps.now(), timeZone: deps.timeZone(), templates: deps.templates(), effects };
+  const ctx = deps.context(effects);
   const replies: ReplyJob[] = [];
   const emails: EmailJob[] = [];
   for (const { value } of batch) {

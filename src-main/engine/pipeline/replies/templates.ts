@@ -1,4 +1,4 @@
-import { TEMPLATE_KEYS, type ReplyTemplates, type TemplateKey } from '../../../contract/events';
+import { LANGUAGE_NAMES, REPLY_LANGUAGES, TEMPLATE_KEYS, type ReplyLanguage, type ReplyLanguages, type ReplyTemplates, type TemplateKey } from '../../../contract/events';
 
 /** The reply texts a fresh install starts with; the coordinator edits them (templates.set). */
 export const DEFAULT_TEMPLATES: ReplyTemplates = {
@@ -17,6 +17,94 @@ export const DEFAULT_TEMPLATES: ReplyTemplates = {
   'email.saved': 'Thanks {firstName}, your email address is confirmed.',
 };
 
+/**
+ * The Spanish texts, written for Voluntree (the same situations and variables as the English
+ * ones; `tú`, as a Page's comment section speaks). A Spanish comment gets these unless the
+ * coordinator changed them in Settings → Replies.
+ */
+export const SPANISH_TEMPLATES: ReplyTemplates = {
+  'signup.public': '¡Gracias {firstName}! Quedaste apuntado/a para {slot}. Te enviamos un mensaje con los detalles.',
+  'signup.private': 'Hola {firstName}, gracias por apuntarte a {event} ({slot}, {date}) en {location}. ¿Nos confirmas que vienes?',
+  'signup.public.returning': '¡Qué bueno verte de nuevo, {firstName}! Quedaste apuntado/a para {slot}. Los detalles están en tus mensajes.',
+  'signup.private.returning': '¡Qué alegría contar contigo otra vez, {firstName}! Estás en {event} ({slot}, {date}) en {location}. ¿Nos confirmas?',
+  'waitlist.public': '¡Gracias {firstName}! {slot} está completo, así que estás en la lista de espera. Te escribimos si se libera un lugar.',
+  'waitlist.private': 'Hola {firstName}, {slot} de {event} está completo por ahora. Eres el número {position} en la lista de espera; te avisamos en cuanto se libere un lugar.',
+  'cancel.public': 'Sin problema {firstName}, te quitamos de {event}. ¡Esperamos verte en otra ocasión!',
+  'cancel.private': 'Hola {firstName}, ya no estás apuntado/a a {event} ({slot}). Gracias por avisarnos.',
+  'promoted.private': '¡Buenas noticias {firstName}! Se liberó un lugar: ahora estás apuntado/a a {event} ({slot}, {date}) en {location}.',
+  'confirm.yes': '¡Gracias {firstName}, nos vemos en {event} ({slot}, {date})!',
+  'confirm.no': 'Gracias por avisarnos, {firstName}. Liberamos tu lugar en {event}.',
+  'email.code': 'Tu código de confirmación de Voluntree es {code}. Es válido durante 15 minutos.',
+  'email.saved': 'Gracias {firstName}, tu correo electrónico quedó confirmado.',
+};
+
+/** Texts that ship with the app, per language. */
+const BUILT_IN: Partial<Record<ReplyLanguage, ReplyTemplates>> = { en: DEFAULT_TEMPLATES, es: SPANISH_TEMPLATES };
+
+/** What the coordinator stored: the Page's language and their texts per language (English ones in the older `templates` file). */
+export interface StoredReplyTexts {
+  defaultLanguage?: ReplyLanguage;
+  texts?: Partial<Record<ReplyLanguage, Partial<Record<TemplateKey, string>>>>;
+}
+
+/**
+ * The reply texts in every language. A language has texts when they ship with the app (English,
+ * Spanish) or the coordinator wrote some; otherwise replies use the Page's default language. A
+ * text the coordinator left out of a language they added falls back, key by key, to the default
+ * language's text, so no reply is ever empty.
+ */
+export class ReplyTexts {
+  constructor(
+    private readonly english: Partial<Record<TemplateKey, string>>,
+    private readonly stored: StoredReplyTexts,
+  ) {}
+
+  get defaultLanguage(): ReplyLanguage {
+    return this.stored.defaultLanguage ?? 'en';
+  }
+
+  /** The coordinator's own texts of a language (English ones live in the older file). */
+  overrides(lang: ReplyLanguage): Partial<Record<TemplateKey, string>> {
+    return lang === 'en' ? this.english : (this.stored.texts?.[lang] ?? {});
+  }
+
+  available(lang: ReplyLanguage): boolean {
+    return BUILT_IN[lang] !== undefined || Object.values(this.overrides(lang)).some((v) => typeof v === 'string' && v.trim() !== '');
+  }
+
+  /** The texts replies to a comment in `lang` use (null: the language could not be told). */
+  in(lang: ReplyLanguage | null): ReplyTemplates {
+    const fallback = this.own(this.defaultLanguage, BUILT_IN[this.defaultLanguage] ?? this.own('en', DEFAULT_TEMPLATES));
+    if (lang === null || lang === this.defaultLanguage || !this.available(lang)) return fallback;
+    return this.own(lang, BUILT_IN[lang] ?? fallback);
+  }
+
+  /** The language the texts for `lang` are really in (what a reply to it is recorded as). */
+  resolve(lang: ReplyLanguage | null): ReplyLanguage {
+    return lang !== null && this.available(lang) ? lang : this.defaultLanguage;
+  }
+
+  view(): ReplyLanguages {
+    return {
+      defaultLanguage: this.defaultLanguage,
+      languages: REPLY_LANGUAGES.map((code) => ({
+        code, name: LANGUAGE_NAMES[code], builtIn: BUILT_IN[code] !== undefined,
+        edited: Object.keys(this.overrides(code)).length > 0, available: this.available(code),
+      })),
+    };
+  }
+
+  private own(lang: ReplyLanguage, base: ReplyTemplates): ReplyTemplates {
+    const out = { ...base };
+    const mine = this.overrides(lang);
+    for (const k of TEMPLATE_KEYS) {
+      const v = mine[k];
+      if (typeof v === 'string' && v.trim()) out[k] = v;
+    }
+    return out;
+  }
+}
+
 export type TemplateVars = Partial<Record<'firstName' | 'name' | 'event' | 'slot' | 'date' | 'time' | 'location' | 'position' | 'code', string>>;
 
 /** The first word of a display name ("Maria José Silva" → "Maria"); "there" when unknown. */
@@ -31,14 +119,4 @@ export function renderTemplate(text: string, vars: TemplateVars): string {
     const v = (vars as Record<string, string | undefined>)[name];
     return v === undefined ? whole : v;
   });
-}
-
-/** The coordinator's texts over the defaults. */
-export function effectiveTemplates(overrides: Partial<Record<TemplateKey, string>>): ReplyTemplates {
-  const out = { ...DEFAULT_TEMPLATES };
-  for (const k of TEMPLATE_KEYS) {
-    const v = overrides[k];
-    if (typeof v === 'string' && v.trim()) out[k] = v;
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReplyTemplates, TemplateKey } from '../../../contract/events';
+import type { ReplyLanguage, ReplyTemplates, TemplateKey } from '../../../contract/events';
 import { coordinatorActivity, type Effects, type ReplyJob } from '../effects';
 import type { PipelineState } from '../state/pipeline-state';
 import type { EventRecord, SignupRecord, SlotRecord, VolunteerRecord } from '../state/records';
@@ -12,7 +12,12 @@ export interface SignupContext {
   state: PipelineState;
   now: number;
   timeZone: string;
+  /** The texts in the Page's default language (replies whose language is not known). */
   templates: ReplyTemplates;
+  /** The texts replies to a person writing in `lang` use (the default language's when it has none). */
+  textsIn: (lang: ReplyLanguage | null) => ReplyTemplates;
+  /** Comments the model is less sure of than this wait for the coordinator (0: act on every guess). */
+  reviewThreshold: number;
   effects: Effects;
 }
 
@@ -38,8 +43,9 @@ export function varsFor(ctx: SignupContext, e: EventRecord, slot: SlotRecord | u
   };
 }
 
-export function render(ctx: SignupContext, key: TemplateKey, vars: TemplateVars): string {
-  return renderTemplate(ctx.templates[key], vars);
+/** A reply text filled in, in `lang` when it has texts (else the Page's default language). */
+export function render(ctx: SignupContext, key: TemplateKey, vars: TemplateVars, lang: ReplyLanguage | null = null): string {
+  return renderTemplate((lang ? ctx.textsIn(lang) : ctx.templates)[key], vars);
 }
 
 function payloadOf(ctx: SignupContext, s: SignupRecord) {
@@ -179,7 +185,7 @@ export function promote(ctx: SignupContext, eventId: string, slotId: string, rep
 /** Messenger when we know the person's PSID; otherwise a public reply under their signup comment. */
 function promotionReply(ctx: SignupContext, e: EventRecord, slot: SlotRecord, s: SignupRecord): ReplyJob | null {
   const v = ctx.state.volunteers[s.volunteerId];
-  const text = render(ctx, 'promoted.private', varsFor(ctx, e, slot, v));
+  const text = render(ctx, 'promoted.private', varsFor(ctx, e, slot, v), v?.language ?? null);
   const key = `${s.id}.${s.promotions}`;
   if (v?.psid) return { kind: 'promoted', key, to: { psid: v.psid, ...(s.commentId ? { fallbackCommentId: s.commentId } : {}) }, text, volunteerId: v.id };
   if (s.commentId) return { kind: 'promoted', key, to: { commentId: s.commentId, private: false }, text, volunteerId: v?.id ?? null };

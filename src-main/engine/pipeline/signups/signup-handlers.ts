@@ -12,7 +12,7 @@ import { csvSafe } from '../roster/csv-safe';
 
 type SignupHandlers = Pick<
   Handlers,
-  'comments.list' | 'comments.correct' | 'signups.list' | 'signups.add' | 'signups.move' | 'signups.remove' | 'signups.markAttendance' | 'signups.export'
+  'comments.list' | 'comments.correct' | 'comments.needsReview' | 'signups.list' | 'signups.add' | 'signups.move' | 'signups.remove' | 'signups.markAttendance' | 'signups.export'
 >;
 
 /** A correction the model engineer's training data can take (`model.correct`), when wired. */
@@ -45,15 +45,33 @@ export function signupHandlers(core: PipelineCore, onCorrection?: CorrectionSink
       const event = c.eventId ? state.events[c.eventId] : undefined;
       const vid = c.authorId ? state.volunteerByFacebookId.get(c.authorId) : undefined;
       const volunteer = vid ? state.volunteers[vid] : undefined;
+      // A comment held for a look is acted on now even when the coordinator confirms the model's guess.
+      const held = c.action === 'needs_review';
       await core.change((ctx, replies) => {
         state.putComment(c);
-        if (event && volunteer && c.state !== 'removed' && previous !== a.intent) {
+        if (event && volunteer && c.state !== 'removed' && (held || previous !== a.intent)) {
           decide(ctx, c, event, volunteer, a.intent);
           replies.push(...c.outbox);
         }
+        if (event && held) ctx.effects.eventsChanged.add(event.id);
+        ctx.effects.emit('comment.updated', { comment: commentView(c) });
       });
       if (onCorrection) await onCorrection({ commentId: c.id, text: c.message, intent: a.intent, previous });
       return commentView(c);
+    },
+    async 'comments.needsReview'(a) {
+      if (a.eventId) findEvent(core, a.eventId);
+      const out = [];
+      for (const [eventId, ids] of state.reviewByEvent) {
+        if (a.eventId && eventId !== a.eventId) continue;
+        if (!state.events[eventId]) continue;
+        for (const id of ids) {
+          const c = state.comments[id];
+          if (c?.action === 'needs_review') out.push(c);
+        }
+      }
+      // Oldest first: the person who has waited longest for an answer comes first.
+      return out.sort((x, y) => x.createdAt - y.createdAt).slice(0, a.limit).map(commentView);
     },
     async 'signups.list'(a) {
       const e = findEvent(core, a.eventId);

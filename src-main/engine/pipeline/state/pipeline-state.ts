@@ -36,6 +36,8 @@ export class PipelineState {
   readonly signupsByEvent = new Map<string, Set<string>>();
   readonly signupsByVolunteer = new Map<string, Set<string>>();
   readonly commentsByEvent = new Map<string, Set<string>>();
+  /** Comments held for the coordinator (action `needs_review`), by event; kept in step by syncReview. */
+  readonly reviewByEvent = new Map<string, Set<string>>();
   readonly broadcastByKey = new Map<string, string>();
   /** Folded names, kept beside the records so a search never re-folds 100,000 names. */
   readonly foldedName = new Map<string, string>();
@@ -54,7 +56,10 @@ export class PipelineState {
     for (const v of Object.values(this.volunteers)) this.indexVolunteer(v);
     for (const e of Object.values(this.events)) if (e.postId) this.eventByPostId.set(e.postId, e.id);
     for (const s of Object.values(this.signups)) this.indexSignup(s);
-    for (const c of Object.values(this.comments)) if (c.eventId) addTo(this.commentsByEvent, c.eventId, c.id);
+    for (const c of Object.values(this.comments)) {
+      if (c.eventId) addTo(this.commentsByEvent, c.eventId, c.id);
+      this.syncReview(c);
+    }
     for (const b of Object.values(this.broadcasts)) this.broadcastByKey.set(b.idempotencyKey, b.id);
   }
 
@@ -85,6 +90,9 @@ export class PipelineState {
   }
   get templates(): CollectionShapes['templates'] {
     return this.files.templates.data;
+  }
+  get replyTexts(): CollectionShapes['replyTexts'] {
+    return this.files.replyTexts.data;
   }
 
   /** Marks a whole file changed (any of its records may have been changed in place). */
@@ -152,7 +160,15 @@ export class PipelineState {
   putComment(c: CommentRecord): void {
     this.comments[c.id] = c;
     if (c.eventId) addTo(this.commentsByEvent, c.eventId, c.id);
+    this.syncReview(c);
     this.touchRecord('comments', c.id);
+  }
+
+  /** Call after a comment's action changed in place: keeps the "Needs a look" index right. */
+  syncReview(c: CommentRecord): void {
+    if (!c.eventId) return;
+    if (c.action === 'needs_review') addTo(this.reviewByEvent, c.eventId, c.id);
+    else this.reviewByEvent.get(c.eventId)?.delete(c.id);
   }
 
   /** Removes a comment record (a person's erasure); its event index follows. */
@@ -160,6 +176,7 @@ export class PipelineState {
     const c = this.comments[id];
     if (!c) return;
     if (c.eventId) this.commentsByEvent.get(c.eventId)?.delete(id);
+    if (c.eventId) this.reviewByEvent.get(c.eventId)?.delete(id);
     delete this.comments[id];
     this.touchRecord('comments', id);
   }

@@ -60,6 +60,8 @@ export interface CommentRecord {
   signupId: string | null;
   /** Whether this comment's one private reply has been used. */
   privateReplied: boolean;
+  /** The language its replies were written in (detected when the first reply was made; absent in older files). */
+  language?: import('../../../contract/events').ReplyLanguage | null;
   /** Replies this comment caused, enqueued again when the comment is delivered again (they are sent once). */
   outbox: import('../effects').ReplyJob[];
   /** Replies to or about this comment that can never be sent (absent in files from before). */
@@ -82,6 +84,8 @@ export interface VolunteerRecord {
   lastMessageAt: number | null;
   source: 'facebook' | 'import' | 'coordinator';
   mergedIds: string[];
+  /** The language of their latest comment that got a reply: later Messenger texts to them use it. */
+  language?: import('../../../contract/events').ReplyLanguage | null;
   /** Facebook ids of duplicates merged into this record: their comments land here too. */
   aliasFacebookIds?: string[];
 }
@@ -151,6 +155,8 @@ export interface CollectionShapes {
   inbox: ById<InboxRecord>;
   broadcasts: ById<BroadcastRecord>;
   templates: Partial<Record<TemplateKey, string>>;
+  /** The Page's reply language and the coordinator's texts in other languages (absent before there were languages). */
+  replyTexts: import('../replies/templates').StoredReplyTexts;
 }
 export type CollectionName = keyof CollectionShapes;
-export const COLLECTION_NAMES: CollectionName[] = ['events', 'comments', 'volunteers', 'signups', 'inbox', 'broadcasts', 'templates'];
+export const COLLECTION_NAMES: CollectionName[] = ['events', 'comments', 'volunteers', 'signups', 'inbox', 'broadcasts', 'templates', 'replyTexts'];

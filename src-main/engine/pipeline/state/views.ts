@@ -64,6 +64,7 @@ export function eventView(state: PipelineState, e: EventRecord, timeZone: string
       waitlisted: slots.reduce((a, s) => a + s.waitlisted, 0),
       openQuestions,
       comments: state.commentsByEvent.get(e.id)?.size ?? 0,
+      needsReview: state.reviewByEvent.get(e.id)?.size ?? 0,
     },
   };
 }
@@ -112,6 +113,7 @@ export function commentView(c: CommentRecord): CommentView {
     correctedIntent: c.correctedIntent,
     state: c.state === 'hidden' ? 'active' : c.state,
     action: c.action,
+    language: c.language ?? null,
     replyProblems: (c.replyProblems ?? []).map((p) => ({ channel: p.channel, reason: p.reason, at: iso(p.at) })),
     createdAt: iso(c.createdAt),
   };

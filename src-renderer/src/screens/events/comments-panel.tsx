@@ -5,6 +5,7 @@ import { UserText } from '../../components/user-text';
 import { toApiError } from '../../bridge';
 import { formatWhen } from '../../lib/format';
 import { useStores } from '../../stores/stores';
+import { NeedsReview } from './needs-review';
 
 const INTENTS: IntentName[] = ['signup', 'cancel', 'question', 'other'];
 const ACTION_TEXT: Record<string, string> = {
@@ -17,6 +18,7 @@ const ACTION_TEXT: Record<string, string> = {
   not_our_post: 'Not our post',
   withdrawn: 'Withdrawn',
   no_author: 'No author',
+  needs_review: 'Needs a look',
 };
 
 const CHANNEL_TEXT: Record<ReplyChannel, string> = { public: 'Public reply', private: 'Private reply', messenger: 'Messenger message' };
@@ -76,6 +78,7 @@ export function CommentsPanel(props: { eventId: string }) {
   return (
     <div className="stack">
       {error && <ErrorAlert error={error} />}
+      <NeedsReview eventId={props.eventId} />
       <table className="table" aria-label="Comments">
         <thead>
           <tr>

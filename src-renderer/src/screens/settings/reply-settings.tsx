@@ -1,4 +1,4 @@
-import type { ReplyTemplates, TemplateKey } from '@contract/events';
+import type { ReplyLanguage, ReplyLanguages, ReplyTemplates, TemplateKey } from '@contract/events';
 import { useEffect, useState } from 'react';
 import { toApiError } from '../../bridge';
 import { Card } from '../../components/card';
@@ -25,59 +25,133 @@ const LABELS: Partial<Record<TemplateKey, string>> = {
   'email.saved': 'Email confirmed',
 };
 
-/** What Voluntree says for each situation; first-time and returning volunteers get their own texts. */
+/**
+ * What Voluntree says for each situation, per language: a comment gets the texts of the language
+ * it is written in when there are some (English and Spanish ship with the app), else the Page's
+ * language. First-time and returning volunteers get their own texts.
+ */
 export function ReplySettings() {
   const { bridge } = useStores();
+  const [languages, setLanguages] = useState<ReplyLanguages | null>(null);
+  const [language, setLanguage] = useState<ReplyLanguage | null>(null);
   const [texts, setTexts] = useState<ReplyTemplates | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   useEffect(() => {
     bridge.api
-      .invoke('templates.get', {})
-      .then(setTexts)
+      .invoke('templates.languages', {})
+      .then((l) => {
+        setLanguages(l);
+        setLanguage((old) => old ?? l.defaultLanguage);
+      })
       .catch((err: unknown) => setLoadError(toApiError(err).message));
   }, [bridge]);
+  useEffect(() => {
+    if (!language) return;
+    setTexts(null);
+    bridge.api
+      .invoke('templates.get', { language })
+      .then(setTexts)
+      .catch((err: unknown) => setLoadError(toApiError(err).message));
+  }, [bridge, language]);
   const save = useAction(async () => {
-    if (texts) setTexts(await bridge.api.invoke('templates.set', { templates: texts }));
+    if (!texts || !language) return;
+    setTexts(await bridge.api.invoke('templates.set', { language, templates: texts }));
+    setLanguages(await bridge.api.invoke('templates.languages', {}));
+  });
+  const saveDefault = useAction(async (code: ReplyLanguage) => {
+    setLanguages(await bridge.api.invoke('templates.setDefaultLanguage', { language: code }));
   });
   if (loadError) return <ErrorAlert title="Reply texts could not be loaded" error={loadError} />;
-  if (!texts) return <EmptyState title="Loading reply texts…" compact />;
-  const keys = Object.keys(texts) as TemplateKey[];
+  if (!languages || !language) return <EmptyState title="Loading reply texts…" compact />;
+  const current = languages.languages.find((l) => l.code === language);
+  // Names come with the list (the contract's table), so the renderer carries no copy of it.
+  const nameOf = (code: ReplyLanguage) => languages.languages.find((l) => l.code === code)?.name ?? code;
+  const pageName = nameOf(languages.defaultLanguage);
+  const keys = texts ? (Object.keys(texts) as TemplateKey[]) : [];
   return (
-    <Card title="Reply templates" hint={`What Voluntree answers in public and in Messenger. You can use ${VARIABLES.join(', ')}.`}>
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save.run();
-        }}
-      >
-        {keys.map((key) => (
-          <Field key={key} label={LABELS[key] ?? key} error={texts[key]?.trim() ? null : 'An empty reply would send nothing; write a short text.'}>
-            {({ id, describedBy, invalid }) => (
-              <textarea
+    <div className="stack">
+      <Card title="Languages" hint="Voluntree answers each comment in its own language when you have texts for it, and in your Page’s language otherwise.">
+        <div className="stack">
+          <Field label="Your Page’s language" hint="Used for comments whose language cannot be told (emoji, “+1”) or that have no texts yet.">
+            {({ id, describedBy }) => (
+              <select
                 id={id}
-                className="textarea"
-                rows={2}
-                maxLength={2000}
-                value={texts[key] ?? ''}
+                className="select"
                 aria-describedby={describedBy}
-                aria-invalid={invalid}
-                onChange={(e) => {
-                  setTexts({ ...texts, [key]: e.target.value });
-                  save.reset();
-                }}
-              />
+                value={languages.defaultLanguage}
+                disabled={saveDefault.pending}
+                onChange={(e) => void saveDefault.run(e.target.value as ReplyLanguage)}
+              >
+                {languages.languages.map((l) => (
+                  <option key={l.code} value={l.code}>
+                    {l.name}
+                  </option>
+                ))}
+              </select>
             )}
           </Field>
-        ))}
-        {save.error && <ErrorAlert title="Not saved" error={save.error} />}
-        <div className="row">
-          <button type="submit" className="btn primary" disabled={save.pending || keys.some((k) => !texts[k]?.trim())}>
-            {save.pending ? 'Saving…' : 'Save replies'}
-          </button>
-          {save.done && <span className="muted">Saved.</span>}
+          {saveDefault.error && <ErrorAlert title="Not saved" error={saveDefault.error} />}
+          <Field label="Texts to edit">
+            {({ id }) => (
+              <select id={id} className="select" value={language} onChange={(e) => (setLanguage(e.target.value as ReplyLanguage), save.reset())}>
+                {languages.languages.map((l) => (
+                  <option key={l.code} value={l.code}>
+                    {l.name}
+                    {l.builtIn ? '' : l.available ? ' (your texts)' : ' (not set up yet)'}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         </div>
-      </form>
-    </Card>
+      </Card>
+      {!texts ? (
+        <EmptyState title="Loading reply texts…" compact />
+      ) : (
+        <Card
+          title={`Reply texts in ${nameOf(language)}`}
+          hint={
+            current && !current.available
+              ? `There are no ${nameOf(language)} texts yet, so these comments are answered in ${pageName}. The ${pageName} texts are filled in below: translate them and save.`
+              : `What Voluntree answers in public and in Messenger. You can use ${VARIABLES.join(', ')}.`
+          }
+        >
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void save.run();
+            }}
+          >
+            {keys.map((key) => (
+              <Field key={key} label={LABELS[key] ?? key} error={texts[key]?.trim() ? null : 'An empty reply would send nothing; write a short text.'}>
+                {({ id, describedBy, invalid }) => (
+                  <textarea
+                    id={id}
+                    className="textarea"
+                    rows={2}
+                    maxLength={2000}
+                    value={texts[key] ?? ''}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    onChange={(e) => {
+                      setTexts({ ...texts, [key]: e.target.value });
+                      save.reset();
+                    }}
+                  />
+                )}
+              </Field>
+            ))}
+            {save.error && <ErrorAlert title="Not saved" error={save.error} />}
+            <div className="row">
+              <button type="submit" className="btn primary" disabled={save.pending || keys.some((k) => !texts[k]?.trim())}>
+                {save.pending ? 'Saving…' : `Save ${nameOf(language)} replies`}
+              </button>
+              {save.done && <span className="muted">Saved.</span>}
+            </div>
+          </form>
+        </Card>
+      )}
+    </div>
   );
 }

@@ -7,6 +7,7 @@ import { EmailSettings } from './email-settings';
 import { FacebookSettings } from './facebook-settings';
 import { ModelSettings } from './model-settings';
 import { ReplySettings } from './reply-settings';
+import { ReviewSettings } from './review-settings';
 
 const TABS = [
   { id: 'facebook', label: 'Facebook Page' },
@@ -68,7 +69,10 @@ export function SettingsScreen(props: { tab?: string }) {
         ) : tab === 'data' ? (
           <DataSettings settings={settings} />
         ) : tab === 'model' ? (
-          <ModelSettings />
+          <div className="stack">
+            <ReviewSettings settings={settings} />
+            <ModelSettings />
+          </div>
         ) : (
           <GeneralSettings settings={settings} />
         )}

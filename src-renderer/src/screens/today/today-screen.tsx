@@ -2,7 +2,8 @@ import { Card, PageHeader } from '../../components/card';
 import { Dot, EmptyState, ErrorAlert } from '../../components/feedback';
 import { href } from '../../lib/router';
 import { FeedCard } from '../feed/feed-card';
-import { useStores, useSystem } from '../../stores/stores';
+import { NeedsReview } from '../events/needs-review';
+import { useReview, useStores, useSystem } from '../../stores/stores';
 import { EventFill, LiveSignups, Questions } from './today-panels';
 
 function greeting(now: Date): string {
@@ -15,11 +16,12 @@ export function TodayScreen() {
   const health = useSystem((s) => s.health);
   const healthError = useSystem((s) => s.healthError);
   const { system } = useStores();
+  const reviewCount = useReview((s) => s.items.length);
   return (
     <div className="page">
       <PageHeader
         title={`${greeting(new Date())}`}
-        description="New signups, questions and how each event is filling up — live."
+        description="New signups, comments to check, questions and how each event is filling up — live."
         actions={
           <a className="btn primary" href={href('events', 'new')}>
             New event
@@ -41,6 +43,7 @@ export function TodayScreen() {
           </div>
         </div>
       )}
+      {reviewCount > 0 && <NeedsReview limit={8} />}
       <div className="grid-3">
         <div className="stack">
           <LiveSignups />
