@@ -6,6 +6,7 @@ const session = appSession();
 
 interface Comment {
   id: string;
+  action: string | null;
   intent: string | null;
   correctedIntent: string | null;
   authorName: string | null;
@@ -78,7 +79,13 @@ describe('the pipeline, seen from the desk (demo mode: the simulator comments)',
       const found = (await list('open')).find((q) => !needSuggestion || q.suggestedAnswer !== null);
       if (found) return found;
       const comments = await session.app.rpc<Comment[]>('comments.list', { eventId, limit: 500 });
-      const next = comments.find((c) => c.intent !== null && c.intent !== 'question' && c.correctedIntent === null && c.authorName && !corrected.has(c.id));
+      // A question the model was unsure of waits in "Needs a look", not in the inbox: those first
+      // (the ones asking something), then any other comment.
+      const open = comments.filter((c) => c.intent !== null && c.correctedIntent === null && c.authorName && !corrected.has(c.id));
+      const next =
+        open.find((c) => c.action === 'needs_review' && c.message.includes('?')) ??
+        open.find((c) => c.action === 'needs_review') ??
+        open.find((c) => c.intent !== 'question');
       if (next) {
         corrected.add(next.id);
         await session.app.rpc('comments.correct', { commentId: next.id, intent: 'question' });

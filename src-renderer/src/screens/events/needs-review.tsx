@@ -19,7 +19,7 @@ const GUESS: Record<IntentName, string> = {
   signup: 'wants to sign up',
   cancel: 'is cancelling',
   question: 'is asking a question',
-  other: 'needs nothing',
+  other: 'is only commenting',
 };
 const ORDER: IntentName[] = ['signup', 'cancel', 'question', 'other'];
 
