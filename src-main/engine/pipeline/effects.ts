@@ -19,6 +19,12 @@ export interface ReplyJob {
   quickReplies?: MessageChoice[];
   /** Whose PSID a private reply reveals (stored in the roster afterwards). */
   volunteerId: string | null;
+  /**
+   * The comment whose outbox holds this reply (set when it is put there). Once sent, the worker
+   * records it on that comment (`sent`), so a delivery replayed after the Redis sent marker has
+   * expired finds it sent in the store of record and does not queue it again.
+   */
+  origin?: string;
 }
 
 /** An email to send once; `kind` + `key` name it like a reply. */

@@ -4,6 +4,7 @@ import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
 import type { ReplyJob } from '../effects';
 import type { InboxRecord } from '../state/records';
+import { addToOutbox } from '../recorder/apply-comment';
 import { inboxView } from '../state/views';
 
 type InboxHandlers = Pick<
@@ -49,10 +50,10 @@ export function inboxHandlers(core: PipelineCore): InboxHandlers {
         item.status = 'answered';
         item.answer = a.message;
         item.answeredAt = ctx.now;
-        comment.outbox.push(...replies);
+        const queued = addToOutbox(comment, replies);
         state.putComment(comment);
         state.touch('inbox');
-        out.push(...replies);
+        out.push(...queued);
         ctx.effects.eventsChanged.add(item.eventId);
       });
       return inboxView(state, item);

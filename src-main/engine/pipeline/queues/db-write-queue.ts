@@ -12,12 +12,19 @@ import { jobIdOf } from './job-ids';
 export type DbWriteJob =
   | { type: 'psid'; volunteerId: string; psid: string; at: number }
   | { type: 'delivery'; broadcastId: string; volunteerId: string; status: 'sent' | 'failed'; channel: BroadcastChannel | null; error: string | null; at: number }
-  | { type: 'replyProblem'; commentId: string; kind: string; key: string; channel: ReplyChannel; reason: string; at: number };
+  | { type: 'replyProblem'; commentId: string; kind: string; key: string; channel: ReplyChannel; reason: string; at: number }
+  | { type: 'replySent'; commentId: string; kind: string; key: string; at: number };
+
+/** How a sent reply is named on its comment. */
+export function sentMark(r: { kind: string; key: string }): string {
+  return `${r.kind}|${r.key}`;
+}
 
 /** Job id: one per outcome, so a worker retrying its report does not queue it twice. */
 export function dbWriteJobId(j: DbWriteJob): string {
   if (j.type === 'psid') return jobIdOf('psid', j.volunteerId, j.psid);
   if (j.type === 'replyProblem') return jobIdOf('reply-problem', j.kind, j.key);
+  if (j.type === 'replySent') return jobIdOf('reply-sent', j.kind, j.key);
   return jobIdOf('delivery', j.broadcastId, j.volunteerId);
 }
 
@@ -36,6 +43,15 @@ export function dbWriteProcessor(deps: { state: PipelineState; live: LiveBus }) 
         v.psid = j.psid;
         state.reindexVolunteer(v);
       }
+      await state.flush();
+      return;
+    }
+    if (j.type === 'replySent') {
+      const c = state.comments[j.commentId];
+      const mark = sentMark(j);
+      if (!c || c.sent?.includes(mark)) return;
+      (c.sent ??= []).push(mark);
+      state.touchRecord('comments', c.id);
       await state.flush();
       return;
     }

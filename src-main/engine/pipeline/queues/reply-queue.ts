@@ -80,6 +80,8 @@ export function replyProcessor(deps: ReplyDeps) {
       deps.log.info('private reply was already sent for this comment', { commentId: 'commentId' in r.to ? r.to.commentId : null });
     }
     await deps.redis.set(marker, String(deps.now()), 'EX', SENT_MARKER_TTL_SECONDS);
+    // The marker expires; the comment record is kept (see ReplyJob.origin).
+    if (r.origin) await deps.record({ type: 'replySent', commentId: r.origin, kind: r.kind, key: r.key, at: deps.now() });
     if (psid && r.volunteerId) await deps.record({ type: 'psid', volunteerId: r.volunteerId, psid, at: deps.now() });
     return { sent: true };
   };

@@ -2,6 +2,7 @@ import type { IntentName, ReplyLanguage } from '../../../contract/events';
 import type { CommentItem } from '../../streams/entries';
 import type { ReplyJob } from '../effects';
 import { suggestAnswer } from '../inbox/suggest';
+import { sentMark } from '../queues/db-write-queue';
 import { needsReview } from '../../model/review-threshold';
 import { detectLanguage } from '../replies/language';
 import { firstNameOf } from '../replies/templates';
@@ -47,9 +48,37 @@ export function volunteerFor(ctx: SignupContext, from: { id: string; name: strin
   return created;
 }
 
+/**
+ * Puts replies in a comment's outbox, marked as its own (`origin`), so the worker records each
+ * on this comment once Meta accepted it. Returns them as stored, ready to queue.
+ */
+export function addToOutbox(comment: CommentRecord, replies: readonly ReplyJob[]): ReplyJob[] {
+  const stamped = replies.map((r) => ({ ...r, origin: comment.id }));
+  comment.outbox.push(...stamped);
+  return stamped;
+}
+
+/**
+ * The outbox replies not yet recorded as sent: what a replay queues again. The Redis sent marker
+ * (30 days) also stops a resend, but the record on the comment is kept as long as the comment.
+ */
+export function unsent(comment: CommentRecord): ReplyJob[] {
+  const sent = comment.sent;
+  if (!sent || sent.length === 0) return comment.outbox;
+  return comment.outbox.filter((r) => !sent.includes(sentMark(r)));
+}
+
 /** Whether this delivery changes nothing we have recorded (a duplicate, or older than what we have). */
 function isStale(existing: CommentRecord, item: CommentItem): boolean {
   if (existing.state === 'removed') return true;
+  // Older than the change we applied last for the same aspect (text, or visibility): Meta
+  // redelivers and reorders, and its own time of the change (entry `time`) says which is newer.
+  // A removal is final whenever it was made. An add never acted on still brings the text.
+  const at = item.changeTime ?? null;
+  if (at !== null && item.verb !== 'remove' && !(item.verb === 'add' && existing.action === null)) {
+    const last = item.verb === 'hide' || item.verb === 'unhide' ? existing.visibilityAt : existing.textAt;
+    if (last !== undefined && last !== null && at < last) return true;
+  }
   // Meta does not promise order: a hide (or unhide) can arrive before its add and leave a record
   // that was never acted on (action null). The add still carries the comment's text and intent.
   if (item.verb === 'add') return existing.action !== null;
@@ -67,7 +96,7 @@ function isStale(existing: CommentRecord, item: CommentItem): boolean {
 export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob[] {
   const { item } = c;
   const existing = ctx.state.comments[item.commentId];
-  if (existing && isStale(existing, item)) return existing.outbox;
+  if (existing && isStale(existing, item)) return unsent(existing);
 
   const eventId = ctx.state.eventByPostId.get(item.postId) ?? null;
   const seenAt = item.createdTime || ctx.now;
@@ -77,19 +106,28 @@ export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob
     signupId: null, privateReplied: false, outbox: [], createdAt: seenAt, updatedAt: ctx.now,
   };
   comment.updatedAt = ctx.now;
+  const at = item.changeTime ?? null;
   if (item.verb === 'hide' || item.verb === 'unhide') {
     comment.state = item.verb === 'hide' ? 'hidden' : 'active';
+    if (at !== null) comment.visibilityAt = Math.max(at, comment.visibilityAt ?? at);
     ctx.state.putComment(comment);
-    return comment.outbox;
+    return unsent(comment);
   }
   if (item.verb === 'remove') comment.state = 'removed';
   else {
-    // An add that follows its own hide keeps the comment hidden; anything else after the add is an edit.
-    if (existing && item.verb !== 'add') comment.state = 'edited';
-    comment.message = item.message;
-    comment.intent = c.intent;
-    comment.confidence = c.confidence;
-    comment.correctedIntent = null;
+    // An add that follows its own hide keeps the comment hidden, and so does an edit (hiding is
+    // the Page's choice and outlasts the author's edits); anything else after the add is an edit.
+    if (existing && item.verb !== 'add' && comment.state !== 'hidden') comment.state = 'edited';
+    // An add that arrives after a newer edit (possible only for a record never acted on) must
+    // not take the newer text back.
+    const newer = at !== null && comment.textAt !== undefined && comment.textAt !== null && at < comment.textAt;
+    if (!newer) {
+      comment.message = item.message;
+      comment.intent = c.intent;
+      comment.confidence = c.confidence;
+      comment.correctedIntent = null;
+      if (at !== null) comment.textAt = at;
+    }
   }
   ctx.state.putComment(comment);
 
@@ -99,17 +137,17 @@ export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob
     // Kept (the coordinator can still see it), but a comment on a post that is not an event
     // creates no one: the roster holds people who answered an event.
     comment.action = 'not_our_post';
-    return comment.outbox;
+    return unsent(comment);
   }
   const volunteer = item.from && !own ? volunteerFor(ctx, item.from, seenAt) : null;
   if (own) {
     comment.action = 'ignored';
-    return comment.outbox;
+    return unsent(comment);
   }
   if (!volunteer) {
     comment.action = 'no_author';
     ctx.effects.emit('comment.received', { comment: commentView(comment) });
-    return comment.outbox;
+    return unsent(comment);
   }
   if (!existing && item.verb !== 'remove') {
     // Once per comment (its id makes a replay harmless); edits and removals are not new comments.
@@ -127,7 +165,7 @@ export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob
     decide(ctx, comment, event, volunteer, item.verb === 'remove' ? null : c.intent);
   }
   ctx.effects.emit('comment.received', { comment: commentView(comment) });
-  return comment.outbox;
+  return unsent(comment);
 }
 
 /** Whether the model was less sure of this comment than the coordinator's review threshold. */
@@ -213,7 +251,7 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
       comment.action = ownActive ? 'withdrawn' : 'ignored';
     }
   }
-  comment.outbox.push(...replies);
+  addToOutbox(comment, replies);
   ctx.state.syncReview(comment);
   ctx.state.touchRecord('comments', comment.id);
 }

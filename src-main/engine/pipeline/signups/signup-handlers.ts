@@ -4,7 +4,7 @@ import { RpcError } from '../../../contract/errors';
 import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
 import { findEvent } from '../events/event-handlers';
-import { decide } from '../recorder/apply-comment';
+import { decide, unsent } from '../recorder/apply-comment';
 import type { SignupRecord, VolunteerRecord } from '../state/records';
 import { commentView, signupView, waitlistOf } from '../state/views';
 import { cancelSignup, moveSignup, signUp, slotOf } from './signup-engine';
@@ -51,7 +51,7 @@ export function signupHandlers(core: PipelineCore, onCorrection?: CorrectionSink
         state.putComment(c);
         if (event && volunteer && c.state !== 'removed' && (held || previous !== a.intent)) {
           decide(ctx, c, event, volunteer, a.intent);
-          replies.push(...c.outbox);
+          replies.push(...unsent(c));
         }
         if (event && held) ctx.effects.eventsChanged.add(event.id);
         ctx.effects.emit('comment.updated', { comment: commentView(c) });

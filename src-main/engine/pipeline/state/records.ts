@@ -64,6 +64,11 @@ export interface CommentRecord {
   language?: import('../../../contract/events').ReplyLanguage | null;
   /** Replies this comment caused, enqueued again when the comment is delivered again (they are sent once). */
   outbox: import('../effects').ReplyJob[];
+  /** Meta's time of the text change applied last (add or edit), and of the last hide/unhide: older changes are stale. */
+  textAt?: number | null;
+  visibilityAt?: number | null;
+  /** `kind|key` of each outbox reply Meta accepted (absent in files from before): never queued again. */
+  sent?: string[];
   /** Replies to or about this comment that can never be sent (absent in files from before). */
   replyProblems?: ReplyProblemRecord[];
   createdAt: number;

@@ -137,12 +137,14 @@ export function commentIntent(o: {
   verb?: 'add' | 'edited' | 'remove' | 'hide' | 'unhide';
   pageId?: string;
   at?: number;
+  /** Meta's time of this change (the webhook entry's `time`); left out, the change has none. */
+  changeTime?: number;
 }): IntentEntry {
   const at = o.at ?? Date.now();
   return {
     item: {
       kind: 'comment', commentId: o.commentId ?? `${o.postId}_c${(seq += 1)}`, postId: o.postId, parentId: o.postId, verb: o.verb ?? 'add', from: o.from,
-      message: o.message, createdTime: at, receivedAt: at, pageId: o.pageId ?? 'page1',
+      message: o.message, createdTime: at, receivedAt: at, pageId: o.pageId ?? 'page1', ...(o.changeTime !== undefined ? { changeTime: o.changeTime } : {}),
     },
     intent: o.intent, confidence: o.intent ? 0.9 : null, scores: null, modelVersion: o.intent ? 'test' : null,
   };
