@@ -6,7 +6,7 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
  * inert to screen readers and clicks. The safe choice (Cancel) has the first focus.
  */
 export function ConfirmDialog(props: {
-  /** Someone's name inside it goes in a `UserText`, so its direction stays its own. */
+  /** Someone's name inside it goes in a `<bdi>`, so its direction stays its own. */
   title: ReactNode;
   children: ReactNode;
   confirmLabel: ReactNode;

@@ -169,12 +169,12 @@ export function VolunteerProfile(props: { id: string }) {
         <ConfirmDialog
           title={
             <>
-              Delete <UserText text={v.name} />?
+              Delete <bdi>{v.name}</bdi>?
             </>
           }
           confirmLabel={
             <>
-              Delete <UserText text={v.name} />
+              Delete <bdi>{v.name}</bdi>
             </>
           }
           pendingLabel="Deleting…"
