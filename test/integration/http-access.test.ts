@@ -262,5 +262,20 @@ describe('local HTTP surface access', () => {
       });
       expect(res.status).toBe(101);
     });
+
+    it('refuses the live WebSocket and RPC to a page from another origin, even with the token', async () => {
+      const upgrade = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' };
+      const live = (origin?: string) => rawRequest(base, { path: `/api/live?token=${TOKEN}`, headers: { ...upgrade, ...(origin === undefined ? {} : { origin }) } });
+      for (const origin of ['https://attacker.example', 'null', `http://127.0.0.1:${port + 1}`, `http://127.0.0.1.nip.io:${port}`]) {
+        const res = await live(origin);
+        expect(res.status, origin).toBe(403);
+        expect(res.body, origin).toContain('its own pages');
+      }
+      // The browser UI, loaded from this server, and programs that send no Origin.
+      for (const origin of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, undefined]) expect((await live(origin)).status, origin).toBe(101);
+      const rpc = await rawRequest(base, { method: 'POST', path: '/api/rpc/settings.get', headers: { ...BEARER, ...JSON_TYPE, origin: 'https://attacker.example' }, body: '{}' });
+      expect(rpc.status).toBe(403);
+      expect(rpc.body).not.toContain('organisationName');
+    });
   });
 });

@@ -1,9 +1,9 @@
 import { copyFile, mkdir, readdir, rm, stat, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import Papa from 'papaparse';
 import type { BackupInfo, ExportResult } from '../../contract/data';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import { safeCsv } from '../pipeline/roster/csv-safe';
 
 export interface BackupOptions {
   /** The store's folder of lowdb files. */
@@ -151,17 +151,7 @@ function listsIn(data: unknown): Array<[string, Record<string, unknown>[]]> {
   return out;
 }
 
+/** Records as CSV: one column per field any of them has, every cell neutralised (see safeCsv). */
 export function toCsv(rows: Record<string, unknown>[]): string {
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const flat = rows.map((r) =>
-    columns.map((c) => {
-      const v = r[c];
-      if (v === undefined || v === null) return '';
-      if (typeof v === 'object') return JSON.stringify(v);
-      return String(v);
-    }),
-  );
-  // Cells that start with = + - @ would run as formulas in a spreadsheet: neutralise them.
-  const safe = flat.map((row) => row.map((cell) => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)));
-  return Papa.unparse({ fields: columns, data: safe });
+  return safeCsv([...new Set(rows.flatMap((r) => Object.keys(r)))], rows);
 }

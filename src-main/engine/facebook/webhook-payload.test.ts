@@ -37,3 +37,20 @@ describe('ids at the edge', () => {
     expect(n.badId).toBe(2);
   });
 });
+
+describe('lengths at the edge', () => {
+  it('cuts a 10,000-character name to 200 and a long comment to 8,000, with a visible "…", and counts them', () => {
+    const n = normalise([
+      feedEntry(PAGE, [
+        commentChange({ pageId: PAGE, postId: `${PAGE}_1`, commentId: '1_1', from: { id: '77', name: 'N'.repeat(10_000) }, message: 'm'.repeat(4_000_000) }),
+        commentChange({ pageId: PAGE, postId: `${PAGE}_1`, commentId: '1_2', from: { id: '78', name: 'Sam Lee' }, message: 'count me in' }),
+      ]),
+      messagingEntry(PAGE, messageEvent(PAGE, '9001', 'm_1', 't'.repeat(9_000))),
+    ]);
+    const [long, short, message] = n.items;
+    expect(long).toMatchObject({ kind: 'comment', from: { name: `${'N'.repeat(199)}…` }, message: `${'m'.repeat(7_999)}…` });
+    expect(short).toMatchObject({ kind: 'comment', from: { name: 'Sam Lee' }, message: 'count me in' });
+    expect(message).toMatchObject({ kind: 'message', text: `${'t'.repeat(7_999)}…` });
+    expect(n.cut).toBe(2 + 1);
+  });
+});

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { dedupeIdFor, type CommentItem, type IngestItem } from '../streams/entries';
 import type { Delivery } from '../ingest/ingest';
+import { COMMENT_MAX, INCOMING_MESSAGE_MAX, NAME_MAX, cutText } from './text-limits';
 
 /** Meta's envelope. Unknown fields are allowed: Meta adds fields without notice. */
 export const webhookEnvelope = z.object({
@@ -55,6 +56,8 @@ export interface Normalised {
   otherPage: number;
   /** Changes naming an id that is not an id (logged and dropped): see `outsideIdProblem`. */
   badId: number;
+  /** Kept changes whose name or text was longer than the app keeps, and was cut (see text-limits). */
+  cut: number;
 }
 
 /**
@@ -102,7 +105,12 @@ function toMsOrNull(t: number | string | undefined): number | null {
  * would sign its commenters up for our events.
  */
 export function normaliseWebhook(env: WebhookEnvelope, pageId: string, receivedAt: number): Normalised {
-  const out: Normalised = { items: [], skipped: 0, malformed: 0, otherPage: 0, badId: 0 };
+  const out: Normalised = { items: [], skipped: 0, malformed: 0, otherPage: 0, badId: 0, cut: 0 };
+  const cap = (text: string, max: number): string => {
+    if (text.length <= max) return text;
+    out.cut += 1;
+    return cutText(text, max);
+  };
   if (env.object !== 'page') {
     out.skipped += env.entry.length;
     return out;
@@ -144,8 +152,8 @@ export function normaliseWebhook(env: WebhookEnvelope, pageId: string, receivedA
         postId: c.post_id,
         parentId: c.parent_id ?? null,
         verb,
-        from: c.from ? { id: c.from.id, name: c.from.name } : null,
-        message: c.message ?? '',
+        from: c.from ? { id: c.from.id, name: cap(c.from.name, NAME_MAX) } : null,
+        message: cap(c.message ?? '', COMMENT_MAX),
         createdTime: toMs(c.created_time, receivedAt),
         // Never `receivedAt`: a retry arrives later, and must still be known as the same change.
         changeTime: toMsOrNull(entry.time) ?? toMsOrNull(c.created_time),
@@ -183,7 +191,7 @@ export function normaliseWebhook(env: WebhookEnvelope, pageId: string, receivedA
           kind: 'message',
           messageId: m.message.mid,
           psid,
-          text: m.message.text ?? '',
+          text: cap(m.message.text ?? '', INCOMING_MESSAGE_MAX),
           quickReply: m.message.quick_reply?.payload ?? null,
           timestamp: m.timestamp,
           receivedAt,

@@ -119,6 +119,7 @@ async function receiveEvents(req: FastifyRequest, reply: FastifyReply, deps: Web
   const normalised = normaliseWebhook(env.data, deps.pageId(), deps.clock.now());
   if (normalised.malformed > 0) deps.log.warn('webhook changes skipped: unreadable shape', { count: normalised.malformed });
   if (normalised.badId > 0) deps.log.warn('webhook changes dropped: an id in them is not an id (prototype name, ":", empty or too long)', { count: normalised.badId });
+  if (normalised.cut > 0) deps.log.warn('webhook changes kept with a name or text cut to the length the app keeps', { count: normalised.cut });
   if (normalised.otherPage > 0) deps.log.warn('webhook entries dropped: they are for another Page than the connected one', { count: normalised.otherPage });
   try {
     // Answer only once Redis has the items (AOF): a 200 tells Meta never to send them again.

@@ -7,6 +7,7 @@ import { configFromEnv } from '../config';
 import { createEngine, type Engine } from '../engine';
 import { memoryLogger } from '../log';
 import { act } from './test-support/fixtures';
+import { isolate } from '../bidi';
 
 /** The feed as the rest of the app reaches it: the engine's services and its RPC methods. */
 describe('feed in the engine', () => {
@@ -30,7 +31,7 @@ describe('feed in the engine', () => {
     const now = Date.now();
     await feed!.record([act('1', 'maria', 'signed_up', 'beach', now - 2), act('2', 'maria', 'signed_up', 'park', now - 1)]);
     const page = (await engine.call('feed.get', { feed: 'org' })) as FeedPage;
-    expect(page.items.map((i) => i.sentence)).toEqual(['Maria Lopez signed up for 2 events today']);
+    expect(page.items.map((i) => i.sentence)).toEqual([`${isolate('Maria Lopez')} signed up for 2 events today`]);
     await expect(engine.call('feed.get', { feed: 'nobody' })).rejects.toMatchObject({ code: 'bad_arguments' });
     expect(engine.missingHandlers().filter((m) => m.startsWith('feed.'))).toEqual([]);
   });

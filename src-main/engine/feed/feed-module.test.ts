@@ -18,6 +18,7 @@ import { Store } from '../store/store';
 import { createFeedModule, type FeedModule, type FeedOptions } from './feed-module';
 import { act, DAY, T0 } from './test-support/fixtures';
 import { readFeedState, ReferenceModel } from './test-support/reference-model';
+import { isolate } from '../bidi';
 
 describe('feed module', () => {
   let t: TestRedis;
@@ -89,12 +90,12 @@ describe('feed module', () => {
     expect(await m.record([...batch, batch[0]!])).toMatchObject({ stored: 6, applied: 6 });
     expect(await m.record(batch)).toMatchObject({ stored: 0, applied: 0 });
     const profile = await m.handlers!['feed.get']!({ feed: 'volunteer:maria', limit: 10 }, { via: 'internal' });
-    expect(profile.items.map((i) => i.sentence)).toEqual(['Maria Lopez signed up for 3 events today']);
+    expect(profile.items.map((i) => i.sentence)).toEqual([`${isolate('Maria Lopez')} signed up for 3 events today`]);
     expect(profile.items[0]!.activities.map((a) => a.id)).toEqual(['3', '2', '1']);
     const event = await m.handlers!['feed.get']!({ feed: 'event:beach', limit: 10 }, { via: 'internal' });
     expect(event.items.map((i) => [i.sentence, i.count])).toEqual([
       ['3 people commented on Beach Cleanup today', 3],
-      ['Maria Lopez signed up for Beach Cleanup today', 1],
+      [`${isolate('Maria Lopez')} signed up for Beach Cleanup today`, 1],
     ]);
     const org = await m.handlers!['feed.get']!({ feed: 'org', limit: 2 }, { via: 'internal' });
     expect(org.items).toHaveLength(2);
@@ -110,7 +111,7 @@ describe('feed module', () => {
     const badActor = act('y', '', 'signed_up', 'beach', T0);
     expect(await m.record([act('ok', 'sam', 'asked', 'beach', T0), badVerb, badActor])).toMatchObject({ stored: 1, applied: 1, rejected: 2 });
     const org = await m.handlers!['feed.get']!({ feed: 'org', limit: 10 }, { via: 'internal' });
-    expect(org.items.map((i) => i.sentence)).toEqual(['Sam Lee asked about Beach Cleanup today']);
+    expect(org.items.map((i) => i.sentence)).toEqual([`${isolate('Sam Lee')} asked about Beach Cleanup today`]);
   });
 
   it('follows and unfollows for the coordinator, remembering the latest choice', async () => {
@@ -120,7 +121,7 @@ describe('feed module', () => {
     expect(await h['feed.follow']!({ target: 'volunteer:maria' }, { via: 'internal' })).toEqual({ following: true, changed: true });
     expect(await h['feed.follow']!({ target: 'event:park' }, { via: 'internal' })).toEqual({ following: true, changed: true });
     const following = await h['feed.get']!({ feed: 'following', limit: 10 }, { via: 'internal' });
-    expect(following.items.map((i) => i.sentence)).toEqual(['Sam Lee asked about Park Planting today', 'Maria Lopez signed up for Beach Cleanup today']);
+    expect(following.items.map((i) => i.sentence)).toEqual([`${isolate('Sam Lee')} asked about Park Planting today`, `${isolate('Maria Lopez')} signed up for Beach Cleanup today`]);
     clock.advance(1000);
     await h['feed.unfollow']!({ target: 'event:park' }, { via: 'internal' });
     expect(await h['feed.following']!({}, { via: 'internal' })).toEqual({ targets: ['volunteer:maria'] });
@@ -138,7 +139,7 @@ describe('feed module', () => {
     await expect(h['feed.delete']!({ activityId: 'nope' }, { via: 'internal' })).rejects.toMatchObject({ code: 'not_found' });
     await m.record([act('2', 'sam', 'commented', 'beach', T0 + 1)]);
     const event = await h['feed.get']!({ feed: 'event:beach', limit: 10 }, { via: 'internal' });
-    expect(event.items.map((i) => i.sentence)).toEqual(['Maria Lopez commented on Beach Cleanup today']);
+    expect(event.items.map((i) => i.sentence)).toEqual([`${isolate('Maria Lopez')} commented on Beach Cleanup today`]);
     expect(await t.redis.exists(t.keys.feed('volunteer:sam'))).toBe(0);
   });
 
@@ -178,7 +179,7 @@ describe('feed module', () => {
     const m = await startModule({ retentionDays: 1 });
     await m.record([act('old', 'maria', 'signed_up', 'beach', T0 - 3 * DAY), act('new', 'maria', 'signed_up', 'park', T0)]);
     const profile = await m.handlers!['feed.get']!({ feed: 'volunteer:maria', limit: 10 }, { via: 'internal' });
-    expect(profile.items.map((i) => i.sentence)).toEqual(['Maria Lopez signed up for Park Planting today']);
+    expect(profile.items.map((i) => i.sentence)).toEqual([`${isolate('Maria Lopez')} signed up for Park Planting today`]);
     expect(await m.handlers!['feed.rebuild']!({}, { via: 'internal' })).toMatchObject({ activities: 1 });
     clock.advance(3 * DAY);
     expect(await m.service().prune()).toBe(1);
@@ -199,8 +200,8 @@ describe('feed module', () => {
     await m.record([act('late', 'maria', 'signed_up', 'beach', lateEvening), act('early', 'maria', 'signed_up', 'park', afterMidnight)]);
     const read = async () => (await m.handlers!['feed.get']!({ feed: 'volunteer:maria', limit: 10 }, { via: 'internal' })).items.map((i) => [i.day, i.sentence]);
     const local = [
-      ['2026-12-02', 'Maria Lopez signed up for Park Planting today'],
-      ['2026-12-01', 'Maria Lopez signed up for Beach Cleanup yesterday'],
+      ['2026-12-02', `${isolate('Maria Lopez')} signed up for Park Planting today`],
+      ['2026-12-01', `${isolate('Maria Lopez')} signed up for Beach Cleanup yesterday`],
     ];
     expect(await read()).toEqual(local);
     expect(await m.handlers!['feed.rebuild']!({}, { via: 'internal' })).toMatchObject({ activities: 2 });
@@ -211,7 +212,7 @@ describe('feed module', () => {
     zone = 'UTC';
     expect(await m.service().upToDate()).toBe(false);
     await m.handlers!['feed.rebuild']!({}, { via: 'internal' });
-    expect(await read()).toEqual([['2026-12-01', 'Maria Lopez signed up for 2 events today']]);
+    expect(await read()).toEqual([['2026-12-01', `${isolate('Maria Lopez')} signed up for 2 events today`]]);
     await m.stop?.();
 
     // A start in another zone than the last build rebuilds by itself.

@@ -1,4 +1,5 @@
-import type { Activity, FeedVerb } from '../../contract/feed';
+import { COORDINATOR_ACTOR, type Activity, type FeedVerb } from '../../contract/feed';
+import { isolate } from '../bidi';
 
 /**
  * How each verb reads after one person (`one`) or several people (`many`); `across` is for one
@@ -41,10 +42,15 @@ function distinct<T>(xs: readonly T[], key: (x: T) => string): T[] {
   return [...seen.values()];
 }
 
+/** A person's name as it sits in a sentence: isolated, except the app's own "You". */
+function nameOf(a: Activity): string {
+  return a.actor.id === COORDINATOR_ACTOR.id ? a.actor.name : isolate(a.actor.name);
+}
+
 /**
  * One human sentence for an aggregation, from all its activities (newest first). Actor
  * aggregations read "Maria Lopez signed up for 3 events today"; object aggregations
- * "12 people commented on Beach Cleanup today".
+ * "12 people commented on Beach Cleanup today". Each person's name is isolated (see `isolate`).
  */
 export function sentenceFor(kind: 'actor' | 'object', verb: FeedVerb, day: string, today: string, activities: readonly Activity[]): string {
   const first = activities[0];
@@ -54,12 +60,12 @@ export function sentenceFor(kind: 'actor' | 'object', verb: FeedVerb, day: strin
   const times = activities.length > 1 ? ` ${activities.length} times` : '';
   const people = distinct(activities, (a) => a.actor.id);
   const objects = distinct(activities, (a) => `${a.object.type}:${a.object.id}`);
-  if (people.length === 1 && objects.length === 1) return `${first.actor.name} ${phrase.one} ${first.object.title}${times} ${when}`;
+  if (people.length === 1 && objects.length === 1) return `${nameOf(first)} ${phrase.one} ${first.object.title}${times} ${when}`;
   if (kind === 'actor') {
     const types = new Set(objects.map((a) => a.object.type));
     const what = types.size === 1 ? plural(first.object.type, objects.length) : `${objects.length} things`;
-    return `${first.actor.name} ${phrase.across ?? phrase.one} ${what} ${when}`;
+    return `${nameOf(first)} ${phrase.across ?? phrase.one} ${what} ${when}`;
   }
-  if (people.length === 2) return `${people[0]!.actor.name} and ${people[1]!.actor.name} ${phrase.many} ${first.object.title} ${when}`;
+  if (people.length === 2) return `${nameOf(people[0]!)} and ${nameOf(people[1]!)} ${phrase.many} ${first.object.title} ${when}`;
   return `${people.length} people ${phrase.many} ${first.object.title} ${when}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isJsonContentType, isLocalHost } from './access';
+import { isJsonContentType, isLocalHost, isOwnOrigin } from './access';
 
 describe('isLocalHost', () => {
   it.each(['127.0.0.1:4477', 'localhost:4477', 'LOCALHOST:4477', '[::1]:4477', '127.1.2.3:4477'])('accepts %s on the server port', (host) => {
@@ -36,5 +36,24 @@ describe('isJsonContentType', () => {
   });
   it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/jsonp', 'text/json', '', undefined])('refuses %s', (type) => {
     expect(isJsonContentType(type)).toBe(false);
+  });
+});
+
+describe('isOwnOrigin', () => {
+  it.each([undefined, 'http://127.0.0.1:4477', 'http://localhost:4477', 'http://[::1]:4477'])('accepts %s', (origin) => {
+    expect(isOwnOrigin(origin, 4477)).toBe(true);
+  });
+  it.each([
+    ['null (a local file or a sandboxed frame)', 'null'],
+    ['another site', 'https://attacker.example'],
+    ['another port on this computer', 'http://127.0.0.1:8080'],
+    ['https on the right port', 'https://127.0.0.1:4477'],
+    ['a rebinding name', 'http://127.0.0.1.nip.io:4477'],
+    ['a path after the origin', 'http://127.0.0.1:4477/x'],
+    ['two origins', 'http://127.0.0.1:4477, http://attacker.example'],
+    ['the desktop window (it uses IPC, never this server)', 'app://voluntree'],
+    ['an empty header', ''],
+  ])('refuses %s', (_what, origin) => {
+    expect(isOwnOrigin(origin, 4477)).toBe(false);
   });
 });

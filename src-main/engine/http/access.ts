@@ -41,6 +41,21 @@ export function isLocalHost(header: string | undefined, port: number): boolean {
   return v4 !== null && v4.slice(1).every((octet) => Number(octet) <= 255);
 }
 
+/**
+ * True when a request may come from the page it names in `Origin`: no Origin at all (a program
+ * such as the CLI, a script or a test: browsers always send one on a WebSocket and on a POST),
+ * or this server's own address as a loopback name with its port, which is where the browser UI
+ * is loaded from. Anything else is a page from elsewhere, including `null` (a local file, a
+ * sandboxed frame). The desktop window does not come here: it talks to the engine over IPC.
+ * A WebSocket is not bound by CORS, so without this a page on any site that learned the token
+ * could open `/api/live` from the coordinator's own browser.
+ */
+export function isOwnOrigin(header: string | undefined, port: number): boolean {
+  if (header === undefined) return true;
+  const m = /^http:\/\/([^/]+)$/i.exec(header);
+  return m !== null && isLocalHost(m[1], port);
+}
+
 /** True for `application/json`, with or without parameters such as `; charset=utf-8`. */
 export function isJsonContentType(header: string | undefined): boolean {
   return (header ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';

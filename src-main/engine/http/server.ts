@@ -6,7 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { RPC_STATUS, RpcError, type HealthReport, type LiveMessage, type RpcErrorBody } from '../../contract';
 import type { Logger } from '../log';
 import type { CallContext, EngineModule } from '../module';
-import { isLocalHost, requireJsonBody } from './access';
+import { isLocalHost, isOwnOrigin, requireJsonBody } from './access';
 import { presentedToken, tokenMatches } from './auth';
 
 export interface HttpServerOptions {
@@ -52,6 +52,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<{ app: F
       return;
     }
     if (auth === 'none' || auth === 'signature') return;
+    // Before the token: a page elsewhere learns nothing from how its guess was answered.
+    if (!isOwnOrigin(req.headers.origin, port())) {
+      await reply.code(403).send(errorBody('unauthorized', 'This server answers only to its own pages (Origin http://127.0.0.1, localhost or [::1] with its port) and to programs that send no Origin.'));
+      return;
+    }
     if (auth === undefined) opts.log.warn('refused a request to a route that declares no access rule', { url: req.routeOptions.url });
     if (auth !== 'token' || !tokenMatches(presentedToken(req.headers, req.url, config?.tokenInQuery === true), opts.token)) {
       await reply.code(401).send(errorBody('unauthorized', 'This request needs the Voluntree token: Authorization: Bearer <token>.'));

@@ -8,6 +8,8 @@ import { SPANISH_TEMPLATES } from './replies/templates';
 
 const person = (n: number) => ({ id: `200${n}`, name: `Persona${n} Apellido` });
 const withConfidence = (e: IntentEntry, confidence: number): IntentEntry => ({ ...e, confidence });
+/** Names in replies are bidi-isolated (FSI … PDI); these tests are about the words around them. */
+const plain = (text: string): string => text.replace(/[\u2066-\u2069]/g, '');
 
 describe('comments the model is unsure of wait for the coordinator', () => {
   let h: Harness;
@@ -136,8 +138,8 @@ describe('replies in the commenter’s language', () => {
     const en = commentIntent({ postId: e.postId, from: { id: '3001', name: 'Sam Jones' }, message: 'Count me in, happy to help', intent: 'signup' });
     await feedIntents(h, [es, en]);
     await settled(h);
-    const pub = Object.fromEntries(graph.of('replyToComment').map((r) => [r.commentId, r.message]));
-    const priv = Object.fromEntries(graph.of('privateReply').map((r) => [r.commentId, r.message.text]));
+    const pub = Object.fromEntries(graph.of('replyToComment').map((r) => [r.commentId, plain(r.message)]));
+    const priv = Object.fromEntries(graph.of('privateReply').map((r) => [r.commentId, plain(r.message.text)]));
     expect(pub[commentIdOf(es)]).toBe('¡Gracias Persona1! Quedaste apuntado/a para Mañana. Te enviamos un mensaje con los detalles.');
     expect(priv[commentIdOf(es)]).toMatch(/^Hola Persona1, gracias por apuntarte a Banco de alimentos \(Mañana, .*\) en Salón parroquial\. ¿Nos confirmas que vienes\?$/);
     expect(pub[commentIdOf(en)]).toMatch(/^Thank you Sam! You're signed up for Mañana\./);
@@ -155,7 +157,7 @@ describe('replies in the commenter’s language', () => {
     const fr = commentIntent({ postId: e.postId, from: person(3), message: 'Je suis partante, inscrivez-moi !', intent: 'signup' });
     await feedIntents(h, [pt, fr]);
     await settled(h);
-    const pub = Object.fromEntries(graph.of('replyToComment').map((r) => [r.commentId, r.message]));
+    const pub = Object.fromEntries(graph.of('replyToComment').map((r) => [r.commentId, plain(r.message)]));
     expect(pub[commentIdOf(pt)]).toBe('Obrigado Persona2! Você está inscrito em Mañana.');
     // No French texts: the Page's default language (English), with the waitlist text since the slot is full.
     expect(pub[commentIdOf(fr)]).toMatch(/^Thanks Persona3! Mañana is full/);
@@ -165,7 +167,7 @@ describe('replies in the commenter’s language', () => {
     const emoji = commentIntent({ postId: e.postId, from: person(4), message: '🙋‍♀️', intent: 'signup' });
     await feedIntents(h, [emoji]);
     await settled(h);
-    expect(graph.of('replyToComment').find((r) => r.commentId === commentIdOf(emoji))!.message).toMatch(/^¡Gracias Persona4! Mañana está completo/);
+    expect(plain(graph.of('replyToComment').find((r) => r.commentId === commentIdOf(emoji))!.message)).toMatch(/^¡Gracias Persona4! Mañana está completo/);
     expect((await call(h.module, 'templates.get', {}))['signup.public']).toBe(SPANISH_TEMPLATES['signup.public']);
   });
 
@@ -178,7 +180,7 @@ describe('replies in the commenter’s language', () => {
     await feedIntents(h, [commentIntent({ postId: e.postId, from: { id: '3002', name: 'Kim Lee' }, message: "sorry, can't make it anymore", intent: 'cancel' })]);
     await settled(h);
     const toWaiting = graph.calls.filter((c) => (c.op === 'sendMessage' || c.op === 'replyToComment') && (c.op === 'replyToComment' ? c.commentId === commentIdOf(waiting) : true));
-    const texts = toWaiting.map((c) => (c.op === 'sendMessage' ? c.message.text : c.op === 'replyToComment' ? c.message : ''));
+    const texts = toWaiting.map((c) => plain(c.op === 'sendMessage' ? c.message.text : c.op === 'replyToComment' ? c.message : ''));
     expect(texts.some((t) => t.startsWith('¡Buenas noticias Persona5! Se liberó un lugar'))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMMENT_MAX, INCOMING_MESSAGE_MAX, NAME_MAX, cutText } from '../facebook/text-limits';
 import { PACKED_PATTERN } from '../model/packed-features';
 
 /**
@@ -7,8 +8,13 @@ import { PACKED_PATTERN } from '../model/packed-features';
  * on `vt:stream:comments`; the classifier gear writes IntentEntries to `vt:stream:intents`;
  * the recorder reads those. Items that need no model (deletions, Messenger replies, button
  * presses) pass from ingest straight to the intents stream with `intent: null`.
- * Each entry is stored as one JSON field `p`; the schemas validate it where it is read.
+ * Each entry is stored as one JSON field `p`; the schemas validate it where it is read, and cut
+ * names and texts to the lengths the app keeps (facebook/text-limits.ts) whoever wrote the entry.
  */
+
+/** A text from outside, cut on reading to at most `max` (a visible "…" says it was cut). */
+const outsideText = (max: number) => z.string().overwrite((text) => cutText(text, max));
+
 export const commentItem = z.object({
   kind: z.literal('comment'),
   /** Meta's comment id (`{post}_{comment}`). */
@@ -18,8 +24,8 @@ export const commentItem = z.object({
   parentId: z.string().nullable(),
   verb: z.enum(['add', 'edited', 'remove', 'hide', 'unhide']),
   /** Missing when Meta leaves `from` out (e.g. the person's privacy settings). */
-  from: z.object({ id: z.string(), name: z.string() }).nullable(),
-  message: z.string(),
+  from: z.object({ id: z.string(), name: outsideText(NAME_MAX) }).nullable(),
+  message: outsideText(COMMENT_MAX),
   /** Meta's `created_time`, in ms since the epoch. */
   createdTime: z.number(),
   /**
@@ -40,7 +46,7 @@ export const messageItem = z.object({
   messageId: z.string().min(1),
   /** The person's page-scoped id (PSID). */
   psid: z.string().min(1),
-  text: z.string(),
+  text: outsideText(INCOMING_MESSAGE_MAX),
   /** The quick reply's payload when the person tapped one. */
   quickReply: z.string().nullable(),
   timestamp: z.number(),

@@ -6,9 +6,10 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
  * inert to screen readers and clicks. The safe choice (Cancel) has the first focus.
  */
 export function ConfirmDialog(props: {
-  title: string;
+  /** Someone's name inside it goes in a `<bdi>`, so its direction stays its own. */
+  title: ReactNode;
   children: ReactNode;
-  confirmLabel: string;
+  confirmLabel: ReactNode;
   pendingLabel: string;
   pending: boolean;
   onConfirm: () => void;

@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
+import { splitIsolates } from '../lib/bidi';
 import { safeExternalUrl, splitLinks } from '../lib/links';
 
 /**
@@ -18,12 +19,14 @@ export function ExternalLink(props: { href: string; children: ReactNode }) {
 
 /**
  * Text someone else wrote (comments, notes, names). Rendered as text nodes only; web
- * addresses become external links, and nothing else is interpreted.
+ * addresses become external links, and nothing else is interpreted. It is a `<bdi>`: its
+ * direction is its own (an Arabic name reads right to left) and cannot spill into the words
+ * around it (an unclosed RIGHT-TO-LEFT OVERRIDE in a name stops at its end).
  */
 export function UserText(props: { text: string | null | undefined; className?: string }) {
   const text = props.text ?? '';
   return (
-    <span className={`user-text ${props.className ?? ''}`}>
+    <bdi className={`user-text ${props.className ?? ''}`}>
       {splitLinks(text).map((part, i) =>
         part.kind === 'text' ? (
           <span key={i}>{part.text}</span>
@@ -33,6 +36,18 @@ export function UserText(props: { text: string | null | undefined; className?: s
           </ExternalLink>
         ),
       )}
-    </span>
+    </bdi>
+  );
+}
+
+/**
+ * A sentence the engine wrote around other people's text (the feed's "Maria Lopez signed up for
+ * …", a notice): each part it marked with FSI … PDI is shown in a `<bdi>`, the rest as it is.
+ */
+export function SentenceText(props: { text: string }) {
+  return (
+    <>
+      {splitIsolates(props.text).map((part, i) => (part.kind === 'isolated' ? <bdi key={i}>{part.text}</bdi> : <Fragment key={i}>{part.text}</Fragment>))}
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { SentenceText } from '../components/user-text';
 import { useStores, useSystem } from '../stores/stores';
 
 /** Notices from the engine and from finished work; info fades by itself, problems stay until read. */
@@ -15,7 +16,9 @@ export function Toasts() {
     <div className="toasts" aria-live="polite">
       {notices.map((n) => (
         <div key={n.id} className={`toast ${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
-          <div className="user-text">{n.message}</div>
+          <div className="user-text">
+            <SentenceText text={n.message} />
+          </div>
           <button type="button" className="btn ghost small" onClick={() => system.getState().dismissNotice(n.id)} aria-label="Dismiss">
             ✕
           </button>

@@ -1,3 +1,4 @@
+import { isolate } from '../../bidi';
 import { fold } from '../state/pipeline-state';
 import type { EventRecord } from '../state/records';
 import { formatRange } from '../time/local-time';
@@ -53,5 +54,5 @@ export function suggestAnswer(
     from.push(fact);
   }
   if (parts.length === 0) return { answer: null, from: [] };
-  return { answer: `Hi ${firstName}! ${parts.join(' ')}`, from };
+  return { answer: `Hi ${isolate(firstName)}! ${parts.join(' ')}`, from };
 }

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { GraphError, type GraphApi } from '../../facebook/graph-types';
+import { COMMENT_REPLY_MAX, cutText, fitForMessenger } from '../../facebook/text-limits';
 import type { ReplyChannel } from '../../../contract/events';
 import type { Keys } from '../../keys';
 import type { Logger } from '../../log';
@@ -66,10 +67,11 @@ export function replyProcessor(deps: ReplyDeps) {
           text: r.text, ...(r.quickReplies ? { quickReplies: r.quickReplies } : {}),
         }, r.to.fallbackCommentId);
       } else if (r.to.private) {
-        const res = await deps.graph.privateReply(r.to.commentId, { text: r.text, ...(r.quickReplies ? { quickReplies: r.quickReplies } : {}) });
+        // A private reply arrives in Messenger, so Messenger's limit applies.
+        const res = await deps.graph.privateReply(r.to.commentId, fitForMessenger({ text: r.text, ...(r.quickReplies ? { quickReplies: r.quickReplies } : {}) }));
         psid = res.recipientId;
       } else {
-        await deps.graph.replyToComment(r.to.commentId, r.text);
+        await deps.graph.replyToComment(r.to.commentId, cutText(r.text, COMMENT_REPLY_MAX));
       }
     } catch (err) {
       if (!isAlreadyPrivatelyReplied(err)) {

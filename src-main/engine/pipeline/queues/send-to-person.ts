@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { GraphError, type GraphApi, type OutgoingMessage } from '../../facebook/graph-types';
 import type { Keys } from '../../keys';
+import { COMMENT_REPLY_MAX, MESSENGER_TEXT_MAX, cutText, fitForMessenger } from '../../facebook/text-limits';
 
 export const MESSENGER_WINDOW_MS = 24 * 3600_000;
 
@@ -19,7 +20,8 @@ export async function insideWindow(redis: Redis, keys: Keys, psid: string, now: 
 /**
  * A message to a person in Messenger: normal inside the 24 h window, the approved utility
  * template (with the text as its one parameter) outside it; with no template, a public reply
- * under `fallbackCommentId` when given. Returns which one was used.
+ * under `fallbackCommentId` when given. The text is cut to the limit of the channel used (a
+ * longer one would be refused whole). Returns which one was used.
  */
 export async function sendToPerson(
   deps: { graph: GraphApi; redis: Redis; keys: Keys; now: number; template: UtilityTemplateSetting },
@@ -28,16 +30,16 @@ export async function sendToPerson(
   fallbackCommentId?: string,
 ): Promise<'messenger' | 'template' | 'comment'> {
   if (await insideWindow(deps.redis, deps.keys, psid, deps.now)) {
-    await deps.graph.sendMessage(psid, message);
+    await deps.graph.sendMessage(psid, fitForMessenger(message));
     return 'messenger';
   }
   if (!deps.template.name) {
     if (fallbackCommentId) {
-      await deps.graph.replyToComment(fallbackCommentId, message.text);
+      await deps.graph.replyToComment(fallbackCommentId, cutText(message.text, COMMENT_REPLY_MAX));
       return 'comment';
     }
     throw new GraphError('permanent', 'This person last wrote in Messenger more than 24 hours ago and no approved update template is set up, so Messenger does not allow a message now.');
   }
-  await deps.graph.sendUtilityTemplate(psid, { name: deps.template.name, language: deps.template.language, parameters: [message.text] });
+  await deps.graph.sendUtilityTemplate(psid, { name: deps.template.name, language: deps.template.language, parameters: [cutText(message.text, MESSENGER_TEXT_MAX)] });
   return 'template';
 }

@@ -1,6 +1,7 @@
 import type { MessageItem, PostbackItem } from '../../streams/entries';
 import type { EmailJob, ReplyJob } from '../effects';
 import { CODE_PATTERN, EMAIL_PATTERN, type EmailVerification } from '../email/verification';
+import { isolate } from '../../bidi';
 import { firstNameOf, renderTemplate } from '../replies/templates';
 import { CONFIRM_PREFIX, DECLINE_PREFIX, cancelSignup, render, slotOf, varsFor, type SignupContext } from '../signups/signup-engine';
 import type { SignupRecord, VolunteerRecord } from '../state/records';
@@ -77,7 +78,7 @@ export async function applyMessage(
         ctx.effects.emit('signup.updated', { signup: signupView(ctx.state, signup) });
       }
       say(signup.status === 'waitlisted'
-        ? `Thanks ${vars.firstName}! You're still on the waitlist for ${e.title}; we'll message you as soon as a place opens.`
+        ? `Thanks ${isolate(vars.firstName ?? '')}! You're still on the waitlist for ${e.title}; we'll message you as soon as a place opens.`
         : render(ctx, 'confirm.yes', vars, v.language ?? null));
     } else {
       cancelSignup(ctx, signup, 'declined', replies);

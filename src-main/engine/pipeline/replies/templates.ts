@@ -1,4 +1,5 @@
 import { LANGUAGE_NAMES, REPLY_LANGUAGES, TEMPLATE_KEYS, type ReplyLanguage, type ReplyLanguages, type ReplyTemplates, type TemplateKey } from '../../../contract/events';
+import { isolate } from '../../bidi';
 
 /** The reply texts a fresh install starts with; the coordinator edits them (templates.set). */
 export const DEFAULT_TEMPLATES: ReplyTemplates = {
@@ -113,10 +114,17 @@ export function firstNameOf(name: string | null | undefined): string {
   return first ? first : 'there';
 }
 
-/** Fills `{variable}`s; an unknown or missing variable is left as written so a typo is visible. */
+/** The variables that hold a person's name: isolated in the text (see `isolate`). */
+const NAME_VARS: ReadonlySet<string> = new Set(['firstName', 'name']);
+
+/**
+ * Fills `{variable}`s; an unknown or missing variable is left as written so a typo is visible.
+ * A person's name is isolated, so a right-to-left override in it cannot reverse the reply.
+ */
 export function renderTemplate(text: string, vars: TemplateVars): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const v = (vars as Record<string, string | undefined>)[name];
-    return v === undefined ? whole : v;
+    if (v === undefined) return whole;
+    return NAME_VARS.has(name) ? isolate(v) : v;
   });
 }

@@ -1,11 +1,10 @@
-import Papa from 'papaparse';
 import { RpcError } from '../../../contract/errors';
 import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
 import type { VolunteerRecord } from '../state/records';
 import { volunteerDetail, volunteerView } from '../state/views';
 import { planImport } from './csv-import';
-import { csvSafe } from './csv-safe';
+import { safeCsv } from './csv-safe';
 import { eraseVolunteer, personKeys, type PersonKeys } from './erase';
 import { eraseFromRedis, type RedisEraseDeps } from './erase-redis';
 import { mergeVolunteers } from './merge';
@@ -114,12 +113,12 @@ export function rosterHandlers(core: PipelineCore, erase: EraseDeps): RosterHand
       const rows = searchVolunteers(state, a, core.now()).map((v) => {
         const view = volunteerView(state, v);
         return {
-          Name: csvSafe(v.name), Email: csvSafe(v.email ?? ''), 'Facebook id': v.facebookId ?? '', Tags: csvSafe(v.tags.join('; ')),
-          Notes: csvSafe(v.notes), 'First seen': view.firstSeen, 'Last seen': view.lastSeen, 'Events signed up': view.eventsSignedUp, 'Events attended': view.eventsAttended,
+          Name: v.name, Email: v.email ?? '', 'Facebook id': v.facebookId ?? '', Tags: v.tags.join('; '),
+          Notes: v.notes, 'First seen': view.firstSeen, 'Last seen': view.lastSeen, 'Events signed up': view.eventsSignedUp, 'Events attended': view.eventsAttended,
         };
       });
       const columns = ['Name', 'Email', 'Facebook id', 'Tags', 'Notes', 'First seen', 'Last seen', 'Events signed up', 'Events attended'];
-      return { filename: 'volunteers.csv', csv: Papa.unparse(rows, { columns }) };
+      return { filename: 'volunteers.csv', csv: safeCsv(columns, rows) };
     },
   };
 }

@@ -84,4 +84,26 @@ describe('roster', () => {
     expect(rows.map((r) => r.Name).sort()).toEqual(["'=cmd", 'Fay Ray']);
     expect(rows.find((r) => r.Name === 'Fay Ray')).toMatchObject({ Email: 'fay@example.test', 'Facebook id': '3001', Tags: 'new', 'Events signed up': '1' });
   });
+
+  it('exports every column neutralised, the Facebook id and leading spaces or fullwidth signs included', async () => {
+    const e = await call(h.module, 'events.create', { title: 'Park day', slots: [{ title: 'All day', start: '2026-12-05T09:00:00Z', end: '2026-12-05T17:00:00Z', capacity: 9 }] });
+    await call(h.module, 'events.publish', { id: e.id });
+    await until('published', async () => (await call(h.module, 'events.get', { id: e.id })).status === 'published');
+    const postId = (await call(h.module, 'events.get', { id: e.id })).postId!;
+    await feedIntents(h, [commentIntent({ postId, from: { id: '-1-1', name: 'Ivy' }, message: "I'm in", intent: 'signup' })]);
+    await settled(h);
+    const ivy = (await call(h.module, 'volunteers.search', { query: 'ivy' })).items[0]!;
+    await call(h.module, 'volunteers.update', { id: ivy.id, name: '＝HYPERLINK("http://evil")', email: '-ivy@example.test', tags: ['+tag'], notes: ' =1+1' });
+
+    const volunteers = await call(h.module, 'volunteers.exportCsv', { query: '' });
+    const signups = await call(h.module, 'signups.export', { eventId: e.id });
+    for (const csv of [volunteers.csv, signups.csv]) {
+      const [header, ...rows] = Papa.parse<string[]>(csv, { skipEmptyLines: true }).data;
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.length).toBe(header!.length);
+      for (const cell of rows[0]!) expect(cell).not.toMatch(/^[\s]*[=+\-@\uff1d\uff0b\uff0d\uff20]/);
+    }
+    const row = Papa.parse<Record<string, string>>(volunteers.csv, { header: true }).data[0]!;
+    expect(row).toMatchObject({ Name: `'＝HYPERLINK("http://evil")`, Email: "'-ivy@example.test", 'Facebook id': "'-1-1", Tags: "'+tag", Notes: "' =1+1" });
+  });
 });

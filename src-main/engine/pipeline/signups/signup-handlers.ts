@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import Papa from 'papaparse';
 import { RpcError } from '../../../contract/errors';
 import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
@@ -8,7 +7,7 @@ import { decide, unsent } from '../recorder/apply-comment';
 import type { SignupRecord, VolunteerRecord } from '../state/records';
 import { commentView, signupView, waitlistOf } from '../state/views';
 import { cancelSignup, moveSignup, signUp, slotOf } from './signup-engine';
-import { csvSafe } from '../roster/csv-safe';
+import { safeCsv } from '../roster/csv-safe';
 
 type SignupHandlers = Pick<
   Handlers,
@@ -159,13 +158,13 @@ export function signupHandlers(core: PipelineCore, onCorrection?: CorrectionSink
           const view = signupView(state, s);
           const v = state.volunteers[s.volunteerId];
           return {
-            Name: csvSafe(view.volunteerName), Email: csvSafe(v?.email ?? ''), Slot: csvSafe(view.slotTitle), Status: view.status,
+            Name: view.volunteerName, Email: v?.email ?? '', Slot: view.slotTitle, Status: view.status,
             'Waitlist position': view.waitlistPosition ?? '', 'Party size': view.partySize, Confirmation: view.confirmation,
             Attended: view.attended === null ? '' : view.attended ? 'yes' : 'no', Returning: view.returning ? 'yes' : 'no', 'Signed up at': view.createdAt,
           };
         });
       const slug = e.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'event';
-      return { filename: `${slug}-signups.csv`, csv: Papa.unparse(rows, { columns: ['Name', 'Email', 'Slot', 'Status', 'Waitlist position', 'Party size', 'Confirmation', 'Attended', 'Returning', 'Signed up at'] }) };
+      return { filename: `${slug}-signups.csv`, csv: safeCsv(['Name', 'Email', 'Slot', 'Status', 'Waitlist position', 'Party size', 'Confirmation', 'Attended', 'Returning', 'Signed up at'], rows) };
     },
   };
 }

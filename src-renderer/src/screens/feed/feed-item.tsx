@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { Activity, COORDINATOR_ACTOR, FeedItem, FeedVerb } from '@contract/feed';
+import { SentenceText, UserText } from '../../components/user-text';
 import { formatWhen } from '../../lib/format';
 
 /** The renderer takes only types from the contract; the type keeps this in step with the engine's value. */
@@ -37,7 +38,10 @@ function ActivityLine(props: { activity: Activity }) {
   return (
     <li className="row between">
       <span>
-        <strong>{a.actor.name}</strong> {VERB_LABELS[a.verb] ?? a.verb} {a.object.title}
+        <strong>
+          <UserText text={a.actor.name} />
+        </strong>{' '}
+        {VERB_LABELS[a.verb] ?? a.verb} <UserText text={a.object.title} />
       </span>
       <span className="small muted num">{formatWhen(a.time)}</span>
     </li>
@@ -54,7 +58,9 @@ export function FeedItemRow(props: { item: FeedItem; following: string[] | null;
   return (
     <li data-testid="feed-item">
       <div className="list-item-head">
-        <span>{item.sentence}</span>
+        <span>
+          <SentenceText text={item.sentence} />
+        </span>
         <span className="row">
           <span className="small muted num">{formatWhen(item.time)}</span>
           {follow && props.following && (

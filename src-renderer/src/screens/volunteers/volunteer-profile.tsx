@@ -5,6 +5,7 @@ import { Card } from '../../components/card';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { EmptyState, ErrorAlert } from '../../components/feedback';
 import { UserText } from '../../components/user-text';
+import { isolate } from '../../lib/bidi';
 import { formatWhen } from '../../lib/format';
 import { href, navigate } from '../../lib/router';
 import { useAction } from '../../lib/use-action';
@@ -61,7 +62,7 @@ export function VolunteerProfile(props: { id: string }) {
     const r = await bridge.api.invoke('volunteers.delete', { id: props.id });
     setConfirming(false);
     const moved = r.promoted > 0 ? ` ${r.promoted} ${r.promoted === 1 ? 'person' : 'people'} moved up from a waitlist.` : '';
-    system.getState().notify('info', `${r.name} was deleted.${moved}`);
+    system.getState().notify('info', `${isolate(r.name)} was deleted.${moved}`);
     void volunteers.getState().search();
     navigate('volunteers');
   });
@@ -166,8 +167,16 @@ export function VolunteerProfile(props: { id: string }) {
       </Card>
       {confirming && (
         <ConfirmDialog
-          title={`Delete ${v.name}?`}
-          confirmLabel={`Delete ${v.name}`}
+          title={
+            <>
+              Delete <bdi>{v.name}</bdi>?
+            </>
+          }
+          confirmLabel={
+            <>
+              Delete <bdi>{v.name}</bdi>
+            </>
+          }
           pendingLabel="Deleting…"
           pending={remove.pending}
           onConfirm={() => void remove.run()}
