@@ -6,6 +6,8 @@ export interface BackupInfo {
   createdAt: string;
   files: number;
   bytes: number;
+  /** The newest change of the data files it copied (their mtime, ms); absent in older backups. */
+  dataChangedAt?: number;
 }
 
 export interface ExportResult {

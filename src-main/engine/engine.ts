@@ -22,6 +22,7 @@ import { RpcDispatcher } from './rpc';
 import { FileSecretStore, type SecretStore } from './settings/secret-store';
 import { defaultSettings, SettingsService } from './settings/settings-module';
 import { Store } from './store/store';
+import { newestGoodCopy } from './data/backup';
 import { closeServer } from './http/close';
 
 export interface EngineOptions {
@@ -119,7 +120,10 @@ export class Engine {
     this.queues = new QueueFactory(this.endpoint, this.keys.bullPrefix, this.log);
     this.liveBus = new LiveBus(this.redis, this.subscriber, this.keys.liveChannel, this.clock, this.log);
     await this.liveBus.start();
-    if (this.role === 'app') this.store = new Store(path.join(this.config.dataDir, 'data'), this.log);
+    if (this.role === 'app') {
+      const backups = path.join(this.config.dataDir, 'backups');
+      this.store = new Store(path.join(this.config.dataDir, 'data'), this.log, (file) => newestGoodCopy(backups, file));
+    }
 
     const settingsCollection = this.store ? await this.store.collection('settings', defaultSettings) : null;
     this.settings = new SettingsService(this.config, settingsCollection, this.secretStore);
@@ -225,7 +229,13 @@ export class Engine {
       queues: {},
       streams: {},
       facebook: { mode: this.settings?.demoMode() === false ? 'live' : 'demo' },
-      problems: this.store ? this.store.problems.map((p) => `A damaged data file was set aside: ${p.setAsideAs} (${p.reason}). Restore it from a backup if needed.`) : [],
+      problems: this.store
+        ? this.store.problems.map((p) =>
+            p.restoredFrom
+              ? `A damaged data file (${path.basename(p.file)}) was set aside as ${p.setAsideAs} and restored from the backup of ${p.restoredFrom.createdAt}; what came after it was rebuilt from the other files where possible.`
+              : `A damaged data file was set aside: ${p.setAsideAs} (${p.reason}). No backup had a good copy, so it starts empty.`,
+          )
+        : [],
     };
     if (!up) {
       report.problems.push(sup?.gaveUp ?? 'Redis is not answering. If it does not come back within a minute, restart Voluntree.');

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock';
 import { memoryLogger } from '../log';
-import { BackupService, toCsv } from './backup';
+import { utimesSync } from 'node:fs';
+import { BackupService, newestGoodCopy, toCsv } from './backup';
 
 describe('backups and exports', () => {
   let root: string;
@@ -70,5 +71,67 @@ describe('backups and exports', () => {
     const csv = toCsv([{ name: '=HYPERLINK("http://evil")', note: '+1' }]);
     expect(csv).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(csv).toContain("'+1");
+  });
+
+  /** Changes the data as the app would (a later file time than any backup's). */
+  const change = (n: number, at: number) => {
+    const file = path.join(root, 'data', 'signups.json');
+    writeFileSync(file, JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, { id: `s${i}`, note: 'x'.repeat(40) }]))));
+    utimesSync(file, at / 1000, at / 1000);
+  };
+
+  it('backs up as soon as the data has doubled, hourly while it changes, and not while it does not', async () => {
+    let fileTime = Date.now();
+    const first = await svc.backupIfDue();
+    expect(first).not.toBeNull();
+    // The first batch of the day's signups: far more than the backup holds, so at once.
+    change(200, (fileTime += 1000));
+    clock.advance(60_000);
+    expect(await svc.backupIfDue()).not.toBeNull();
+    // A little more: not yet (under an hour), then hourly.
+    change(210, (fileTime += 1000));
+    clock.advance(10 * 60_000);
+    expect(await svc.backupIfDue()).toBeNull();
+    clock.advance(55 * 60_000);
+    expect(await svc.backupIfDue()).not.toBeNull();
+    // Nothing changes: no new backup within the day.
+    clock.advance(5 * 3600_000);
+    expect(await svc.backupIfDue()).toBeNull();
+    expect((await svc.list()).length).toBe(3);
+  });
+
+  it('keeps hourly generations of the last day and one per older day, under the size cap', async () => {
+    let fileTime = Date.now();
+    for (let i = 0; i < 72; i += 1) {
+      change(20 + i, (fileTime += 1000));
+      clock.advance(3600_000);
+      await svc.backupIfDue();
+    }
+    const list = await svc.list();
+    // 24 hourly ones, plus the newest of each of the two days before (retention 3 days).
+    expect(list.length).toBeGreaterThanOrEqual(25);
+    expect(list.length).toBeLessThanOrEqual(27);
+    const capped = new BackupService({
+      dataDir: path.join(root, 'data'), backupsDir: path.join(root, 'backups'), exportsDir: path.join(root, 'exports'), clock, log: memoryLogger(),
+      retentionDays: () => retention, flush: async () => undefined, maxBytes: 3 * (list[0]!.bytes + 10),
+    });
+    clock.advance(3600_000);
+    change(500, (fileTime += 1000));
+    await capped.backupNow();
+    expect((await capped.list()).length).toBe(3);
+  });
+
+  it('finds the newest backup copy of a file that still parses, passing over a damaged one', async () => {
+    let fileTime = Date.now();
+    change(5, (fileTime += 1000));
+    await svc.backupNow();
+    clock.advance(3600_000);
+    change(9, (fileTime += 1000));
+    const newest = await svc.backupNow();
+    expect(JSON.parse((await newestGoodCopy(path.join(root, 'backups'), 'signups.json'))!.text)).toHaveProperty('s8');
+    writeFileSync(path.join(root, 'backups', newest.name, 'signups.json'), '{"s0": {"id"');
+    const older = await newestGoodCopy(path.join(root, 'backups'), 'signups.json');
+    expect(Object.keys(JSON.parse(older!.text))).toHaveLength(5);
+    expect(await newestGoodCopy(path.join(root, 'backups'), 'nothing.json')).toBeNull();
   });
 });

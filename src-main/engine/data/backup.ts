@@ -17,30 +17,43 @@ export interface BackupOptions {
   retentionDays: () => number;
   /** Writes pending data first, so a backup holds what the coordinator sees. */
   flush: () => Promise<void>;
+  /** Size cap for all backups together (default DEFAULT_MAX_BACKUP_BYTES). */
+  maxBytes?: number;
 }
 
 const DAY = 24 * 3600 * 1000;
+const HOUR = 3600 * 1000;
+/** How often the schedule looks whether a backup is due. */
+const CHECK_EVERY_MS = 5 * 60 * 1000;
+/** The newest backups kept whatever their age (about a day of hourly ones). */
+const KEEP_RECENT = 24;
+/** All backups together stay under this; the oldest go first (the newest three always stay). */
+export const DEFAULT_MAX_BACKUP_BYTES = 2 * 1024 ** 3;
 
 function stamp(t: number): string {
   return new Date(t).toISOString().replace(/[:.]/g, '-').replace('Z', '');
 }
 
 /**
- * Daily copies of the data folder with retention, and exports of everything (JSON + CSV).
- * Backups hold the lowdb files only: secrets stay in their own protected file and are never
- * copied, so a backup handed to someone else leaks no token.
+ * Copies of the data folder, taken when the data changed: at once when it has grown to twice
+ * what the newest backup holds (the first batch of a day's signups after a backup of an almost
+ * empty folder is the case that lost data before), else hourly while it keeps changing, and at
+ * least daily. Each copy is read back and parsed before it counts. Kept: the newest one always,
+ * the newest 24 and the newest of each day within the retention period, all under a size cap. Backups hold the lowdb files
+ * only: secrets stay in their own protected file and are never copied, so a backup handed to
+ * someone else leaks no token. Exports of everything (JSON + CSV) live here too.
  */
 export class BackupService {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: BackupOptions) {}
 
-  /** Backs up now if the newest backup is older than a day, then checks every hour. */
+  /** Backs up now if due, then looks again every few minutes. */
   async start(): Promise<void> {
-    await this.backupIfDue().catch((err: Error) => this.opts.log.error('daily backup failed', { err: err.message }));
+    await this.backupIfDue().catch((err: Error) => this.opts.log.error('backup failed', { err: err.message }));
     this.timer = setInterval(() => {
-      void this.backupIfDue().catch((err: Error) => this.opts.log.error('daily backup failed', { err: err.message }));
-    }, 3600 * 1000);
+      void this.backupIfDue().catch((err: Error) => this.opts.log.error('backup failed', { err: err.message }));
+    }, CHECK_EVERY_MS);
     this.timer.unref();
   }
 
@@ -49,10 +62,17 @@ export class BackupService {
     this.timer = null;
   }
 
+  /** Backs up when the data changed since the newest backup and one of the rules above says so. */
   async backupIfDue(): Promise<BackupInfo | null> {
     const newest = (await this.list())[0];
-    if (newest && this.opts.clock.now() - Date.parse(newest.createdAt) < DAY) return null;
-    return this.backupNow();
+    if (!newest) return this.backupNow();
+    const age = this.opts.clock.now() - Date.parse(newest.createdAt);
+    const data = await folderState(this.opts.dataDir);
+    // File times against file times: the copy's record of the newest change it holds.
+    const changed = data.newestChange > (newest.dataChangedAt ?? Date.parse(newest.createdAt));
+    if (!changed) return age >= DAY && data.bytes > 0 ? this.backupNow() : null;
+    if (data.bytes >= 2 * Math.max(newest.bytes, 1024) || age >= HOUR) return this.backupNow();
+    return null;
   }
 
   async backupNow(): Promise<BackupInfo> {
@@ -61,14 +81,26 @@ export class BackupService {
     const name = stamp(now);
     const target = path.join(this.opts.backupsDir, name);
     await mkdir(target, { recursive: true, mode: 0o700 });
+    const before = await folderState(this.opts.dataDir);
     let files = 0;
     let bytes = 0;
-    for (const file of await jsonFiles(this.opts.dataDir)) {
-      await copyFile(path.join(this.opts.dataDir, file), path.join(target, file));
-      files += 1;
-      bytes += (await stat(path.join(target, file))).size;
+    try {
+      for (const file of await jsonFiles(this.opts.dataDir)) {
+        const to = path.join(target, file);
+        await copyFile(path.join(this.opts.dataDir, file), to);
+        // Read back: a copy that does not parse (a disk error, a file written during the copy)
+        // would be found out only on the day it is needed.
+        const text = await readFile(to, 'utf8');
+        JSON.parse(text);
+        files += 1;
+        bytes += Buffer.byteLength(text);
+      }
+    } catch (err) {
+      await rm(target, { recursive: true, force: true });
+      throw new Error(`the backup could not be checked (${(err as Error).message}); it was removed and the next one is tried soon`);
     }
-    const info: BackupInfo = { name, createdAt: new Date(now).toISOString(), files, bytes };
+    const info: BackupInfo = { name, createdAt: new Date(now).toISOString(), files, bytes, dataChangedAt: before.newestChange };
+    // Written last: a folder without backup.json is an unfinished backup and is never used.
     await writeFile(path.join(target, 'backup.json'), JSON.stringify(info), { mode: 0o600 });
     await this.prune();
     this.opts.log.info('backup written', { name, files, bytes });
@@ -94,12 +126,26 @@ export class BackupService {
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  /** Drops backups older than the retention, always keeping the newest. */
+  /** The generations to keep (see the class comment); the rest are removed. */
   private async prune(): Promise<void> {
     const cutoff = this.opts.clock.now() - this.opts.retentionDays() * DAY;
     const all = await this.list();
-    for (const b of all.slice(1)) {
-      if (Date.parse(b.createdAt) < cutoff) await rm(path.join(this.opts.backupsDir, b.name), { recursive: true, force: true });
+    // The newest always (data is never without a backup), the newest 24 within the retention
+    // period (the hourly ones of the last day), and the newest of each day within it.
+    const keep = new Set(all.slice(0, 1).map((b) => b.name));
+    for (const b of all.slice(0, KEEP_RECENT)) if (Date.parse(b.createdAt) >= cutoff) keep.add(b.name);
+    const days = new Set<string>();
+    for (const b of all) {
+      const day = b.createdAt.slice(0, 10);
+      if (Date.parse(b.createdAt) >= cutoff && !days.has(day)) keep.add(b.name);
+      days.add(day);
+    }
+    let total = 0;
+    const maxBytes = this.opts.maxBytes ?? DEFAULT_MAX_BACKUP_BYTES;
+    for (const [i, b] of all.entries()) {
+      const kept = keep.has(b.name) && (i < 3 || total + b.bytes <= maxBytes);
+      if (kept) total += b.bytes;
+      else await rm(path.join(this.opts.backupsDir, b.name), { recursive: true, force: true });
     }
   }
 
@@ -125,6 +171,51 @@ export class BackupService {
     }
     return { folder, files };
   }
+}
+
+/** The data files' total size and newest change. */
+async function folderState(dir: string): Promise<{ bytes: number; newestChange: number }> {
+  let bytes = 0;
+  let newestChange = 0;
+  for (const f of await jsonFiles(dir)) {
+    const st = await stat(path.join(dir, f)).catch(() => null);
+    if (!st) continue;
+    bytes += st.size;
+    newestChange = Math.max(newestChange, st.mtimeMs);
+  }
+  return { bytes, newestChange };
+}
+
+/**
+ * The newest backup's copy of one data file that parses, for a file found damaged at start
+ * (newest first; a backup whose copy is damaged too is passed over). Null when there is none.
+ */
+export async function newestGoodCopy(backupsDir: string, file: string): Promise<{ text: string; backup: string; createdAt: string } | null> {
+  let names: string[];
+  try {
+    names = await readdir(backupsDir);
+  } catch {
+    return null;
+  }
+  const infos: BackupInfo[] = [];
+  for (const n of names) {
+    try {
+      infos.push(JSON.parse(await readFile(path.join(backupsDir, n, 'backup.json'), 'utf8')) as BackupInfo);
+    } catch {
+      // unfinished
+    }
+  }
+  infos.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  for (const b of infos) {
+    try {
+      const text = await readFile(path.join(backupsDir, b.name, file), 'utf8');
+      JSON.parse(text);
+      return { text, backup: b.name, createdAt: b.createdAt };
+    } catch {
+      // not in this backup, or damaged there too: try an older one
+    }
+  }
+  return null;
 }
 
 async function jsonFiles(dir: string): Promise<string[]> {

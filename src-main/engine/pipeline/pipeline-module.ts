@@ -24,6 +24,7 @@ import { recordBatch, type RecorderDeps } from './recorder/recorder';
 import { rosterHandlers, type EraseElsewhere } from './roster/roster-handlers';
 import { signupHandlers, type CorrectionSink } from './signups/signup-handlers';
 import { PipelineState } from './state/pipeline-state';
+import { rebuildFromComments, type Rebuilt } from './state/rebuild';
 import { systemTimeZone } from './time/local-time';
 
 export interface PipelineModuleDeps {
@@ -103,6 +104,7 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
   let core: PipelineCore | null = null;
   let consumer: StreamConsumer<IntentEntry> | null = null;
   let sender: EmailSender | null = null;
+  let rebuilt: Rebuilt = { signups: 0, volunteers: 0 };
 
   const replyQueue = (): Queue<ReplyJob> => ctx.queues.queue<ReplyJob>(QUEUE_NAMES.reply);
   const emailQueue = (): Queue<EmailJob> => ctx.queues.queue<EmailJob>(QUEUE_NAMES.email);
@@ -188,6 +190,14 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
       if (ctx.role === 'app') {
         if (!ctx.store) throw new Error('the pipeline needs the store in the app role');
         state = await PipelineState.open(ctx.store);
+        if (ctx.store.damaged) {
+          // A file restored from an older backup (or lost): the comments say what was done since.
+          rebuilt = rebuildFromComments(state, timeZone());
+          if (rebuilt.signups + rebuilt.volunteers > 0) {
+            log.warn('rebuilt records from the comments after a damaged data file', { ...rebuilt });
+            await state.flush();
+          }
+        }
         const dispatch: DispatchDeps = {
           state, redis: ctx.redis, keys: ctx.keys, live: ctx.live, log, replyQueue, emailQueue, timeZone, now,
           ...(deps.onActivities ? { onActivities: deps.onActivities } : {}),
@@ -250,6 +260,9 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
         if (s) report.streams[`intents:${RECORDER_GROUP}`] = { length: s.length, pending: s.pending };
       }
       if (state) {
+        if (rebuilt.signups + rebuilt.volunteers > 0) {
+          report.problems.push(`After a damaged data file, ${rebuilt.signups} signup${rebuilt.signups === 1 ? '' : 's'} and ${rebuilt.volunteers} ${rebuilt.volunteers === 1 ? 'person' : 'people'} were rebuilt from the comments; check the events' signups.`);
+        }
         const failed = Object.values(state.events).filter((e) => e.status === 'failed');
         if (failed.length > 0) report.problems.push(`${failed.length} event post${failed.length === 1 ? '' : 's'} failed to publish; open the event to see why.`);
         // Recent ones only: an old problem the coordinator has seen should not mark the app unwell for ever.

@@ -3,7 +3,7 @@ import { Low } from 'lowdb';
 import type { Logger } from '../log';
 import { FileWriter } from './file-writer';
 import type { RecordJson } from './record-json';
-import { SafeJsonFile, type CorruptFileReport } from './safe-json-file';
+import { SafeJsonFile, type CorruptFileReport, type RestoreSource } from './safe-json-file';
 
 /**
  * One lowdb file. lowdb rewrites the whole file on each write, so callers batch: mutate
@@ -65,7 +65,14 @@ export class Store {
   constructor(
     readonly dir: string,
     private readonly log: Logger,
+    /** Where a damaged file is restored from (the backups); none: it is only set aside. */
+    private readonly restore: RestoreSource | null = null,
   ) {}
+
+  /** Whether a file was found damaged at start (and restored or not): its owner may have records to rebuild. */
+  get damaged(): boolean {
+    return this.problems.length > 0;
+  }
 
   /**
    * Opens (once) the collection `<dir>/<name>.json`, starting from `defaults` when absent. With
@@ -80,8 +87,8 @@ export class Store {
     const serialize = records ? (data: T) => records.serialize(data as Record<string, unknown>) : undefined;
     const adapter = new SafeJsonFile<T>(path.join(this.dir, `${name}.json`), (report) => {
       this.problems.push(report);
-      this.log.error('data file was damaged and has been set aside', { ...report });
-    }, Date.now, this.writer, serialize);
+      this.log.error(report.restoredFrom ? 'data file was damaged: set aside and restored from a backup' : 'data file was damaged and has been set aside', { ...report });
+    }, Date.now, this.writer, serialize, this.restore);
     const db = new Low<T>(adapter, defaults());
     await db.read();
     if (db.data === null || db.data === undefined) db.data = defaults();

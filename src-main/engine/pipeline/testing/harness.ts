@@ -13,6 +13,7 @@ import type { EngineContext } from '../../module';
 import { QueueFactory } from '../../queues/factory';
 import { parseRedisUrl } from '../../redis/endpoint';
 import { Store } from '../../store/store';
+import { newestGoodCopy } from '../../data/backup';
 import type { IntentEntry } from '../../streams/entries';
 import { createPipelineModule, type PipelineModule, type PipelineModuleDeps } from '../pipeline-module';
 
@@ -23,6 +24,8 @@ export interface Harness {
   clock: ManualClock;
   live: LiveMessage[];
   dataDir: string;
+  /** Where damaged files are restored from (as the app's `backups` folder beside `data`). */
+  backupsDir: string;
   /** Stops this app instance (module, workers, queues, live bus) but keeps Redis and the files. */
   stop(): Promise<void>;
   /** Drops this app instance as a crash would: the recorder's batch in hand is never finished or acknowledged. */
@@ -38,9 +41,10 @@ export type HarnessDeps = Omit<PipelineModuleDeps, 'email' | 'smtpPassword'> & P
 export async function startHarness(deps: HarnessDeps): Promise<Harness> {
   const t = await testRedis();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'vt-pipeline-'));
+  const backupsDir = `${dataDir}-backups`;
   const clock = new ManualClock(Date.now());
   const live: LiveMessage[] = [];
-  const h = { t, clock, live, dataDir } as Harness;
+  const h = { t, clock, live, dataDir, backupsDir } as Harness;
   let current: { module: PipelineModule; queues: QueueFactory; liveBus: LiveBus; sub: Redis } | null = null;
 
   const boot = async (d: HarnessDeps): Promise<void> => {
@@ -54,7 +58,7 @@ export async function startHarness(deps: HarnessDeps): Promise<Harness> {
     liveBus.on((m) => live.push(m));
     const queues = new QueueFactory(endpoint, t.keys.bullPrefix, log);
     const ctx: EngineContext = {
-      role: 'app', log, clock, keys: t.keys, redis: t.redis, redisEndpoint: endpoint, gears, store: new Store(dataDir, log), live: liveBus, queues, dataDir,
+      role: 'app', log, clock, keys: t.keys, redis: t.redis, redisEndpoint: endpoint, gears, store: new Store(dataDir, log, (file) => newestGoodCopy(backupsDir, file)), live: liveBus, queues, dataDir,
     };
     const module = createPipelineModule(ctx, {
       email: () => null, smtpPassword: () => null, timeZone: () => 'UTC',
@@ -91,6 +95,7 @@ export async function startHarness(deps: HarnessDeps): Promise<Harness> {
     await h.stop();
     await t.cleanup();
     await rm(dataDir, { recursive: true, force: true });
+    await rm(backupsDir, { recursive: true, force: true });
   };
   await boot(deps);
   return h;
