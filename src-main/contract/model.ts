@@ -82,6 +82,12 @@ export interface ModelCandidate {
   corrections: number;
   seed: number;
   epochs: number;
+  /**
+   * The temperature its confidences were calibrated with (fitted on the shipped validation
+   * split, as `npm run train` does), so the review threshold means the same for it; null when the
+   * split was missing and the confidences are uncalibrated.
+   */
+  temperature?: number | null;
 }
 
 export interface ModelRetrainState {

@@ -25,7 +25,9 @@ export function modelFolders(dataDir: string): ModelFolders {
 
 // Reports are our own files; a light check guards against a hand-edited or truncated one.
 const reportShape = z.looseObject({ version: z.string(), summary: z.looseObject({ macroF1: z.number() }), model: z.looseObject({ perIntent: z.looseObject({}) }) });
-const candidateMeta = z.object({ trainedAt: z.number(), corrections: z.number(), seed: z.number(), epochs: z.number(), current: reportShape.nullable() });
+const candidateMeta = z.object({
+  trainedAt: z.number(), corrections: z.number(), seed: z.number(), epochs: z.number(), current: reportShape.nullable(), temperature: z.number().nullable().optional(),
+});
 
 async function readJson(file: string): Promise<unknown> {
   return JSON.parse(await readFile(file, 'utf8')) as unknown;
@@ -51,7 +53,7 @@ export async function writeCandidate(f: ModelFolders, artifact: ModelArtifact, c
     await writeArtifact(tmp, artifact);
     await writeFile(path.join(tmp, 'report.json'), `${JSON.stringify(c.report, null, 2)}\n`);
     await writeFile(path.join(tmp, 'report.md'), renderReportMarkdown(c.report));
-    const meta = { trainedAt: c.trainedAt, corrections: c.corrections, seed: c.seed, epochs: c.epochs, current: c.current };
+    const meta = { trainedAt: c.trainedAt, corrections: c.corrections, seed: c.seed, epochs: c.epochs, current: c.current, temperature: c.temperature ?? null };
     await writeFile(path.join(tmp, 'candidate.json'), `${JSON.stringify(meta, null, 2)}\n`);
   });
 }
@@ -66,7 +68,7 @@ export async function readCandidate(f: ModelFolders): Promise<{ candidate: Model
     const report = await readReport(f.candidate);
     if (!report || report.version !== artifact.version) throw new Error('its report.json is missing or belongs to another model');
     const current = m.current as unknown as ModelReport | null;
-    return { artifact, candidate: { version: artifact.version, report, current, trainedAt: m.trainedAt, corrections: m.corrections, seed: m.seed, epochs: m.epochs } };
+    return { artifact, candidate: { version: artifact.version, report, current, trainedAt: m.trainedAt, corrections: m.corrections, seed: m.seed, epochs: m.epochs, temperature: m.temperature ?? null } };
   } catch (err) {
     return { candidate: null, problem: `the retrained model in ${f.candidate} is unusable (${err instanceof Error ? err.message : String(err)})` };
   }

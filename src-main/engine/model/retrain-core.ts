@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { ModelReport } from '../../contract/model';
 import { readLabelled, type LabelledComment } from '../../../model/src/data';
 import { buildReport } from '../../../model/src/report';
@@ -11,6 +12,8 @@ export interface RetrainRequest {
   /** The shipped labelled data (`train.jsonl`, `test.jsonl`). */
   trainFile: string;
   testFile: string;
+  /** The shipped validation split (`valid.jsonl`): the temperature is fitted on it; absent → uncalibrated. */
+  validFile?: string;
   corrections: LabelledComment[];
   /** The model in use, evaluated on the same test split for the side-by-side report. */
   current: ModelArtifact | null;
@@ -27,6 +30,8 @@ export interface RetrainResult {
   artifact: ModelArtifact;
   report: ModelReport;
   current: ModelReport | null;
+  /** The fitted temperature, or null when there was no validation split. */
+  temperature: number | null;
 }
 
 /**
@@ -39,9 +44,17 @@ export async function retrain(req: RetrainRequest, onProgress: (p: RetrainProgre
   const train = readLabelled(req.trainFile);
   const test = readLabelled(req.testFile);
   const epochs = req.epochs ?? DEFAULT_EPOCHS;
+  // Calibrated the way the shipped model is, so a confidence (and the review threshold) means
+  // the same after a retraining as before it.
+  const valid = req.validFile && existsSync(req.validFile) ? readLabelled(req.validFile) : [];
+  let temperature: number | null = null;
   const draft = await trainIntentModel(trainingRows(train, req.corrections), {
     seed: req.seed,
     epochs,
+    calibrateOn: valid,
+    onCalibrated: (t) => {
+      temperature = t;
+    },
     onEpoch: (epoch, loss) => onProgress({ phase: 'training', epoch, epochs, loss }),
   });
   onProgress({ phase: 'evaluating' });
@@ -55,5 +68,5 @@ export async function retrain(req: RetrainRequest, onProgress: (p: RetrainProgre
     current = buildReport(model, test, { seed: s?.seed ?? 0, trainSize: s?.trainSize ?? 0, corrections: s?.corrections ?? 0 });
     model.dispose();
   }
-  return { artifact: { ...draft, summary: report.summary }, report, current };
+  return { artifact: { ...draft, summary: report.summary }, report, current, temperature };
 }

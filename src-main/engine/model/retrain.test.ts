@@ -47,6 +47,7 @@ describe('retraining the intent model from the app', () => {
     };
     await slice('train.jsonl', 300);
     await slice('test.jsonl', 120);
+    await slice('valid.jsonl', 120);
   });
   afterEach(async () => {
     for (const c of closers.splice(0).reverse()) await c();
@@ -133,6 +134,8 @@ describe('retraining the intent model from the app', () => {
     expect(state.training).toBeNull();
     const c = state.candidate!;
     expect(c).toMatchObject({ corrections: 3, seed: 5, epochs: 2 });
+    // Calibrated on the validation split, like the shipped model.
+    expect(c.temperature).toBeGreaterThan(0);
     expect(c.version).not.toBe(shipped.version);
     expect(c.report.version).toBe(c.version);
     expect(Object.keys(c.report.model.perIntent).sort()).toEqual(['cancel', 'other', 'question', 'signup']);

@@ -83,7 +83,8 @@ export class Retrainer {
     this.job = job;
     this.last = null;
     this.publish(progress);
-    job.done = this.train(job, { trainFile, testFile, corrections, seed, epochs });
+    const validFile = path.join(this.d.trainingDataDir, 'valid.jsonl');
+    job.done = this.train(job, { trainFile, testFile, validFile, corrections, seed, epochs });
     return progress;
   }
 
@@ -93,7 +94,7 @@ export class Retrainer {
     return new RpcError('conflict', `A retraining is already running${where}. Wait for it to finish; its progress shows in Settings → Model.`, { progress: p });
   }
 
-  private async train(job: Job, t: { trainFile: string; testFile: string; corrections: LabelledComment[]; seed: number; epochs: number }): Promise<void> {
+  private async train(job: Job, t: { trainFile: string; testFile: string; validFile: string; corrections: LabelledComment[]; seed: number; epochs: number }): Promise<void> {
     const update = (patch: Partial<ModelTrainingProgress>): void => {
       job.progress = { ...job.progress, ...patch };
       this.publish(job.progress);
@@ -107,7 +108,7 @@ export class Retrainer {
           })
         : null;
       if (this.job !== job) return;
-      job.run = this.d.startTrainer({ trainFile: t.trainFile, testFile: t.testFile, corrections: t.corrections, current, seed: t.seed, epochs: t.epochs }, (p) => {
+      job.run = this.d.startTrainer({ trainFile: t.trainFile, testFile: t.testFile, validFile: t.validFile, corrections: t.corrections, current, seed: t.seed, epochs: t.epochs }, (p) => {
         if (p.phase === 'training') update({ phase: 'training', epoch: p.epoch, loss: Number.isFinite(p.loss) ? p.loss : null });
         else update({ phase: 'evaluating' });
       });
@@ -121,6 +122,7 @@ export class Retrainer {
         corrections: t.corrections.length,
         seed: t.seed,
         epochs: t.epochs,
+        temperature: result.temperature,
       };
       try {
         await writeCandidate(this.d.folders, result.artifact, candidate);

@@ -208,6 +208,11 @@ function CandidateView(props: {
         A new model is ready (<span className="mono">{c.version}</span>, trained {formatWhen(c.trainedAt)} with {plural(c.corrections, 'correction')}). Both models were
         checked on the same {c.report.summary.testSize} held-out comments:
       </p>
+      <p className="small muted">
+        {typeof c.temperature === 'number'
+          ? `Its confidences are calibrated like the shipped model’s (temperature ${c.temperature.toFixed(2)}), so “Needs a look” holds back comments the same way.`
+          : 'Its confidences are not calibrated (the validation comments were missing), so “Needs a look” may hold back more or fewer comments.'}
+      </p>
       <table className="table" data-testid="model-compare">
         <thead>
           <tr>
