@@ -95,4 +95,23 @@ describe('"Needs a look" (demo mode: the simulated crowd writes comments the mod
     await expect.poll(async () => (await session.app.rpc<{ reviewThreshold: number }>('settings.get', {})).reviewThreshold).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('edits reply texts per language in Settings → Replies and sets the Page’s language', async () => {
+    const { page, errors } = await session.open('#/settings/replies');
+    const editing = page.getByLabel('Texts to edit');
+    await editing.selectOption('es');
+    const first = page.getByLabel('Signup — public reply');
+    await expect.poll(() => first.inputValue()).toMatch(/^¡Gracias \{firstName\}!/);
+    // Portuguese has no texts yet: the Page's language is filled in to translate.
+    await editing.selectOption('pt');
+    await expect.poll(() => page.getByText(/There are no Portuguese texts yet/).count()).toBe(1);
+    await first.fill('Obrigado {firstName}! Você está inscrito em {slot}.');
+    await page.getByRole('button', { name: 'Save Portuguese replies' }).click();
+    await expect.poll(() => page.getByText('Saved.').count()).toBe(1);
+    const langs = await session.app.rpc<{ languages: Array<{ code: string; available: boolean }> }>('templates.languages', {});
+    expect(langs.languages.filter((l) => l.available).map((l) => l.code)).toEqual(['en', 'es', 'pt']);
+    await page.getByLabel('Your Page’s language').selectOption('es');
+    await expect.poll(async () => (await session.app.rpc<{ defaultLanguage: string }>('templates.languages', {})).defaultLanguage).toBe('es');
+    expect(errors).toEqual([]);
+  });
 });
