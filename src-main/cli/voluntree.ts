@@ -20,7 +20,27 @@ Commands:
            VOLUNTREE_TOKEN) when one is running; otherwise works on the data folder itself.
   help     Show this text.
 
-Configuration is by environment variables; see the README's configuration table.`;
+Configuration is by environment variables; see the README's configuration table.
+\`voluntree worker --help\` says what a worker runs and needs.`;
+
+export const WORKER_USAGE = `Usage: REDIS_URL=redis://… voluntree worker
+
+Runs the parts of Voluntree that scale out, beside the app, against the app's Redis:
+  preprocess and classifier   always (the intent model is loaded from Redis, where the app
+                              publishes the one in use)
+  reply and notify            only with a Page connection of its own (FB_PAGE_ID and
+                              FB_PAGE_TOKEN); without one it leaves them to the app and never
+                              fails one with "no Page is connected"
+  email                       only with SMTP settings in its own data folder
+The recorder, publishing, the data files, the webhook and the tunnel stay in the app.
+
+Needs:
+  REDIS_URL            the app's Redis (redis:// or rediss:// with TLS; an ACL user in the URL)
+  VOLUNTREE_DATA_DIR   a folder of its own (its log; never the app's data folder)
+  FB_PAGE_ID, FB_PAGE_TOKEN   optional, to send replies and updates as well
+
+See it: the app's /healthz lists every live process ("processes") with its heartbeat, whether it
+sends through Facebook and the stream entries it holds. More in docs/scaling.md.`;
 
 /** Where the built bundle sits: out/main/cli.js. The renderer and the model are found from here. */
 const here = import.meta.dirname;
@@ -71,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'help';
   try {
     if (command === 'serve') await run('app');
+    else if (command === 'worker' && (argv.includes('--help') || argv.includes('-h'))) process.stdout.write(`${WORKER_USAGE}\n`);
     else if (command === 'worker') await run('worker');
     else if (command === 'rebuild-feeds') {
       const log = createLogger({ format: process.stderr.isTTY ? 'pretty' : 'json', level: 'warn' });

@@ -29,6 +29,12 @@ export interface HealthReport {
   queues: Record<string, QueueCounts>;
   streams: Record<string, { length: number; pending: number }>;
   facebook: { mode: 'demo' | 'live'; pageId?: string; tunnelUrl?: string | null; tunnelHealthy?: boolean };
+  /**
+   * Every live Voluntree process on this Redis (the app and each `voluntree worker`), with its
+   * last heartbeat (ms ago, beats every 5 s; gone 15 s after the last) and what it is working on
+   * right now: stream entries it holds unacknowledged, per stream group.
+   */
+  processes?: Array<{ id: string; role: 'app' | 'worker'; host: string; pid: number; lastBeatMsAgo: number; sendsGraph: boolean; pending: Record<string, number> }>;
   problems: string[];
 }
 

@@ -13,7 +13,7 @@ import { createKeys, DEFAULT_PREFIX, type Keys } from './keys';
 import { LiveBus } from './live';
 import { createLogger, withSecrets, type Logger } from './log';
 import type { CallContext, EngineContext, EngineModule, EngineRole, Handlers } from './module';
-import { buildModules, type BuiltModules } from './modules';
+import { buildModules, sendsGraph, type BuiltModules } from './modules';
 import { QueueFactory } from './queues/factory';
 import { createClient, parseRedisUrl, type RedisEndpoint } from './redis/endpoint';
 import { findRedisServer } from './redis/find-binary';
@@ -23,6 +23,10 @@ import { FileSecretStore, type SecretStore } from './settings/secret-store';
 import { defaultSettings, SettingsService } from './settings/settings-module';
 import { Store } from './store/store';
 import { newestGoodCopy } from './data/backup';
+import { CLASSIFIER_GROUP } from './model/classifier-worker';
+import { PREPROCESS_GROUP } from './model/preprocess';
+import { RECORDER_GROUP } from './pipeline/pipeline-module';
+import { livePresences, Presence } from './presence';
 import { closeServer } from './http/close';
 
 export interface EngineOptions {
@@ -58,6 +62,7 @@ export class Engine {
   private subscriber: Redis | null = null;
   private queues: QueueFactory | null = null;
   private store: Store | null = null;
+  private presence: Presence | null = null;
   private modules: EngineModule[] = [];
   private started: EngineModule[] = [];
   private dispatcher: RpcDispatcher | null = null;
@@ -153,6 +158,9 @@ export class Engine {
       await m.start?.();
       this.started.push(m);
     }
+    const settings = this.settings;
+    this.presence = new Presence(this.redis, this.keys, this.role, this.clock, this.log, () => sendsGraph(this.role, settings));
+    await this.presence.start();
     if (this.role === 'app' && this.opts.http !== false) {
       const server = await startHttpServer({
         host: this.config.host,
@@ -256,8 +264,37 @@ export class Engine {
         report.problems.push(`${m.name}: ${(err as Error).message}`);
       }
     }
+    report.processes = await withTimeout(this.processes(), 1000).catch(() => undefined);
+    if (report.processes === undefined) delete report.processes;
     report.ok = report.redis.up && report.problems.length === 0;
     return report;
+  }
+
+  /** The live processes, each with the stream entries its consumers hold right now. */
+  private async processes(): Promise<NonNullable<HealthReport['processes']>> {
+    const redis = this.redis!;
+    const now = this.clock.now();
+    const live = await livePresences(redis, this.keys);
+    const pending = new Map<string, Record<string, number>>();
+    const groups: Array<[string, string]> = [
+      [this.keys.streamIngest, PREPROCESS_GROUP], [this.keys.streamComments, CLASSIFIER_GROUP], [this.keys.streamIntents, RECORDER_GROUP],
+    ];
+    for (const [stream, group] of groups) {
+      const rows = (await redis.xinfo('CONSUMERS', stream, group).catch(() => [])) as unknown[][];
+      for (const row of rows) {
+        const f: Record<string, unknown> = {};
+        for (let i = 0; i + 1 < row.length; i += 2) f[String(row[i])] = row[i + 1];
+        const n = Number(f.pending ?? 0);
+        // Consumer names are `<group>:<host>:<pid>:<random>` (streams/consumer.ts uniqueConsumerName).
+        const [, host, pid] = String(f.name).split(':');
+        const owner = live.find((p) => p.host === host && String(p.pid) === pid);
+        if (!owner || n === 0) continue;
+        const mine = pending.get(owner.id) ?? {};
+        mine[group] = (mine[group] ?? 0) + n;
+        pending.set(owner.id, mine);
+      }
+    }
+    return live.map((p) => ({ id: p.id, role: p.role, host: p.host, pid: p.pid, lastBeatMsAgo: Math.max(0, now - p.beatAt), sendsGraph: p.sendsGraph, pending: pending.get(p.id) ?? {} }));
   }
 
   /** Stops everything in order; safe to call more than once. */
@@ -270,6 +307,7 @@ export class Engine {
     // Redis going away from here on is part of the stop, not a crash to restart.
     this.supervisor?.holdRestarts();
     if (this.http) await closeServer(this.http).catch(() => undefined);
+    await this.presence?.stop();
     for (const m of [...this.started].reverse()) {
       try {
         this.log.debug('stopping module', { module: m.name });

@@ -41,6 +41,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX) {
     modelVersion: (version: string) => k(`model:v:${version}`),
     /** Gear library versions, as loaded. */
     gearsLoaded: k('gears:loaded'),
+    /** One key per running process (app or worker), refreshed while it lives (presence.ts). */
+    presence: (processId: string) => k(`presence:${processId}`),
     /** Idempotency markers for outgoing messages ("sent exactly once"). */
     sentMarker: (kind: string, id: string) => k(`sent:${kind}:${id}`),
     /**

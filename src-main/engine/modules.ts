@@ -59,6 +59,11 @@ export function createGraphFor(ctx: EngineContext, config: EngineConfig, setting
  * Graph calls go to the built-in simulator and webhooks are signed with its secret; once the
  * coordinator connects a Page in Settings, the same client talks to Facebook.
  */
+/** Whether a process sends through the Graph API: the app always; a worker only with its own Page connection. */
+export function sendsGraph(role: EngineContext['role'], settings: SettingsService): boolean {
+  return role === 'app' || Boolean(settings.pageId() && settings.pageToken());
+}
+
 export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promise<BuiltModules> {
   const { config, settings } = deps;
   const app = ctx.role === 'app';
@@ -84,7 +89,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
     graph,
     // A worker sends through Graph only with its own Page connection (FB_PAGE_ID and
     // FB_PAGE_TOKEN in its environment); see docs/scaling.md.
-    sendsGraph: () => app || Boolean(settings.pageId() && settings.pageToken()),
+    sendsGraph: () => sendsGraph(ctx.role, settings),
     email: () => settings.email(),
     smtpPassword: () => settings.smtpPassword(),
     utilityTemplate: () => settings.utilityTemplate(),
