@@ -6,7 +6,7 @@ import { normaliseWebhook, webhookEnvelope } from '../facebook/webhook-payload';
 import { commentChange, feedEntry, webhookPayload } from '../../simulator/webhook-payloads';
 import type { IntentEntry } from '../streams/entries';
 import { FakeGraph } from './testing/fake-graph';
-import { call } from './testing/call';
+import { call, publishedEvent } from './testing/call';
 import { feedIntents, settled, startHarness, until, type Harness } from './testing/harness';
 
 const PAGE = 'page1';
@@ -32,10 +32,8 @@ describe('delivery fuzz', () => {
   beforeAll(async () => {
     graph = new FakeGraph();
     h = await startHarness({ graph, options: { replyConcurrency: 50 } });
-    const e = await call(h.module, 'events.create', { title: 'Pantry', slots: [{ title: 'Shift', start: '2026-12-05T09:00:00Z', end: '2026-12-05T12:00:00Z', capacity: 40 }] });
-    await call(h.module, 'events.publish', { id: e.id });
-    await until('published', async () => (await call(h.module, 'events.get', { id: e.id })).status === 'published');
-    eventPost = (await call(h.module, 'events.get', { id: e.id })).postId!;
+    const e = await publishedEvent(h.module, { capacity: 40 });
+    eventPost = e.postId;
     eventId = e.id;
   });
   afterAll(() => h.cleanup());

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntentEntry } from '../streams/entries';
 import { FakeGraph } from './testing/fake-graph';
-import { call } from './testing/call';
-import { commentIntent, feedIntents, settled, startHarness, until, type Harness } from './testing/harness';
+import { call, publishedEvent } from './testing/call';
+import { commentIntent, feedIntents, settled, startHarness, type Harness } from './testing/harness';
 
 function permutations<T>(xs: readonly T[]): T[][] {
   if (xs.length <= 1) return [xs.slice()];
@@ -22,10 +22,8 @@ describe('a comment ends the same whatever order its changes arrive in', () => {
 
   beforeAll(async () => {
     h = await startHarness({ graph: new FakeGraph() });
-    const e = await call(h.module, 'events.create', { title: 'Pantry', slots: [{ title: 'Shift', start: '2026-12-05T09:00:00Z', end: '2026-12-05T12:00:00Z', capacity: 500 }] });
-    await call(h.module, 'events.publish', { id: e.id });
-    await until('published', async () => (await call(h.module, 'events.get', { id: e.id })).status === 'published');
-    postId = (await call(h.module, 'events.get', { id: e.id })).postId!;
+    const e = await publishedEvent(h.module, { capacity: 500 });
+    postId = e.postId;
     eventId = e.id;
   });
   afterAll(() => h.cleanup());

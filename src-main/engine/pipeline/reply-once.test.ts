@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeGraph } from './testing/fake-graph';
-import { call } from './testing/call';
+import { call, publishedEvent } from './testing/call';
 import { commentIntent, feedIntents, settled, startHarness, until, type Harness } from './testing/harness';
 
 /**
@@ -28,10 +28,8 @@ describe('a reply goes out once for as long as the comment is kept', () => {
   }
 
   it('does not answer a replayed signup again after the sent markers expired, across a restart', async () => {
-    const e = await call(h.module, 'events.create', { title: 'Pantry', slots: [{ title: 'Shift', start: '2026-12-05T09:00:00Z', end: '2026-12-05T12:00:00Z', capacity: 4 }] });
-    await call(h.module, 'events.publish', { id: e.id });
-    await until('published', async () => (await call(h.module, 'events.get', { id: e.id })).status === 'published');
-    const postId = (await call(h.module, 'events.get', { id: e.id })).postId!;
+    const e = await publishedEvent(h.module, { capacity: 4 });
+    const postId = e.postId;
     const entry = commentIntent({ postId, from: { id: '4001', name: 'Ana Souza' }, message: "I'm in", intent: 'signup' });
     const commentId = entry.item.kind === 'comment' ? entry.item.commentId : '';
     await feedIntents(h, [entry]);
@@ -55,10 +53,8 @@ describe('a reply goes out once for as long as the comment is kept', () => {
   });
 
   it('still sends a reply that never went out when its delivery is replayed', async () => {
-    const e = await call(h.module, 'events.create', { title: 'Pantry', slots: [{ title: 'Shift', start: '2026-12-05T09:00:00Z', end: '2026-12-05T12:00:00Z', capacity: 4 }] });
-    await call(h.module, 'events.publish', { id: e.id });
-    await until('published', async () => (await call(h.module, 'events.get', { id: e.id })).status === 'published');
-    const postId = (await call(h.module, 'events.get', { id: e.id })).postId!;
+    const e = await publishedEvent(h.module, { capacity: 4 });
+    const postId = e.postId;
     const entry = commentIntent({ postId, from: { id: '4002', name: 'Ben Ode' }, message: 'count me in', intent: 'signup' });
     // Stopped before its replies were sent (a crash after the files were written): the outbox keeps them.
     await h.stop();

@@ -6,8 +6,8 @@ import { systemClock } from '../clock';
 import { BackupService } from '../data/backup';
 import { memoryLogger } from '../log';
 import { FakeGraph } from './testing/fake-graph';
-import { call } from './testing/call';
-import { commentIntent, feedIntents, settled, startHarness, until, type Harness } from './testing/harness';
+import { call, publishedEvent } from './testing/call';
+import { commentIntent, feedIntents, settled, startHarness, type Harness } from './testing/harness';
 
 /**
  * The case that lost 631 signups: the data files are damaged while the app is stopped, and the
@@ -27,10 +27,8 @@ describe('a damaged data file at start', () => {
   const person = (n: number) => ({ id: `7${String(n).padStart(4, '0')}`, name: `Vol${n} Person` });
 
   it('restores the newest backup, rebuilds later signups and people from the comments, and sends nothing again', async () => {
-    const e = await call(h.module, 'events.create', { title: 'Pantry', slots: [{ title: 'Shift', start: '2026-12-05T09:00:00Z', end: '2026-12-05T12:00:00Z', capacity: 1000 }] });
-    await call(h.module, 'events.publish', { id: e.id });
-    await until('published', async () => (await call(h.module, 'events.get', { id: e.id })).status === 'published');
-    const postId = (await call(h.module, 'events.get', { id: e.id })).postId!;
+    const e = await publishedEvent(h.module, { capacity: 1000 });
+    const postId = e.postId;
     const signUp = (from: number, to: number) =>
       feedIntents(h, Array.from({ length: to - from + 1 }, (_, i) => commentIntent({ postId, commentId: `${postId}_k${from + i}`, from: person(from + i), message: "I'm in", intent: 'signup' })));
 

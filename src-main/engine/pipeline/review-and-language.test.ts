@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IntentEntry } from '../streams/entries';
 import { FakeGraph } from './testing/fake-graph';
-import { call } from './testing/call';
-import { commentIntent, feedIntents, settled, startHarness, until, type Harness } from './testing/harness';
+import { call, publishedEvent as publishEvent } from './testing/call';
+import { commentIntent, feedIntents, settled, startHarness, type Harness } from './testing/harness';
 import { detectLanguage } from './replies/language';
 import { SPANISH_TEMPLATES } from './replies/templates';
 
@@ -25,14 +25,7 @@ describe('comments the model is unsure of wait for the coordinator', () => {
   });
   afterEach(() => h.cleanup());
 
-  async function publishedEvent(capacity = 5): Promise<{ id: string; postId: string }> {
-    const e = await call(h.module, 'events.create', {
-      title: 'Food bank', location: 'Hall', slots: [{ title: 'Morning', start: '2026-12-05T09:00:00Z', end: '2026-12-05T12:00:00Z', capacity }],
-    });
-    await call(h.module, 'events.publish', { id: e.id });
-    await until('published', async () => (await call(h.module, 'events.get', { id: e.id })).status === 'published');
-    return { id: e.id, postId: (await call(h.module, 'events.get', { id: e.id })).postId! };
-  }
+  const publishedEvent = (capacity = 5) => publishEvent(h.module, { title: 'Food bank', location: 'Hall', slotTitle: 'Morning', capacity });
 
   it('holds a low-confidence signup (no signup, no reply) until one click accepts it, then acts at once', async () => {
     const e = await publishedEvent();
@@ -120,15 +113,7 @@ describe('replies in the commenter’s language', () => {
   });
   afterEach(() => h.cleanup());
 
-  async function publishedEvent(capacity = 5): Promise<{ id: string; postId: string; slotId: string }> {
-    const e = await call(h.module, 'events.create', {
-      title: 'Banco de alimentos', location: 'Salón parroquial', slots: [{ title: 'Mañana', start: '2026-12-05T09:00:00Z', end: '2026-12-05T12:00:00Z', capacity }],
-    });
-    await call(h.module, 'events.publish', { id: e.id });
-    await until('published', async () => (await call(h.module, 'events.get', { id: e.id })).status === 'published');
-    const got = await call(h.module, 'events.get', { id: e.id });
-    return { id: e.id, postId: got.postId!, slotId: got.slots[0]!.id };
-  }
+  const publishedEvent = (capacity = 5) => publishEvent(h.module, { title: 'Banco de alimentos', location: 'Salón parroquial', slotTitle: 'Mañana', capacity });
 
   const commentIdOf = (e: IntentEntry): string => (e.item.kind === 'comment' ? e.item.commentId : '');
 
