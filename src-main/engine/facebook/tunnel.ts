@@ -32,8 +32,8 @@ export interface TunnelManagerOptions {
   setting: () => TunnelSetting;
   /** The webhook-only server's port on 127.0.0.1 (null before it listens). */
   localPort: () => number | null;
-  /** The localtunnel server (`VOLUNTREE_TUNNEL_HOST`); the public one when not given. */
-  host?: string;
+  /** The localtunnel server (`VOLUNTREE_TUNNEL_HOST` or Settings), read at each connect; the public one when not given. */
+  host?: string | (() => string);
   /** The requested subdomain, kept stable across restarts so the callback URL rarely changes. */
   subdomain: () => string;
   log: Logger;
@@ -142,7 +142,7 @@ export class TunnelManager {
       this.scheduleReconnect('the webhook server is not listening yet');
       return;
     }
-    const host = this.opts.host ?? PUBLIC_TUNNEL_HOST;
+    const host = (typeof this.opts.host === 'function' ? this.opts.host() : this.opts.host) ?? PUBLIC_TUNNEL_HOST;
     this.connecting = true;
     try {
       // The client retries an unreachable server forever with no way to cancel; ask first.
