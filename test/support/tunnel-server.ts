@@ -22,6 +22,11 @@ export interface TunnelServer {
   requested(): (string | null)[];
   /** Open sockets a client holds now. */
   openSockets(id: string): number;
+  /**
+   * Adds to the latest client's pool a tunnel socket into which `bytes` were written and which
+   * was then closed, as Node's 408 on an idle socket used to leave one; resolves once pooled.
+   */
+  addStaleSocket(bytes: string): Promise<void>;
   /** Kills everything at once, like a crashed server: sockets destroyed, ports closed. */
   close(): Promise<void>;
 }
@@ -203,6 +208,20 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
     registrations: () => [...registrations],
     requested: () => [...requested],
     openSockets: (id) => clients.get(id)?.agent.all.size ?? 0,
+    addStaleSocket: (bytes) =>
+      new Promise((resolve, reject) => {
+        if (!last) return reject(new Error('no client'));
+        const before = last.agent.all.size;
+        const agent = last.agent;
+        const s = net.connect((last.server.address() as AddressInfo).port, '127.0.0.1', () => s.end(bytes));
+        s.on('error', reject);
+        const wait = setInterval(() => {
+          if (agent.all.size > before) {
+            clearInterval(wait);
+            resolve();
+          }
+        }, 5);
+      }),
     async close() {
       for (const c of clients.values()) {
         if (c.grace) clearTimeout(c.grace);

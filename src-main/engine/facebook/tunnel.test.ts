@@ -191,6 +191,13 @@ describe('the tunnel through idle hours and outages', () => {
     expect((await deliverSigned(m.state().callbackUrl!, SECRET, comment('1_300'))).status).toBe(200);
   });
 
+  it('probes on a fresh connection each time, so a stale 408 anywhere in the pool is found and counted as unhealthy', async () => {
+    // A kept-alive probe would travel on the one warm socket forever and never meet this one.
+    const m = await open({ healthIntervalMs: 50, failuresBeforeReconnect: 1_000 });
+    await server.addStaleSocket('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    await vi.waitFor(() => expect(m.state().lastError).toMatch(/answered 408/), { timeout: 5_000, interval: 10 });
+  });
+
   it('restarting the tunnel keeps its subdomain, though the server holds the old id for a moment', async () => {
     const m = await open({ healthIntervalMs: 100 });
     await m.restart();

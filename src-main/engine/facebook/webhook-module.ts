@@ -41,12 +41,15 @@ export interface TunnelSocketTimings {
  * `headersTimeout` on a fresh connection from the moment it opens (checked here: a socket that
  * never sends a byte gets "HTTP/1.1 408 Request Timeout" after headersTimeout; one that served a
  * request and then idles is closed silently by the keep-alive timeout), and the real tunnel
- * server hands that buffered 408 to the next public request. So: recycle idle sockets silently
- * at 50 s, before Node's 60 s headers bound, and never answer a timeout on a socket no request
- * arrived on. A socket closed without a byte is noticed by the tunnel server at once (it reads
- * the end of the stream when nothing is buffered) and replaced by the client.
+ * server hands that buffered 408 to the next public request. So: never answer a timeout on a
+ * socket no request arrived on, and recycle idle sockets silently after 4 minutes, before the
+ * 5 minute headers bound could fire on them. A socket closed without a byte is noticed by the
+ * tunnel server at once (it reads the end of the stream when nothing is buffered) and replaced
+ * by the client. Each close races with the server handing that socket to a public request
+ * (checked against the real server: such a request gets no answer and Meta delivers it
+ * again), so sockets are recycled rarely rather than at Node's 60 s.
  */
-export const TUNNEL_SOCKET_TIMINGS: TunnelSocketTimings = { idleMs: 50_000, headersTimeoutMs: 60_000, requestTimeoutMs: 120_000, checkIntervalMs: 10_000 };
+export const TUNNEL_SOCKET_TIMINGS: TunnelSocketTimings = { idleMs: 240_000, headersTimeoutMs: 300_000, requestTimeoutMs: 360_000, checkIntervalMs: 10_000 };
 
 /**
  * The Meta webhook. `registerRoutes` adds it to the main local server; `start` also opens a
