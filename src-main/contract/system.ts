@@ -15,6 +15,28 @@ export function graphVersionProblem(version: string): string | null {
   return null;
 }
 
+/** The public localtunnel server, used unless the nonprofit runs its own. */
+export const PUBLIC_TUNNEL_HOST = 'https://localtunnel.me';
+
+/**
+ * Why a localtunnel server address cannot be used, or null when it can: https anywhere, plain
+ * http only on this machine (a test or a server reached through an SSH forward), and only the
+ * server's origin, since the client appends its own paths.
+ */
+export function tunnelHostProblem(value: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return `"${value}" is not a URL (e.g. https://tunnel.example.org)`;
+  }
+  if (u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) return `give only the server's address, like https://tunnel.example.org (got "${value}")`;
+  if (u.protocol === 'https:') return null;
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (u.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host))) return null;
+  return `the tunnel server must be an https address (plain http only on 127.0.0.1); got "${value}"`;
+}
+
 export interface QueueCounts {
   waiting: number;
   active: number;
@@ -42,6 +64,8 @@ export interface Settings {
   organisationName: string;
   graphVersion: string;
   tunnel: string;
+  /** The localtunnel server asked for a tunnel (`VOLUNTREE_TUNNEL_HOST` overrides it). */
+  tunnelHost: string;
   pageId: string | null;
   /**
    * The Meta app's App ID (not a secret). With the App Secret it lets Voluntree set the
@@ -75,6 +99,15 @@ export const settingsPatch = z
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
     tunnel: z.string().min(1).max(500),
+    tunnelHost: z
+      .string()
+      .trim()
+      .max(500)
+      .transform((v) => v.replace(/\/+$/, ''))
+      .superRefine((v, ctx) => {
+        const problem = tunnelHostProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     pageId: z.string().regex(/^\d+$/).nullable(),
     appId: z.string().trim().regex(/^\d{1,32}$/, 'The App ID is the number at the top of the Meta app dashboard').nullable(),
     // A secret to store, or null (or '') to remove it: disconnecting the Page removes its token.

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { graphVersionProblem } from '../contract/system';
+import { graphVersionProblem, PUBLIC_TUNNEL_HOST, tunnelHostProblem } from '../contract/system';
 
 /**
  * Everything the engine needs to know at start, read from the environment (each also settable
@@ -35,22 +35,7 @@ export interface EngineConfig {
   tunnelHost: string;
 }
 
-/** The public localtunnel server. */
-export const PUBLIC_TUNNEL_HOST = 'https://localtunnel.me';
-
-/** A localtunnel server address: https anywhere, plain http only on this machine (a test server). */
-export function tunnelHostProblem(value: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    return `"${value}" is not a URL (e.g. https://tunnel.example.org)`;
-  }
-  if (u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) return `give only the server's address, like https://tunnel.example.org (got "${value}")`;
-  if (u.protocol === 'https:') return null;
-  if (u.protocol === 'http:' && isLoopback(u.hostname.replace(/^\[|\]$/g, ''))) return null;
-  return `the tunnel server must be an https address (plain http only on 127.0.0.1); got "${value}"`;
-}
+export { PUBLIC_TUNNEL_HOST, tunnelHostProblem };
 
 /** The per-user data folder of the platform (Electron passes its own userData instead). */
 export function defaultDataDir(): string {

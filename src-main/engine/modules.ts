@@ -115,7 +115,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
       pageId: () => (inDemo() ? demo!.credentials.pageId : (settings.pageId() ?? '')),
     });
     modules.push(webhook);
-    modules.push(createFacebookModule(ctx, { graph, webhook, settings, tunnelHost: config.tunnelHost }));
+    modules.push(createFacebookModule(ctx, { graph, webhook, settings }));
   }
   return { modules, feed, metrics, pipeline, webhook, demo, graph };
 }

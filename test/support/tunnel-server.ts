@@ -22,18 +22,31 @@ export interface TunnelServer {
   requested(): (string | null)[];
   /** Open sockets a client holds now. */
   openSockets(id: string): number;
+  /**
+   * Adds to the latest client's pool a tunnel socket into which `bytes` were written and which
+   * was then closed, as Node's 408 on an idle socket used to leave one; resolves once pooled.
+   */
+  addStaleSocket(bytes: string): Promise<void>;
   /** Kills everything at once, like a crashed server: sockets destroyed, ports closed. */
   close(): Promise<void>;
 }
 
-/** Hands a client's tunnel sockets to public requests, one request per socket at a time. */
+/**
+ * Hands a client's tunnel sockets to public requests, one request per socket at a time, the
+ * way the real server's TunnelAgent (localtunnel/server, lib/TunnelAgent.js) does:
+ * - idle sockets wait in a pool with nobody reading them, so bytes the app's side wrote into
+ *   one (a timeout's 408, say) stay buffered and become the answer to the next public request
+ *   that gets the socket; a socket closed with nothing buffered leaves the pool at once;
+ * - Node's Agent with `keepAlive` and `maxFreeSockets: 1` keeps one socket after a request and
+ *   reuses it first, so requests one after another mostly travel on the same warm socket.
+ */
 class TunnelAgent extends http.Agent {
   private readonly idle: Socket[] = [];
   private readonly waiting: ((err: Error | null, socket: Duplex) => void)[] = [];
   readonly all = new Set<Socket>();
 
-  constructor() {
-    super({ keepAlive: true, maxFreeSockets: 64 });
+  constructor(private readonly onEmpty: () => void) {
+    super({ keepAlive: true, maxFreeSockets: 1 });
   }
 
   addSocket(socket: Socket): void {
@@ -42,6 +55,7 @@ class TunnelAgent extends http.Agent {
       this.all.delete(socket);
       const i = this.idle.indexOf(socket);
       if (i >= 0) this.idle.splice(i, 1);
+      if (this.all.size === 0) this.onEmpty();
     });
     socket.on('error', () => socket.destroy());
     const waiter = this.waiting.shift();
@@ -69,6 +83,7 @@ interface Client {
   id: string;
   agent: TunnelAgent;
   server: net.Server;
+  grace: NodeJS.Timeout | null;
 }
 
 export interface TunnelServerOptions {
@@ -82,6 +97,12 @@ export interface TunnelServerOptions {
    * never refused: it gets a tunnel under a random id.
    */
   takenSubdomains?: readonly string[];
+  /**
+   * How long a client without sockets keeps its id (the real server: 1 s, lib/Client.js
+   * `graceTimeout`, both before its first socket and after its last one closes). While it is
+   * kept, a new request for the id gets a random one.
+   */
+  graceMs?: number;
 }
 
 export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise<TunnelServer> {
@@ -99,11 +120,12 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
     });
 
   const publicServer = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-    // Host `<id>.…` picks a client; otherwise the latest one.
+    // Host `<id>.…` picks a client; otherwise the latest one still held.
     const sub = (req.headers.host ?? '').split('.')[0] ?? '';
     const client = clients.get(sub) ?? last;
-    if (!client || client.agent.all.size === 0) {
-      res.writeHead(502).end('no tunnel');
+    if (!client || !clients.has(client.id)) {
+      // The real server (server.js, the request handler): an id it does not hold → 404 "404".
+      res.writeHead(404).end('404');
       return;
     }
     const upstream = http.request({ agent: client.agent, method: req.method, path: req.url, headers: req.headers }, (up) => {
@@ -137,21 +159,32 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
       return;
     }
     requested.push(wanted || null);
-    const id = url.searchParams.has('new') || !wanted || opts.takenSubdomains?.includes(wanted) ? randomBytes(5).toString('hex') : wanted;
+    // An id still held by a client, even one in its grace period, is "taken" (lib/ClientManager
+    // `newClient`), as is one listed in takenSubdomains: the requester gets a random id.
+    const taken = (w: string) => clients.has(w) || (opts.takenSubdomains?.includes(w) ?? false);
+    const id = url.searchParams.has('new') || !wanted || taken(wanted) ? randomBytes(5).toString('hex') : wanted;
     registrations.push(id);
-    const old = clients.get(id);
-    if (old) {
-      old.agent.destroy();
-      old.server.close();
-    }
-    const agent = new TunnelAgent();
+    const remove = () => {
+      const c = clients.get(id);
+      if (!c || c !== client) return;
+      clients.delete(id);
+      c.agent.destroy();
+      c.server.close();
+    };
+    const graceMs = opts.graceMs ?? 1_000;
+    const agent: TunnelAgent = new TunnelAgent(() => {
+      if (client.grace) clearTimeout(client.grace);
+      client.grace = setTimeout(remove, graceMs);
+    });
     const sockServer = net.createServer((socket) => {
       openConnections.add(socket);
       socket.once('close', () => openConnections.delete(socket));
+      if (client.grace) clearTimeout(client.grace);
+      client.grace = null;
       agent.addSocket(socket);
     });
     const port = await listen(sockServer, 0);
-    const client: Client = { id, agent, server: sockServer };
+    const client: Client = { id, agent, server: sockServer, grace: setTimeout(remove, graceMs) };
     clients.set(id, client);
     last = client;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id, port, max_conn_count: maxConn, url: publicUrl(id) }));
@@ -175,11 +208,27 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
     registrations: () => [...registrations],
     requested: () => [...requested],
     openSockets: (id) => clients.get(id)?.agent.all.size ?? 0,
+    addStaleSocket: (bytes) =>
+      new Promise((resolve, reject) => {
+        if (!last) return reject(new Error('no client'));
+        const before = last.agent.all.size;
+        const agent = last.agent;
+        const s = net.connect((last.server.address() as AddressInfo).port, '127.0.0.1', () => s.end(bytes));
+        s.on('error', reject);
+        const wait = setInterval(() => {
+          if (agent.all.size > before) {
+            clearInterval(wait);
+            resolve();
+          }
+        }, 5);
+      }),
     async close() {
       for (const c of clients.values()) {
+        if (c.grace) clearTimeout(c.grace);
         c.agent.destroy();
         c.server.close();
       }
+      clients.clear();
       for (const s of openConnections) s.destroy();
       await Promise.all([publicServer, controlServer].map((s) => new Promise<void>((r) => s.close(() => r()))));
     },

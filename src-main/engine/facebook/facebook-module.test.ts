@@ -150,4 +150,33 @@ describe('the Facebook module: connection check, tunnel and callback URL', () =>
     expect(state.mode).toBe('localtunnel');
     expect(server.registrations().length).toBeGreaterThanOrEqual(2);
   });
+
+  it('asks the tunnel server chosen in Settings, and moves to another when the setting changes', async () => {
+    const other = await startTunnelServer();
+    try {
+      let host = server.url;
+      const listeners: (() => void)[] = [];
+      const graph = new GraphClient({ baseUrl: () => sim.url, version: () => 'v25.0', pageId: () => sim.pageId, pageToken: () => 'page-token', appId: () => null, appSecret: () => null, clock: ctx.clock, log: ctx.log });
+      fb = createFacebookModule(ctx, {
+        graph,
+        webhook,
+        settings: { ...settings, tunnelHost: () => host, onChange: (cb) => (listeners.push(cb), () => undefined) },
+        tunnelTiming: { healthIntervalMs: 100, backoff: { initialMs: 50, maxMs: 400 } },
+      });
+      await fb.start!();
+      await vi.waitFor(() => expect(fb!.tunnel.state().healthy).toBe(true), { timeout: 20_000, interval: 50 });
+      expect(server.registrations().length).toBe(1);
+      expect(other.registrations()).toEqual([]);
+
+      host = other.url;
+      for (const l of listeners) l();
+      await vi.waitFor(() => expect(other.registrations().length).toBe(1), { timeout: 20_000, interval: 50 });
+      await vi.waitFor(() => expect(fb!.tunnel.state()).toMatchObject({ healthy: true, url: other.publicUrl('') }), { timeout: 20_000, interval: 50 });
+      expect(server.registrations().length).toBe(1);
+    } finally {
+      await fb?.stop!();
+      fb = null;
+      await other.close();
+    }
+  });
 });

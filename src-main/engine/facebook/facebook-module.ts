@@ -3,6 +3,7 @@ import type { ConnectResult, ConnectStep, FacebookStatus } from '../../contract/
 import type { EngineContext, EngineModule } from '../module';
 import type { GraphClient } from './graph-client';
 import { GraphError } from './graph-types';
+import { PUBLIC_TUNNEL_HOST } from '../config';
 import type { Logger } from '../log';
 import { parseTunnelSetting, TunnelManager, type TunnelManagerOptions, type TunnelSetting, type TunnelState } from './tunnel';
 import type { WebhookModule } from './webhook-module';
@@ -12,6 +13,8 @@ export interface FacebookSettings {
   demoMode(): boolean;
   /** `VOLUNTREE_TUNNEL`: `localtunnel`, `off` or a public URL. */
   tunnel(): string;
+  /** The localtunnel server to ask (`VOLUNTREE_TUNNEL_HOST` or Settings); the public one when absent. */
+  tunnelHost?(): string;
   pageId(): string | null;
   verifyToken(): string;
   /** Called back when settings change, so the tunnel follows (returns the unsubscribe). */
@@ -22,7 +25,7 @@ export interface FacebookModuleDeps {
   graph: GraphClient;
   webhook: WebhookModule;
   settings: FacebookSettings;
-  /** The localtunnel server (tests give a loopback one); the public one by default. */
+  /** A localtunnel server that wins over the settings' one (tests give a loopback one). */
   tunnelHost?: string;
   tunnelTiming?: Pick<TunnelManagerOptions, 'healthIntervalMs' | 'backoff' | 'probeTimeoutMs' | 'failuresBeforeReconnect'>;
   /** How long `facebook.connect` waits for the tunnel to become healthy. */
@@ -52,7 +55,7 @@ export function createFacebookModule(ctx: EngineContext, deps: FacebookModuleDep
     localPort: () => webhook.tunnelPort(),
     subdomain: () => subdomain,
     log,
-    ...(deps.tunnelHost ? { host: deps.tunnelHost } : {}),
+    host: () => deps.tunnelHost ?? settings.tunnelHost?.() ?? PUBLIC_TUNNEL_HOST,
     ...deps.tunnelTiming,
     onChange: (state) => onTunnelChange(state),
   });
@@ -81,7 +84,8 @@ export function createFacebookModule(ctx: EngineContext, deps: FacebookModuleDep
   }
 
   async function syncTunnel(): Promise<void> {
-    const wanted = settings.demoMode() ? 'demo' : settings.tunnel();
+    // A new tunnel server is a new tunnel too, so it is part of what is compared.
+    const wanted = settings.demoMode() ? 'demo' : `${settings.tunnel()} via ${deps.tunnelHost ?? settings.tunnelHost?.() ?? PUBLIC_TUNNEL_HOST}`;
     if (running && wanted === appliedSetting) return;
     if (running) await tunnel.stop();
     running = false;

@@ -4,7 +4,7 @@ import { testRedis, type TestRedis } from '../../../test/support/redis';
 import { startTunnelServer, type TunnelServer } from '../../../test/support/tunnel-server';
 import { commentChange, deliverSigned, feedEntry, webhookPayload } from '../../simulator/webhook-payloads';
 import { parseTunnelSetting, TunnelManager, type TunnelState } from './tunnel';
-import { createWebhookModule, type WebhookModule } from './webhook-module';
+import { createWebhookModule, type TunnelSocketTimings, type WebhookModule } from './webhook-module';
 
 const PAGE = '100000000000001';
 const SECRET = 'tunnel-test-secret';
@@ -123,6 +123,86 @@ describe('the tunnel, through the real localtunnel client', () => {
     expect(fixed.state()).toMatchObject({ mode: 'fixed', url: fixedUrl, healthy: true, callbackUrl: `${fixedUrl}/webhooks/facebook` });
     await fixed.stop();
     expect(server.registrations()).toEqual([]);
+  });
+});
+
+describe('the tunnel through idle hours and outages', () => {
+  let t: TestRedis;
+  let server: TunnelServer;
+  let webhook: WebhookModule;
+  let tunnel: TunnelManager | null = null;
+
+  beforeEach(async () => {
+    t = await testRedis();
+    server = await startTunnelServer();
+  });
+  afterEach(async () => {
+    await tunnel?.stop();
+    tunnel = null;
+    await server.close();
+    await webhook.stop!();
+    await t.cleanup();
+  });
+
+  const open = async (timing: Partial<ConstructorParameters<typeof TunnelManager>[0]>, tunnelSockets?: TunnelSocketTimings) => {
+    const ctx = await engineContext(t);
+    webhook = createWebhookModule(ctx, { appSecret: () => SECRET, verifyToken: () => 'v', pageId: () => PAGE, ...(tunnelSockets ? { tunnelSockets } : {}) });
+    await webhook.start!();
+    tunnel = new TunnelManager({ setting: () => ({ kind: 'localtunnel' }), localPort: () => webhook.tunnelPort(), host: () => server.url, subdomain: () => 'voluntree-riverside', log: ctx.log, probeTimeoutMs: 2_000, ...timing });
+    await tunnel.start();
+    await vi.waitFor(() => expect(tunnel!.state().healthy).toBe(true), { timeout: 20_000, interval: 50 });
+    return tunnel;
+  };
+  const comment = (id: string) =>
+    webhookPayload([feedEntry(PAGE, [commentChange({ pageId: PAGE, postId: `${PAGE}_1`, commentId: id, from: { id: '42', name: 'Maria Garcia' }, message: 'I can help on Saturday' })])]);
+
+  it('after idling past every server timeout, 100 signed deliveries are all accepted and none meets a stale 408', async () => {
+    // 30 idle minutes in short: the headers bound (300 ms) fires on every pre-opened socket
+    // before the idle recycling (600 ms) would, which is where Node writes its 408.
+    const m = await open({ healthIntervalMs: 60_000 }, { idleMs: 600, headersTimeoutMs: 300, requestTimeoutMs: 300, checkIntervalMs: 50 });
+    await new Promise((r) => setTimeout(r, 1_500));
+    const statuses: number[] = [];
+    for (let i = 0; i < 100; i += 1) statuses.push((await deliverSigned(m.state().callbackUrl!, SECRET, comment(`1_${200 + i}`))).status);
+    expect(statuses.filter((s) => s === 408).length).toBe(0);
+    expect(statuses.filter((s) => s === 200).length).toBe(100);
+    expect(await t.redis.xlen(t.keys.streamIngest)).toBe(100);
+  });
+
+  it('keeps the same public URL through an outage of the tunnel server and is healthy soon after it is back', async () => {
+    // A long backoff on purpose: only the check on the server while it is down brings the
+    // tunnel back within a second or so of its return.
+    const m = await open({ healthIntervalMs: 100, backoff: { initialMs: 2_000, maxMs: 20_000 }, serverProbeMs: 200 });
+    const before = m.state().url;
+    const { controlPort, publicPort } = server;
+    await server.close();
+    await vi.waitFor(() => expect(m.state()).toMatchObject({ healthy: false, url: null }), { timeout: 10_000, interval: 20 });
+    expect(m.state().lastError).toMatch(/tunnel/i);
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(m.state().url).toBeNull();
+
+    server = await startTunnelServer({ controlPort, publicPort });
+    const back = Date.now();
+    await vi.waitFor(() => expect(m.state().healthy).toBe(true), { timeout: 10_000, interval: 20 });
+    expect(Date.now() - back).toBeLessThan(1_500);
+    expect(m.state().url).toBe(before);
+    // The stable id was asked for and granted: on a real server the URL is the same one.
+    expect(server.requested()).toEqual(['voluntree-riverside']);
+    expect(server.registrations()).toEqual(['voluntree-riverside']);
+    expect((await deliverSigned(m.state().callbackUrl!, SECRET, comment('1_300'))).status).toBe(200);
+  });
+
+  it('probes on a fresh connection each time, so a stale 408 anywhere in the pool is found and counted as unhealthy', async () => {
+    // A kept-alive probe would travel on the one warm socket forever and never meet this one.
+    const m = await open({ healthIntervalMs: 50, failuresBeforeReconnect: 1_000 });
+    await server.addStaleSocket('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    await vi.waitFor(() => expect(m.state().lastError).toMatch(/answered 408/), { timeout: 5_000, interval: 10 });
+  });
+
+  it('restarting the tunnel keeps its subdomain, though the server holds the old id for a moment', async () => {
+    const m = await open({ healthIntervalMs: 100 });
+    await m.restart();
+    await vi.waitFor(() => expect(m.state().healthy).toBe(true), { timeout: 20_000, interval: 50 });
+    expect(server.registrations()).toEqual(['voluntree-riverside', 'voluntree-riverside']);
   });
 });
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import localtunnel from 'localtunnel';
 import type { TunnelStatus } from '../../contract/facebook';
 import { PUBLIC_TUNNEL_HOST } from '../config';
@@ -32,8 +34,8 @@ export interface TunnelManagerOptions {
   setting: () => TunnelSetting;
   /** The webhook-only server's port on 127.0.0.1 (null before it listens). */
   localPort: () => number | null;
-  /** The localtunnel server (`VOLUNTREE_TUNNEL_HOST`); the public one when not given. */
-  host?: string;
+  /** The localtunnel server (`VOLUNTREE_TUNNEL_HOST` or Settings), read at each connect; the public one when not given. */
+  host?: string | (() => string);
   /** The requested subdomain, kept stable across restarts so the callback URL rarely changes. */
   subdomain: () => string;
   log: Logger;
@@ -41,6 +43,18 @@ export interface TunnelManagerOptions {
   onChange?: (state: TunnelState) => void | Promise<void>;
   healthIntervalMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * While the tunnel server is unreachable, how often to ask it whether it is back, so a
+   * reconnect follows its return at once instead of waiting out the backoff.
+   */
+  serverProbeMs?: number;
+  /**
+   * After closing our own tunnel, how long to wait before asking for the subdomain again. The
+   * real server keeps a client's id for 1 s after its last socket closes (lib/Client.js,
+   * `graceTimeout`) and meanwhile hands a random id to anyone asking for it, us included:
+   * asking sooner would move the public URL on every restart.
+   */
+  idReleaseMs?: number;
   /** Probe failures in a row before the tunnel is rebuilt. */
   failuresBeforeReconnect?: number;
   probeTimeoutMs?: number;
@@ -63,6 +77,11 @@ export class TunnelManager {
   private failures = 0;
   private backoffMs: number;
   private current: TunnelState;
+  /** The last connect found the tunnel server unreachable: watch it and retry when it answers. */
+  private serverDown = false;
+  private serverWatch: NodeJS.Timeout | null = null;
+  /** When we last closed a tunnel of ours (0: never). */
+  private droppedAt = 0;
 
   constructor(private readonly opts: TunnelManagerOptions) {
     this.backoffMs = opts.backoff?.initialMs ?? 1000;
@@ -91,6 +110,7 @@ export class TunnelManager {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.timer = null;
     this.retryTimer = null;
+    this.stopWatchingServer();
     this.dropClient();
   }
 
@@ -107,32 +127,41 @@ export class TunnelManager {
     if (!this.running || this.connecting) return;
     const url = this.current.url;
     if (!url) return;
-    const ok = await this.probe(url);
+    const result = await this.probe(url);
     if (!this.running || this.current.url !== url) return;
-    if (ok) {
+    if (result.ok) {
       this.failures = 0;
       this.update({ healthy: true, lastError: null });
       return;
     }
     this.failures += 1;
-    this.update({ healthy: false, lastError: 'The webhook could not be reached through the public URL.' });
+    this.update({ healthy: false, lastError: `The webhook could not be reached through the public URL (${result.why}).` });
     if (this.opts.setting().kind === 'localtunnel' && this.failures >= (this.opts.failuresBeforeReconnect ?? 2)) {
       this.scheduleReconnect('probe failed');
     }
   }
 
-  private async probe(base: string): Promise<boolean> {
+  /**
+   * One request through the public URL on a connection of its own: no keep-alive agent, and
+   * `Connection: close`, which the tunnel server passes on, so the tunnel socket it used is
+   * closed after the answer and the next probe travels on another one from the pool. A probe
+   * on a kept-alive connection keeps testing one warm socket and never meets a stale one.
+   * Anything but our 204 with our nonce, a 408 or 5xx from the tunnel included, is a failure.
+   */
+  private probe(base: string): Promise<{ ok: true } | { ok: false; why: string }> {
     const nonce = randomBytes(8).toString('hex');
-    try {
-      const res = await fetch(`${base}${WEBHOOK_PATH}`, {
-        headers: { [PROBE_HEADER]: nonce, 'bypass-tunnel-reminder': '1' },
-        signal: AbortSignal.timeout(this.opts.probeTimeoutMs ?? 10_000),
+    const url = new URL(`${base}${WEBHOOK_PATH}`);
+    const get = url.protocol === 'https:' ? https.get : http.get;
+    return new Promise((resolve) => {
+      const req = get(url, { agent: false, headers: { [PROBE_HEADER]: nonce, 'bypass-tunnel-reminder': '1', connection: 'close' }, timeout: this.opts.probeTimeoutMs ?? 10_000 }, (res) => {
+        res.resume();
+        const status = res.statusCode ?? 0;
+        if (status === 204 && res.headers[PROBE_HEADER] === nonce) resolve({ ok: true });
+        else resolve({ ok: false, why: status === 204 ? 'someone else answered' : `it answered ${status}` });
       });
-      await res.arrayBuffer().catch(() => undefined);
-      return res.status === 204 && res.headers.get(PROBE_HEADER) === nonce;
-    } catch {
-      return false;
-    }
+      req.on('timeout', () => req.destroy(new Error('no answer in time')));
+      req.on('error', (err) => resolve({ ok: false, why: err.message }));
+    });
   }
 
   private async connect(): Promise<void> {
@@ -142,13 +171,20 @@ export class TunnelManager {
       this.scheduleReconnect('the webhook server is not listening yet');
       return;
     }
-    const host = this.opts.host ?? PUBLIC_TUNNEL_HOST;
+    const host = this.host();
     this.connecting = true;
     try {
+      const release = (this.opts.idReleaseMs ?? 1_500) - (Date.now() - this.droppedAt);
+      if (this.droppedAt && release > 0) await new Promise((r) => setTimeout(r, release));
+      if (!this.running) return;
       // The client retries an unreachable server forever with no way to cancel; ask first.
-      // Any answer counts, a redirect included: the real server answers `HEAD /` with a 302 to
-      // its landing page on another host, which need not be reachable from here.
-      await fetch(host, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(5_000) }).then((r) => r.arrayBuffer());
+      try {
+        await serverAnswers(host, 5_000);
+        this.serverDown = false;
+      } catch (err) {
+        this.serverDown = true;
+        throw err;
+      }
       const open = this.opts.open ?? ((o) => localtunnel(o) as Promise<TunnelClient>);
       // Always the stable subdomain, however long the outage: the real server never refuses a
       // taken one (it hands out a random id instead, which then becomes the URL and the
@@ -194,22 +230,65 @@ export class TunnelManager {
   private scheduleReconnect(reason: string): void {
     if (!this.running || this.retryTimer) return;
     this.dropClient();
-    // Short and jittered: a server that comes back is tried again within a few seconds (capped
-    // at 5 s by default), and many apps behind one server do not all retry in the same instant.
-    const wait = Math.round(this.backoffMs * (0.8 + Math.random() * 0.4));
-    this.backoffMs = Math.min(this.backoffMs * 2, this.opts.backoff?.maxMs ?? 5_000);
+    // Short and jittered: a server that comes back is tried again within a few seconds (never
+    // more than maxMs, 5 s by default, jitter included), and many apps behind one server do not
+    // all retry in the same instant.
+    const cap = this.opts.backoff?.maxMs ?? 5_000;
+    const wait = Math.min(cap, Math.round(this.backoffMs * (0.75 + Math.random() * 0.5)));
+    this.backoffMs = Math.min(this.backoffMs * 2, cap);
     this.opts.log.info('tunnel reconnect scheduled', { inMs: wait, reason });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.current.reconnects += 1;
-      void this.connect().then(() => this.check());
-    }, wait);
+    this.retryTimer = setTimeout(() => this.retryNow(), wait);
+    if (this.serverDown) this.watchServer();
+  }
+
+  /** Cancels a pending backoff and connects now (then checks the new URL at once). */
+  private retryNow(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.stopWatchingServer();
+    if (!this.running) return;
+    this.current.reconnects += 1;
+    void this.connect().then(() => this.check());
+  }
+
+  /**
+   * Asks an unreachable tunnel server whether it is back, and the first time it answers, tries
+   * at once: the backoff only spaces out attempts against a server that is down, it should
+   * never delay the first attempt against one that is up again.
+   */
+  private watchServer(): void {
+    if (this.serverWatch) return;
+    let asking = false;
+    this.serverWatch = setInterval(() => {
+      if (asking || !this.running || !this.retryTimer) return;
+      asking = true;
+      serverAnswers(this.host(), Math.min(2_000, this.opts.serverProbeMs ?? 1_000))
+        .then(() => {
+          if (this.running && this.retryTimer && !this.connecting) {
+            this.opts.log.info('tunnel server answers again; reconnecting now');
+            this.retryNow();
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => (asking = false));
+    }, this.opts.serverProbeMs ?? 1_000);
+    this.serverWatch.unref();
+  }
+
+  private stopWatchingServer(): void {
+    if (this.serverWatch) clearInterval(this.serverWatch);
+    this.serverWatch = null;
+  }
+
+  private host(): string {
+    return (typeof this.opts.host === 'function' ? this.opts.host() : this.opts.host) ?? PUBLIC_TUNNEL_HOST;
   }
 
   private dropClient(): void {
     const c = this.client;
     this.client = null;
     if (c) {
+      this.droppedAt = Date.now();
       try {
         c.close();
       } catch {
@@ -227,6 +306,25 @@ export class TunnelManager {
       Promise.resolve(this.opts.onChange(this.state())).catch((err: unknown) => this.opts.log.warn('tunnel change handler failed', { err: err instanceof Error ? err.message : String(err) }));
     }
   }
+}
+
+/**
+ * Resolves when the localtunnel server gives any HTTP answer to `HEAD /`, on a connection of
+ * its own. A redirect counts and is not followed: the real server answers `HEAD /` with a 302
+ * to its landing page on another host, which need not be reachable from here.
+ */
+function serverAnswers(host: string, timeoutMs: number): Promise<void> {
+  const url = new URL(host);
+  const request = url.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'HEAD', agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve();
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer in time')));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** The promise's value, or null when it takes longer than `ms`. */

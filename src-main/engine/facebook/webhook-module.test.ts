@@ -1,9 +1,10 @@
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { engineContext } from '../../../test/support/engine-context';
 import { testRedis, type TestRedis } from '../../../test/support/redis';
 import type { HealthReport } from '../../contract/system';
 import { commentChange, deliverSigned, feedEntry, webhookPayload } from '../../simulator/webhook-payloads';
-import { createWebhookModule, type WebhookModule } from './webhook-module';
+import { createWebhookModule, type TunnelSocketTimings, type WebhookModule } from './webhook-module';
 
 const emptyReport = (): HealthReport => ({ ok: true, redis: { up: true, mode: 'external', restarts: 0 }, model: { version: null }, queues: {}, streams: {}, facebook: { mode: 'live' }, problems: [] });
 
@@ -41,5 +42,58 @@ describe('createWebhookModule', () => {
     await webhook.health!(good);
     expect(good.problems).toEqual([]);
     expect(webhook.counters).toMatchObject({ accepted: 1, refused: 3, refusedInARow: 0 });
+  });
+});
+
+/** A raw socket to the server, as the localtunnel client holds one: what came back, and when it closed. */
+function rawSocket(port: number, send?: string): Promise<{ received: string; closedAfterMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    let received = '';
+    const s = net.connect(port, '127.0.0.1', () => {
+      if (send) s.write(send);
+    });
+    s.on('data', (d) => (received += d.toString('latin1')));
+    s.on('error', reject);
+    s.on('close', () => resolve({ received, closedAfterMs: Date.now() - started }));
+  });
+}
+
+describe('the webhook server and pre-opened tunnel sockets', () => {
+  let t: TestRedis;
+  let webhook: WebhookModule | null = null;
+  beforeEach(async () => {
+    t = await testRedis();
+  });
+  afterEach(async () => {
+    await webhook?.stop!();
+    webhook = null;
+    await t.cleanup();
+  });
+  const start = async (tunnelSockets: TunnelSocketTimings): Promise<number> => {
+    webhook = createWebhookModule(await engineContext(t), { appSecret: () => 'right', verifyToken: () => 'v', pageId: () => '1', tunnelSockets });
+    await webhook.start!();
+    return webhook.tunnelPort()!;
+  };
+
+  it('recycles a socket that never carried a request without writing a byte into it', async () => {
+    const port = await start({ idleMs: 300, headersTimeoutMs: 1_000, requestTimeoutMs: 1_000, checkIntervalMs: 50 });
+    const idle = await rawSocket(port);
+    expect(idle.received).toBe('');
+    expect(idle.closedAfterMs).toBeLessThan(1_000);
+  });
+
+  it('writes no 408 into a request-less socket even when the headers bound fires first', async () => {
+    // Node's own behaviour on such a socket is "HTTP/1.1 408 Request Timeout"; the guard drops it.
+    const port = await start({ idleMs: 10_000, headersTimeoutMs: 200, requestTimeoutMs: 200, checkIntervalMs: 50 });
+    const idle = await rawSocket(port);
+    expect(idle).toMatchObject({ received: '' });
+    expect(idle.closedAfterMs).toBeLessThan(2_000);
+  });
+
+  it('still answers 408 to a request whose headers started and never finished', async () => {
+    const port = await start({ idleMs: 10_000, headersTimeoutMs: 200, requestTimeoutMs: 200, checkIntervalMs: 50 });
+    const slow = await rawSocket(port, 'POST /webhooks/facebook HTTP/1.1\r\nHost: x\r\n');
+    expect(slow.received).toMatch(/^HTTP\/1\.1 408 /);
   });
 });

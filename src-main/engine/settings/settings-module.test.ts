@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { settingsPatch } from '../../contract/system';
 import { configFromEnv } from '../config';
 import { memoryLogger } from '../log';
@@ -35,5 +35,27 @@ describe('settings', () => {
     const r = settingsPatch.safeParse({ appId: 'my-app' });
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).toMatch(/App ID is the number/);
+  });
+
+  it('keeps the tunnel server chosen in Settings, the public one by default, and lets VOLUNTREE_TUNNEL_HOST override it', async () => {
+    const s = await open();
+    expect(s.view().tunnelHost).toBe('https://localtunnel.me');
+    expect((await s.apply(settingsPatch.parse({ tunnelHost: ' https://tunnel.riverside-foodbank.org/ ' }))).tunnelHost).toBe('https://tunnel.riverside-foodbank.org');
+    expect((await open()).tunnelHost()).toBe('https://tunnel.riverside-foodbank.org');
+    vi.stubEnv('VOLUNTREE_TUNNEL_HOST', 'https://lt.example.net');
+    try {
+      expect((await open({ VOLUNTREE_TUNNEL_HOST: 'https://lt.example.net' })).tunnelHost()).toBe('https://lt.example.net');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('refuses a tunnel server that is not an https address of a server alone', () => {
+    for (const bad of ['tunnel.example.org', 'http://tunnel.example.org', 'ftp://tunnel.example.org', 'https://tunnel.example.org/path', 'https://u:p@tunnel.example.org', '']) {
+      const r = settingsPatch.safeParse({ tunnelHost: bad });
+      expect(r.success, bad).toBe(false);
+    }
+    // Plain http only on this machine, e.g. a server reached through an SSH forward.
+    expect(settingsPatch.parse({ tunnelHost: 'http://127.0.0.1:3000' }).tunnelHost).toBe('http://127.0.0.1:3000');
   });
 });

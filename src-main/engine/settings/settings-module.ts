@@ -13,6 +13,8 @@ export interface StoredSettings {
   organisationName: string;
   graphVersion: string | null;
   tunnel: string | null;
+  /** The localtunnel server (absent in files from before it was a setting: the configured one). */
+  tunnelHost?: string | null;
   pageId: string | null;
   /** The Meta app's id (absent in files from before it was a setting). */
   appId?: string | null;
@@ -61,6 +63,10 @@ export class SettingsService {
   }
   tunnel(): string {
     return process.env.VOLUNTREE_TUNNEL ? this.config.tunnel : (this.data.tunnel ?? this.config.tunnel);
+  }
+  /** `VOLUNTREE_TUNNEL_HOST` wins, like every variable; otherwise Settings, else the public server. */
+  tunnelHost(): string {
+    return process.env.VOLUNTREE_TUNNEL_HOST ? this.config.tunnelHost : (this.data.tunnelHost ?? this.config.tunnelHost);
   }
   pageId(): string | null {
     return this.config.pageId ?? this.data.pageId;
@@ -126,6 +132,7 @@ export class SettingsService {
       organisationName: d.organisationName,
       graphVersion: this.graphVersion(),
       tunnel: this.tunnel(),
+      tunnelHost: this.tunnelHost(),
       pageId: this.pageId(),
       appId: this.appId(),
       pageConnected: !this.demoMode(),
@@ -151,6 +158,7 @@ export class SettingsService {
       if (plain.organisationName !== undefined) d.organisationName = plain.organisationName;
       if (plain.graphVersion !== undefined) d.graphVersion = plain.graphVersion;
       if (plain.tunnel !== undefined) d.tunnel = plain.tunnel;
+      if (plain.tunnelHost !== undefined) d.tunnelHost = plain.tunnelHost;
       if (plain.pageId !== undefined) d.pageId = plain.pageId;
       if (plain.appId !== undefined) d.appId = plain.appId;
       if (plain.email !== undefined) d.email = plain.email;

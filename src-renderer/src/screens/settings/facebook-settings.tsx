@@ -1,6 +1,6 @@
 import type { RequestArgs } from '@contract';
 import type { ConnectResult, FacebookStatus } from '@contract/facebook';
-import type { HealthReport, Settings } from '@contract/system';
+import { PUBLIC_TUNNEL_HOST, tunnelHostProblem, type HealthReport, type Settings } from '@contract/system';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Card } from '../../components/card';
 import { ErrorAlert, Notice, ProgressBar } from '../../components/feedback';
@@ -225,6 +225,16 @@ export function FacebookSettings(props: { settings: Settings }) {
               validate={(v) => (v === 'localtunnel' || v === 'off' || /^https:\/\/\S+$/.test(v) ? null : 'Use localtunnel, off, or an address starting with https://')}
               toPatch={(v) => ({ tunnel: v })}
             />
+            {s.tunnel === 'localtunnel' && (
+              <StepForm
+                label="Tunnel server"
+                initial={s.tunnelHost}
+                placeholder={PUBLIC_TUNNEL_HOST}
+                hint={`The localtunnel server to use. Leave ${PUBLIC_TUNNEL_HOST} unless your organisation runs its own; the README explains how.`}
+                validate={tunnelHostProblem}
+                toPatch={(v) => ({ tunnelHost: v })}
+              />
+            )}
           </Step>
           <Step n={5} title="Page connected" state={live ? 'done' : 'todo'} check={live ? 'Connected' : 'Not yet'}>
             <p className="muted">
