@@ -2,7 +2,13 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
-const alias = { '@contract': path.resolve(import.meta.dirname, 'src-main/contract/index.ts') };
+// `@contract` is the whole contract; `@contract/<part>` one file of it (as tsconfig.json maps
+// them), so a screen can import a value such as a validation function without the rest.
+const contractDir = path.resolve(import.meta.dirname, 'src-main/contract');
+const alias = [
+  { find: /^@contract$/, replacement: path.join(contractDir, 'index.ts') },
+  { find: /^@contract\/(.*)$/, replacement: `${contractDir}/$1` },
+];
 
 export default defineConfig({
   main: {

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-const alias = { '@contract': path.resolve(import.meta.dirname, 'src-main/contract/index.ts') };
+// As in electron.vite.config.ts: `@contract` the whole contract, `@contract/<part>` one file.
+const contractDir = path.resolve(import.meta.dirname, 'src-main/contract');
+const alias = [
+  { find: /^@contract$/, replacement: path.join(contractDir, 'index.ts') },
+  { find: /^@contract\/(.*)$/, replacement: `${contractDir}/$1` },
+];
 
 export default defineConfig({
   resolve: { alias },
