@@ -18,7 +18,8 @@ const CLIENTS = 10;
 it('live metrics throughput', async () => {
   const t = await testRedis();
   try {
-    // Baseline: the gear alone — three argument sets and one take per set.
+    // Baseline: the gear alone — three argument writes (each a change reaching the node) and
+    // one take per set.
     const gears = new Gears(t.redis, preparedGears());
     await gears.load();
     const args = new MetricArguments(gears, t.keys, t.redis);
@@ -28,7 +29,7 @@ it('live metrics throughput', async () => {
       Array.from({ length: CLIENTS }, async (_, c) => {
         for (let i = c; i < SETS; i += CLIENTS) {
           const node = `base${i}`;
-          for (const a of ['C', 'D', 'E']) await args.set({ node: `${a}${i}`, value: i, at: now, expiresAt: now + 60_000 }, [node]);
+          for (const a of ['C', 'D', 'E']) await args.change([{ rec: { node: `${a}${i}`, value: i, at: now, expiresAt: now + 60_000 }, parents: [node] }], [{ node, pending: [] }]);
           await args.take(node, [`C${i}`, `D${i}`, `E${i}`], now, false);
         }
       }),

@@ -42,7 +42,7 @@ export function NodeEditor(props: { editing: MetricNode | null; onDone: () => vo
             </select>
           )}
         </Field>
-        <Field label="Valid for (seconds)" error={problems.validitySeconds}>
+        <Field label="Valid for (seconds, or never)" error={problems.validitySeconds}>
           {({ id, describedBy, invalid }) => (
             <input id={id} className="input" inputMode="numeric" value={form.validitySeconds} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => set('validitySeconds', e.target.value)} />
           )}

@@ -19,7 +19,7 @@ export interface MetricsState {
 }
 
 /** Applies one live value to the list: current value, and a point on its chart. */
-export function applyValue(values: MetricValue[], v: { node: string; value: number; at: number; expiresAt: number; source: 'input' | 'computed' }): MetricValue[] {
+export function applyValue(values: MetricValue[], v: { node: string; value: number; at: number; expiresAt: number | null; source: 'input' | 'computed' }): MetricValue[] {
   const point = { at: v.at, value: v.value, source: v.source };
   const i = values.findIndex((x) => x.node === v.node);
   if (i < 0) {
