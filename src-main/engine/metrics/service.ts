@@ -41,6 +41,14 @@ export interface MetricsOptions {
 
 export type ValueListener = (rec: ValueRecord & { source: 'input' | 'computed' }) => void;
 
+/**
+ * Redis keeps numbers as text and String(-0) is "0", so a -0 would reach the parents as 0 but
+ * stay -0 in this process's history: record it as 0 everywhere.
+ */
+function noNegativeZero(v: number): number {
+  return Object.is(v, -0) ? 0 : v;
+}
+
 /** When a value measured at `at` stops being usable; null validity: never. */
 export function expiry(at: number, validitySeconds: number | null): number | null {
   return validitySeconds === null ? null : at + validitySeconds * 1000;
@@ -165,7 +173,7 @@ export class MetricsService {
       const def = graph.resolve(e.node)?.def;
       if (!def) continue;
       const at = e.at ?? now;
-      writes.push({ rec: { node: e.node, value: e.value, at, expiresAt: expiry(at, def.validitySeconds) }, parents: graph.parents(e.node) });
+      writes.push({ rec: { node: e.node, value: noNegativeZero(e.value), at, expiresAt: expiry(at, def.validitySeconds) }, parents: graph.parents(e.node) });
     }
     const reach = reachedBy(graph, entries.map((e) => e.node));
     const written = await this.args.change(writes, reach);
@@ -231,7 +239,7 @@ export class MetricsService {
     if (taken.status === 'ok') {
       const outcome = graph.compute(node, taken.values);
       if (outcome.ok) {
-        rec = { node: node.id, value: outcome.value, at: job.at, expiresAt: expiry(job.at, node.def.validitySeconds) };
+        rec = { node: node.id, value: noNegativeZero(outcome.value), at: job.at, expiresAt: expiry(job.at, node.def.validitySeconds) };
         result = 'computed';
       } else {
         this.log.warn('metric not computed', { node: node.id, reason: outcome.reason, args: node.args, values: taken.values });
