@@ -14,6 +14,14 @@ describe('metric node editor', () => {
     expect(input.node).toEqual({ id: 'weather:risk', kind: 'input', label: undefined, validitySeconds: 900 });
   });
 
+  it('takes "never" as a validity that never expires, and shows it back', () => {
+    const r = nodeFromForm({ ...EMPTY_FORM, id: 'volunteers:total', validitySeconds: ' Never ' });
+    expect(r.node).toEqual({ id: 'volunteers:total', kind: 'input', label: undefined, validitySeconds: null });
+    expect(metricNodeSchema.parse(r.node)).toEqual(r.node);
+    expect(formFromNode(r.node!).validitySeconds).toBe('never');
+    expect(nodeFromForm({ ...EMPTY_FORM, id: 'x', validitySeconds: 'forever' }).problems?.validitySeconds).toMatch(/or "never"/);
+  });
+
   it('says what to fix before anything is sent', () => {
     const r = nodeFromForm({ ...EMPTY_FORM, id: 'bad id!', kind: 'derived', fn: 'formula', validitySeconds: '0', args: ' , ' });
     expect(Object.keys(r.problems ?? {}).sort()).toEqual(['args', 'formula', 'id', 'validitySeconds']);
