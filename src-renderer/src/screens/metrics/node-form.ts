@@ -1,4 +1,4 @@
-import type { MetricFunction, MetricNode } from '@contract/metrics';
+import type { MetricFunction, MetricNode, MetricReading } from '@contract/metrics';
 
 // The engine's rule for node ids (contract/metrics.ts), checked here to answer while typing.
 const SEGMENT = String.raw`(?:[A-Za-z0-9_.-]+|\{[a-z][a-z0-9]*\})`;
@@ -87,6 +87,18 @@ export function nodeFromForm(f: NodeForm): { node: MetricNode; problems: null } 
           ...(f.fn === 'formula' ? { formula: f.formula.trim() } : {}),
         };
   return { node, problems: null };
+}
+
+/**
+ * The hand input's value: a plain number when no time is given (measured now), otherwise a
+ * reading with the time it was measured. `measuredAt` is a datetime-local field's text (the
+ * computer's local time); null when it is not a time.
+ */
+export function readingFrom(value: number, measuredAt: string): number | MetricReading | null {
+  if (measuredAt.trim() === '') return value;
+  const ms = new Date(measuredAt).getTime();
+  if (!Number.isFinite(ms)) return null;
+  return { value, at: new Date(ms).toISOString() };
 }
 
 /** "0.75", "1,234.5", "12": numbers as a coordinator reads them. */
