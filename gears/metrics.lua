@@ -7,45 +7,91 @@
 -- clock the engine (or a test) runs on. PEXPIRE only collects garbage, far behind.
 --
 -- A node's arguments hash (metric:args:<node>) holds, per argument node a:
---   v:<a> value (as sent, a decimal string), t:<a> time it was produced, x:<a> expiry time
--- and `#seq` (bumped by every argument set) / `#taken` (the seq last computed from, used by
--- nodes that keep their arguments).
-
--- vt_metric_set(KEYS = [value_key, args_key_1, ..., args_key_n],
---               ARGV = [version, node, value, at, expires_at, gc_ms])
+--   v:<a> value (as sent, a decimal string), t:<a> time it was measured, x:<a> expiry time
+--   p:<a> how many changes will still recompute a (so this node must wait for it)
+-- and
+--   #seq   bumped by every argument write; #taken the seq last computed from (keepArguments)
+--   #pend  the sum of every p:<a> (0 or absent: nothing to wait for)
+--   #due   how many changes reached this node and are not yet processed
+--   #forever set once a never-expiring argument was written (the hash then never expires)
 --
--- Records a node's value and hands it to each parent as an argument, in one step. A value
--- older than the one already held (by `at`) is ignored, so a slow worker cannot overwrite a
--- newer value. Returns 1 when recorded, 0 when ignored as older.
-local function metric_set(keys, args)
-  local err = check_version(args[1])
-  if err then return err end
-  local node, value, at, exp, gc = args[2], args[3], tonumber(args[4]), args[5], tonumber(args[6])
-  local held = redis.call('HGET', keys[1], 'at')
+-- One "change" (one input call) reaches a set of derived nodes: every node above a node it
+-- gave a value to. vt_metric_change marks each of them due and, on each, every argument that
+-- is itself reached (it will be recomputed) as pending. A node is processed only when nothing
+-- is pending on it (vt_metric_take), and processing an argument releases it on its parents
+-- (vt_metric_done), so a node computes once, after every argument the change recomputes, in
+-- topological order, however many workers run the jobs.
+
+-- Writes one value as the node's value and as an argument of each parent. An older value (by
+-- `at`) than the one held is ignored, so a slow worker cannot overwrite a newer one.
+-- gc < 0: the value never expires (the hashes it lands in are kept).
+local function write_value(value_key, parent_keys, node, value, at_s, exp, gc)
+  local at = tonumber(at_s)
+  local held = redis.call('HGET', value_key, 'at')
   if held and tonumber(held) > at then return 0 end
-  redis.call('HSET', keys[1], 'v', value, 'at', args[4], 'x', exp)
-  for i = 2, #keys do
-    local k = keys[i]
+  redis.call('HSET', value_key, 'v', value, 'at', at_s, 'x', exp)
+  for _, k in ipairs(parent_keys) do
     local prev = redis.call('HGET', k, 't:' .. node)
     if not prev or tonumber(prev) <= at then
-      redis.call('HSET', k, 'v:' .. node, value, 't:' .. node, args[4], 'x:' .. node, exp)
+      redis.call('HSET', k, 'v:' .. node, value, 't:' .. node, at_s, 'x:' .. node, exp)
       redis.call('HINCRBY', k, '#seq', 1)
-      if redis.call('PTTL', k) < gc then redis.call('PEXPIRE', k, gc) end
+      if gc < 0 then
+        redis.call('HSET', k, '#forever', '1')
+        redis.call('PERSIST', k)
+      elseif not redis.call('HGET', k, '#forever') and redis.call('PTTL', k) < gc then
+        redis.call('PEXPIRE', k, gc)
+      end
     end
   end
   return 1
 end
 
+-- vt_metric_change(KEYS = [key_1, ..., key_n], ARGV = [version, plan])
+--
+-- plan (JSON): { "w": [[node, value, at, expires_at, gc_ms, value_key_i, [parent_key_i...]]...],
+--                "d": [[args_key_i, [pending_arg...]]...] }   (indices into KEYS, 1-based)
+-- Writes every value of one input call and marks the derived nodes it reaches (d) as due,
+-- with their recomputed arguments pending, all in one step. Returns 1/0 per write (0: older
+-- than the value held, ignored).
+local function metric_change(keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local plan = cjson.decode(args[2])
+  local out = {}
+  for i, w in ipairs(plan.w) do
+    local parents = {}
+    for _, p in ipairs(w[7]) do parents[#parents + 1] = keys[p] end
+    out[i] = write_value(keys[w[6]], parents, w[1], w[2], w[3], w[4], tonumber(w[5]))
+  end
+  for _, d in ipairs(plan.d) do
+    local k = keys[d[1]]
+    redis.call('HINCRBY', k, '#due', 1)
+    for _, a in ipairs(d[2]) do
+      redis.call('HINCRBY', k, 'p:' .. a, 1)
+      redis.call('HINCRBY', k, '#pend', 1)
+    end
+  end
+  return out
+end
+
 -- vt_metric_take(KEYS = [args_key], ARGV = [version, now, keep, arg_1, ..., arg_n])
 --
--- Reads a node's arguments and, when every one is present and fresh at `now`, hands the set
--- to this caller only: with keep = 0 the arguments are deleted (consumed); with keep = 1 they
--- stay and the set is marked taken, so the same set is never handed out twice. Expired
--- arguments are deleted on the way. Returns the values (strings, in argument order) or nil.
+-- Processes a node's due changes, once nothing is pending on it. Returns
+--   {'wait'}         an argument is still to be recomputed (its job will queue this node again)
+--   {'idle'}         no change is due (another job already processed them)
+--   {'incomplete', k} k changes processed; no full fresh set, or (keep) the same set again
+--   {'ok', k, v_1, ..., v_n} k changes processed, and this caller alone got the set
+-- When every argument is present and fresh at `now`: with keep = 0 the arguments are deleted
+-- (consumed); with keep = 1 they stay and the set is marked taken, so the same set is never
+-- handed out twice. Expired arguments are deleted on the way.
 local function metric_take(keys, args)
   local err = check_version(args[1])
   if err then return err end
   local k, now, keep = keys[1], tonumber(args[2]), args[3] == '1'
+  if tonumber(redis.call('HGET', k, '#pend') or '0') > 0 then return { 'wait' } end
+  local due = tonumber(redis.call('HGET', k, '#due') or '0')
+  if due <= 0 then return { 'idle' } end
+  redis.call('HDEL', k, '#due')
   local values, complete = {}, true
   for i = 4, #args do
     local a = args[i]
@@ -59,10 +105,10 @@ local function metric_take(keys, args)
       values[#values + 1] = v
     end
   end
-  if not complete then return false end
+  if not complete then return { 'incomplete', due } end
   if keep then
     local seq = redis.call('HGET', k, '#seq') or '0'
-    if redis.call('HGET', k, '#taken') == seq then return false end
+    if redis.call('HGET', k, '#taken') == seq then return { 'incomplete', due } end
     redis.call('HSET', k, '#taken', seq)
   else
     for i = 4, #args do
@@ -70,8 +116,57 @@ local function metric_take(keys, args)
       redis.call('HDEL', k, 'v:' .. a, 't:' .. a, 'x:' .. a)
     end
   end
-  return values
+  local out = { 'ok', due }
+  for _, v in ipairs(values) do out[#out + 1] = v end
+  return out
 end
 
-redis.register_function('vt_metric_set', metric_set)
+-- vt_metric_done(KEYS = [value_key, parent_args_key_1, ..., parent_args_key_n],
+--                ARGV = [version, node, k, has_value, value, at, expires_at, gc_ms])
+--
+-- Ends the processing of `node` for k changes: writes its new value when it computed one
+-- (has_value = 1), then releases `node` on each parent k times. Returns
+-- {written (1/0), i...}: the parents (1-based, in KEYS order minus the value key) that now
+-- wait for nothing and have changes due, which the caller queues.
+local function metric_done(keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local node, k = args[2], tonumber(args[3])
+  local parents = {}
+  for i = 2, #keys do parents[#parents + 1] = keys[i] end
+  local written = 0
+  if args[4] == '1' then written = write_value(keys[1], parents, node, args[5], args[6], args[7], tonumber(args[8])) end
+  local out = { written }
+  for i, p in ipairs(parents) do
+    local left = redis.call('HINCRBY', p, 'p:' .. node, -k)
+    if left <= 0 then redis.call('HDEL', p, 'p:' .. node) end
+    local pend = redis.call('HINCRBY', p, '#pend', -k)
+    if pend <= 0 then
+      redis.call('HDEL', p, '#pend')
+      if tonumber(redis.call('HGET', p, '#due') or '0') > 0 then out[#out + 1] = i end
+    end
+  end
+  return out
+end
+
+-- vt_metric_clear(KEYS = [args_key], ARGV = [version])
+--
+-- Forgets the argument values held for a node (its definition changed) but keeps what is due
+-- and pending on it: a change already under way still processes it and releases its parents.
+local function metric_clear(keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  local k = keys[1]
+  local drop = {}
+  for _, f in ipairs(redis.call('HKEYS', k)) do
+    local c = string.sub(f, 1, 2)
+    if c == 'v:' or c == 't:' or c == 'x:' or f == '#seq' or f == '#taken' then drop[#drop + 1] = f end
+  end
+  if #drop > 0 then redis.call('HDEL', k, unpack(drop)) end
+  return #drop
+end
+
+redis.register_function('vt_metric_change', metric_change)
 redis.register_function('vt_metric_take', metric_take)
+redis.register_function('vt_metric_done', metric_done)
+redis.register_function('vt_metric_clear', metric_clear)

@@ -27,8 +27,8 @@ export const metricNodeId = z
 const common = {
   id: metricNodeId,
   label: z.string().trim().max(200).optional(),
-  /** How long a value of this node stays usable as an argument. */
-  validitySeconds: z.number().positive().max(366 * 24 * 3600).default(METRIC_DEFAULT_VALIDITY_SECONDS),
+  /** How long a value of this node stays usable as an argument, from when it was measured; null: never expires. */
+  validitySeconds: z.number().positive().max(366 * 24 * 3600).nullable().default(METRIC_DEFAULT_VALIDITY_SECONDS),
 };
 
 export const metricInputNodeSchema = z.object({ ...common, kind: z.literal('input') }).strict();
@@ -73,8 +73,12 @@ export interface MetricValue {
   history: MetricPoint[];
 }
 
+/** A reading: the value and the ISO time it was measured (checked by the engine, see docs/metrics.md). */
+export const metricReading = z.object({ value: z.number(), at: z.string().max(40).optional() }).strict();
+export type MetricReading = z.output<typeof metricReading>;
+
 export const metricInputValues = z
-  .record(z.string().max(200), z.number())
+  .record(z.string().max(200), z.union([z.number(), metricReading]))
   .refine((v) => Object.keys(v).length > 0, 'Send at least one value')
   .refine((v) => Object.keys(v).length <= METRIC_INPUT_MAX_VALUES, `Send at most ${METRIC_INPUT_MAX_VALUES} values at once`);
 
@@ -98,7 +102,7 @@ export const metricsRequests = {
 };
 
 export const metricsEvents = {
-  'metrics.value': liveEvent<{ node: string; value: number; at: number; expiresAt: number; source: 'input' | 'computed' }>(
+  'metrics.value': liveEvent<{ node: string; value: number; at: number; expiresAt: number | null; source: 'input' | 'computed' }>(
     'A metric node received or computed a value',
   ),
   'metrics.definitions': liveEvent<{ nodes: MetricNode[] }>('Metric definitions changed'),

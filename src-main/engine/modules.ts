@@ -11,7 +11,7 @@ import type { EngineContext, EngineModule } from './module';
 import { createModelModule } from './model/model-module';
 import { createPipelineModule, type PipelineModule } from './pipeline/pipeline-module';
 import { createSettingsModule, type SettingsService } from './settings/settings-module';
-import { pipelineActivitiesToFeed, pipelineMetricsToNodes } from './wiring';
+import { pipelineActivitiesGoneFromFeed, pipelineActivitiesToFeed, pipelineMetricsToNodes } from './wiring';
 
 export interface ModuleDeps {
   config: EngineConfig;
@@ -104,7 +104,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
       const corrections = app ? ((await deps.engine.call('model.forgetCorrections', { commentIds: person.commentIds })) as { removed: number }).removed : 0;
       return { activities, corrections };
     },
-    ...(feed ? { onActivities: pipelineActivitiesToFeed(feed, ctx.log) } : {}),
+    ...(feed ? { onActivities: pipelineActivitiesToFeed(feed, ctx.log), onActivitiesGone: pipelineActivitiesGoneFromFeed(feed, ctx.log) } : {}),
     ...(metrics ? { onMetrics: pipelineMetricsToNodes(metrics, ctx.log) } : {}),
   });
   modules.push(pipeline);

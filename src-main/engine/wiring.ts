@@ -1,4 +1,5 @@
 import type { Activity } from '../contract/feed';
+import { RpcError } from '../contract/errors';
 import type { Logger } from './log';
 import type { MetricsModule } from './metrics/module';
 import type { PipelineActivity, PipelineMetric } from './pipeline/effects';
@@ -23,6 +24,26 @@ export function pipelineActivitiesToFeed(feed: FeedModule, log: Logger) {
       // The feed can be rebuilt from the store of record; a failure here must not stop signups.
       log.warn('activity feed could not record activities', { count: activities.length, err: (err as Error).message });
     }
+  };
+}
+
+/**
+ * Activities the pipeline took back leave every feed through the feed's own delete path. An id
+ * the feed never recorded (a comment removed before the feed took it, or by someone the
+ * roster does not hold) is skipped: there is nothing to take back.
+ */
+export function pipelineActivitiesGoneFromFeed(feed: FeedModule, log: Logger) {
+  return async (ids: string[]): Promise<void> => {
+    let deleted = 0;
+    for (const id of ids) {
+      try {
+        if ((await feed.service().delete(id)).deleted) deleted += 1;
+      } catch (err) {
+        if (err instanceof RpcError && err.code === 'not_found') continue;
+        log.warn('activity feed could not take back an activity', { id, err: (err as Error).message });
+      }
+    }
+    if (deleted > 0) log.debug('activities taken back', { count: deleted });
   };
 }
 

@@ -90,4 +90,22 @@ describe('the activity feed on Today', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Follow Ana Diaz' }).count()).toBe(1);
     expect(errors).toEqual([]);
   });
+
+  it("removes one activity by hand from an event's feed, and it leaves Today's too", async () => {
+    const dunes = await createEvent('Dune Repair');
+    await session.app.rpc('signups.add', { eventId: dunes, name: 'Rita Moss' });
+    await session.app.rpc('signups.add', { eventId: dunes, name: 'Olu Ade' });
+    const { page, errors } = await session.open(`#/events/${dunes}`);
+    await page.getByRole('tab', { name: 'Activity' }).click();
+    const eventFeed = page.getByLabel('Activity on Dune Repair');
+    await expect.poll(() => eventFeed.innerText().catch(() => ''), { timeout: 15_000 }).toContain('Olu Ade and Rita Moss signed up for Dune Repair today');
+    const signedUp = eventFeed.getByTestId('feed-item').filter({ hasText: 'signed up for Dune Repair' });
+    await signedUp.getByRole('button', { name: 'Show 2' }).click();
+    await signedUp.getByRole('button', { name: 'Remove from the feeds: Olu Ade signed up for Dune Repair' }).click();
+    await expect.poll(() => eventFeed.innerText(), { timeout: 15_000 }).toContain('Rita Moss signed up for Dune Repair today');
+    expect(await eventFeed.innerText()).not.toContain('Olu Ade signed up');
+    const org = await session.app.rpc<{ items: { sentence: string }[] }>('feed.get', { feed: 'org' });
+    expect(org.items.map((i) => i.sentence).join(' ')).not.toMatch(/Olu Ade[^|]*signed up/);
+    expect(errors).toEqual([]);
+  });
 });

@@ -28,6 +28,25 @@ describe('the Metrics screen', () => {
     await give.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => page.getByTestId('metric-values').locator('[data-node="helpers:needed"]').innerText()).toMatch(/8/);
 
+    // A never-expiring node, and a reading with the time it was measured (in the browser's zone).
+    await editor.getByLabel('Name', { exact: true }).fill('volunteers:trained');
+    await editor.getByLabel('Valid for (seconds, or never)').fill('never');
+    await editor.getByRole('button', { name: 'Add node' }).click();
+    await expect.poll(() => definitions.locator('[data-node="volunteers:trained"]').innerText()).toMatch(/never expires/);
+    const measured = await page.evaluate(() => {
+      const d = new Date(Date.now() - 3_600_000);
+      d.setMilliseconds(0);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return { local: `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`, ms: d.getTime() };
+    });
+    await give.getByLabel('Node').fill('volunteers:trained');
+    await give.getByLabel('Value').fill('12');
+    await give.getByLabel('Measured at (empty: now)').fill(measured.local);
+    await give.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByTestId('metric-values').locator('[data-node="volunteers:trained"]').innerText()).toMatch(/12/);
+    const trained = await session.app.rpc<{ values: { at: number; expiresAt: number | null; fresh: boolean }[] }>('metrics.values', { nodes: ['volunteers:trained'] });
+    expect(trained.values[0]).toMatchObject({ at: measured.ms, expiresAt: null, fresh: true });
+
     // A cycle is refused with the engine's message.
     await editor.getByLabel('Name', { exact: true }).fill('event:{event}:signups');
     await editor.getByLabel('Kind').selectOption('derived');

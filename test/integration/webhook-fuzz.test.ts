@@ -291,7 +291,7 @@ describe('webhook and metric input fuzz', () => {
       body = pick(rand, ['{"C": NaN}', '{"C": Infinity}', '{"C": -Infinity}', '{"C": 1,}', "{'C': 1}", '{"C": 0x10}', '{"C": 01}', '', 'undefined', '{"C":', randomBytes(rand, 200).toString('latin1')]);
     } else if (r < 0.65) {
       kind = 'NaN-likes and huge numbers as text';
-      body = pick(rand, ['{"C": 1e999}', '{"C": -1e999}', '{"C": "NaN"}', '{"C": "Infinity"}', '{"C": "1"}', '{"C": null}', '{"C": [1]}', '{"C": {"valueOf": 1}}', '{"C": true}', `{"C": 1${'0'.repeat(400)}}`]);
+      body = pick(rand, ['{"C": 1e999}', '{"C": -1e999}', '{"C": "NaN"}', '{"C": "Infinity"}', '{"C": "1"}', '{"C": null}', '{"C": [1]}', '{"C": {"valueOf": 1}}', '{"C": {"value": 3}}', '{"C": {"value": "3"}}', '{"C": {"value": 3, "at": "yesterday"}}', '{"C": {"at": "2020-01-01T00:00:00Z"}}', '{"C": {"value": 3, "why": 1}}', '{"C": true}', `{"C": 1${'0'.repeat(400)}}`]);
     } else if (r < 0.75) {
       kind = 'unknown nodes';
       const o: Record<string, number> = { C: 1 };
@@ -319,7 +319,11 @@ describe('webhook and metric input fuzz', () => {
       try {
         const parsed: unknown = JSON.parse(body);
         const entries = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.entries(parsed) : null;
-        ok = entries !== null && entries.length > 0 && entries.length <= 500 && entries.every(([k, v]) => known.includes(k) && typeof v === 'number' && Number.isFinite(v));
+        // A value is a finite number or a reading { value } (readings with "at" depend on the
+        // clock and are covered in metrics/engine.test.ts).
+        const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+        const reading = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).every((k) => k === 'value') && finite((v as { value?: unknown }).value);
+        ok = entries !== null && entries.length > 0 && entries.length <= 500 && entries.every(([k, v]) => known.includes(k) && (finite(v) || reading(v)));
       } catch {
         ok = false;
       }

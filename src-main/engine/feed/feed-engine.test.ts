@@ -8,6 +8,7 @@ import { createEngine, type Engine } from '../engine';
 import { memoryLogger } from '../log';
 import { act } from './test-support/fixtures';
 import { isolate } from '../bidi';
+import { pipelineActivitiesGoneFromFeed } from '../wiring';
 
 /** The feed as the rest of the app reaches it: the engine's services and its RPC methods. */
 describe('feed in the engine', () => {
@@ -34,5 +35,22 @@ describe('feed in the engine', () => {
     expect(page.items.map((i) => i.sentence)).toEqual([`${isolate('Maria Lopez')} signed up for 2 events today`]);
     await expect(engine.call('feed.get', { feed: 'nobody' })).rejects.toMatchObject({ code: 'bad_arguments' });
     expect(engine.missingHandlers().filter((m) => m.startsWith('feed.'))).toEqual([]);
+  });
+
+  it('takes a removed comment\'s activity out of every feed, once, and skips ones it never had', async () => {
+    const feed = engine.services!.feed!;
+    const now = Date.now();
+    await feed.record([act('commented:c1', 'ana', 'commented', 'beach', now - 5), act('commented:c2', 'sam', 'commented', 'beach', now - 4)]);
+    const sentences = async () => ((await engine.call('feed.get', { feed: 'org' })) as FeedPage).items.map((i) => i.sentence).join(' | ');
+    expect(await sentences()).toMatch(/Ana/);
+    const log = memoryLogger();
+    const takeBack = pipelineActivitiesGoneFromFeed(feed, log);
+    await takeBack(['commented:c1', 'commented:never-recorded']);
+    expect(await sentences()).not.toMatch(/Ana/);
+    expect(await sentences()).toMatch(/Sam/);
+    // A replayed removal changes nothing and logs no problem.
+    await takeBack(['commented:c1']);
+    expect(await sentences()).toMatch(/Sam/);
+    expect(log.lines.filter((l) => l.includes('could not take back'))).toEqual([]);
   });
 });

@@ -7,17 +7,51 @@ const LIBRARY = 'vt_metrics';
 /** Argument hashes outlive their freshest value by this much before Redis collects them. */
 const GC_MARGIN_MS = 3600_000;
 
+/**
+ * The expiry stored for a value that never expires: the last millisecond a JavaScript Date can
+ * hold, so every comparison in the gear (`x <= now`) stays a plain number comparison.
+ */
+export const NEVER_EXPIRES = 8.64e15;
+
 export interface ValueRecord {
   node: string;
   value: number;
+  /** When the value was measured (an input's own `at`) or computed. */
   at: number;
-  expiresAt: number;
+  /** When it stops being usable as an argument; null: never. */
+  expiresAt: number | null;
 }
 
+/** One value an input call writes, with the parents it becomes an argument of. */
+export interface ChangeWrite {
+  rec: ValueRecord;
+  parents: readonly string[];
+}
+
+/** A derived node one change reaches, with its arguments that the same change recomputes. */
+export interface ChangeReach {
+  node: string;
+  pending: readonly string[];
+}
+
+export type TakeResult =
+  | { status: 'wait' }
+  | { status: 'idle' }
+  | { status: 'incomplete'; due: number }
+  | { status: 'ok'; due: number; values: number[] };
+
+function gcMs(rec: ValueRecord): number {
+  if (rec.expiresAt === null) return -1;
+  return Math.ceil(Math.max(rec.expiresAt - rec.at, 0) * 2 + GC_MARGIN_MS);
+}
+
+const storedExpiry = (rec: ValueRecord): number => rec.expiresAt ?? NEVER_EXPIRES;
+
 /**
- * The Redis side of metric arguments (gears/metrics.lua). Both operations are single
- * Function calls, so concurrent inputs and workers can neither lose an update nor compute
- * twice from one argument set.
+ * The Redis side of metric arguments (gears/metrics.lua). Every operation is a single
+ * Function call, so concurrent inputs and workers can neither lose an update nor compute
+ * twice from one argument set, and a node never computes while an argument it waits for is
+ * still being recomputed.
  */
 export class MetricArguments {
   constructor(
@@ -27,29 +61,69 @@ export class MetricArguments {
   ) {}
 
   /**
-   * Records `rec` as the node's value and as an argument of each parent, in one step.
-   * Returns false when a newer value was already held (then nothing changed).
+   * One change in one step: writes every value (as the node's value and as an argument of each
+   * parent) and marks each reached node due, with its recomputed arguments pending. Returns,
+   * per write, whether it was recorded (false: a newer value was already held).
    */
-  async set(rec: ValueRecord, parents: readonly string[]): Promise<boolean> {
-    const gcMs = Math.ceil(Math.max(rec.expiresAt - rec.at, 0) * 2 + GC_MARGIN_MS);
-    const fnKeys = [this.keys.metricValue(rec.node), ...parents.map((p) => this.keys.metricArgs(p))];
-    const r = await this.gears.call<number>(LIBRARY, 'vt_metric_set', fnKeys, [rec.node, String(rec.value), rec.at, rec.expiresAt, gcMs]);
-    return r === 1;
+  async change(writes: readonly ChangeWrite[], reach: readonly ChangeReach[]): Promise<boolean[]> {
+    const fnKeys: string[] = [];
+    const index = new Map<string, number>();
+    const key = (k: string): number => {
+      let i = index.get(k);
+      if (i === undefined) {
+        fnKeys.push(k);
+        i = fnKeys.length;
+        index.set(k, i);
+      }
+      return i;
+    };
+    const plan = {
+      w: writes.map(({ rec, parents }) => [
+        rec.node,
+        String(rec.value),
+        String(rec.at),
+        String(storedExpiry(rec)),
+        gcMs(rec),
+        key(this.keys.metricValue(rec.node)),
+        parents.map((p) => key(this.keys.metricArgs(p))),
+      ]),
+      d: reach.map((r) => [key(this.keys.metricArgs(r.node)), r.pending]),
+    };
+    // cjson turns an empty Lua table into {} either way; an empty list here means "none".
+    const r = await this.gears.call<number[]>(LIBRARY, 'vt_metric_change', fnKeys, [JSON.stringify(plan)]);
+    return r.map((x) => x === 1);
   }
 
   /**
-   * Hands `node`'s full argument set (values in `args` order) to this caller only, when every
-   * argument is present and fresh at `now`; null otherwise. `keep` leaves the arguments in
-   * place (the set is only marked taken).
+   * Processes the changes due on `node` once nothing is pending on it: hands its full argument
+   * set (values in `args` order) to this caller only when every argument is present and fresh
+   * at `now`. `keep` leaves the arguments in place (the set is only marked taken).
    */
-  async take(node: string, args: readonly string[], now: number, keep: boolean): Promise<number[] | null> {
-    const r = await this.gears.call<string[] | null>(LIBRARY, 'vt_metric_take', [this.keys.metricArgs(node)], [now, keep ? 1 : 0, ...args]);
-    return r ? r.map(Number) : null;
+  async take(node: string, args: readonly string[], now: number, keep: boolean): Promise<TakeResult> {
+    const r = await this.gears.call<(string | number)[]>(LIBRARY, 'vt_metric_take', [this.keys.metricArgs(node)], [now, keep ? 1 : 0, ...args]);
+    const status = String(r[0]);
+    if (status === 'wait') return { status };
+    if (status === 'idle') return { status };
+    const due = Number(r[1]);
+    if (status === 'incomplete') return { status, due };
+    return { status: 'ok', due, values: r.slice(2).map(Number) };
   }
 
-  /** Forgets every argument held for `node` (after its definition changed). */
+  /**
+   * Ends `node`'s processing of `due` changes: records its computed value (or none), then
+   * releases it on each parent. Returns the parents that now wait for nothing and have changes
+   * due, to be queued.
+   */
+  async done(node: string, due: number, rec: ValueRecord | null, parents: readonly string[]): Promise<{ written: boolean; ready: string[] }> {
+    const fnKeys = [this.keys.metricValue(node), ...parents.map((p) => this.keys.metricArgs(p))];
+    const argv = rec ? [node, due, 1, String(rec.value), String(rec.at), String(storedExpiry(rec)), gcMs(rec)] : [node, due, 0, '', '', '', 0];
+    const r = await this.gears.call<number[]>(LIBRARY, 'vt_metric_done', fnKeys, argv);
+    return { written: r[0] === 1, ready: r.slice(1).map((i) => parents[i - 1]!) };
+  }
+
+  /** Forgets the argument values held for `node` (after its definition changed). */
   async clear(node: string): Promise<void> {
-    await this.redis.del(this.keys.metricArgs(node));
+    await this.gears.call(LIBRARY, 'vt_metric_clear', [this.keys.metricArgs(node)], []);
   }
 }
 
@@ -62,6 +136,7 @@ export async function readValues(redis: Redis, keys: Keys, nodes: readonly strin
   return rows.map(([err, row], i) => {
     const [v, at, x] = (row ?? []) as (string | null)[];
     if (err || v == null || at == null || x == null) return null;
-    return { node: nodes[i]!, value: Number(v), at: Number(at), expiresAt: Number(x) };
+    const expiresAt = Number(x);
+    return { node: nodes[i]!, value: Number(v), at: Number(at), expiresAt: expiresAt >= NEVER_EXPIRES ? null : expiresAt };
   });
 }

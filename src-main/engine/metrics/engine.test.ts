@@ -77,4 +77,68 @@ describe('live metrics inside the engine', () => {
     await expect.poll(() => live).toEqual(expect.arrayContaining(['C=4', 'D=5', 'E=6', 'A=15', 'F=3', 'B=45']));
     socket.close();
   });
+
+  it('runs the issue-17 scenario over HTTP, several values per call, without a stale B (20 runs)', async () => {
+    const wrong: string[] = [];
+    for (let run = 0; run < 20; run += 1) {
+      const n = (id: string) => `r${run}:${id}`;
+      for (const id of ['C', 'D', 'E', 'F']) await rpc('metrics.define', { node: { id: n(id), kind: 'input', validitySeconds: 60 } });
+      await rpc('metrics.define', { node: { id: n('A'), kind: 'derived', fn: 'add', args: [n('C'), n('D'), n('E')] } });
+      await rpc('metrics.define', { node: { id: n('B'), kind: 'derived', fn: 'multiply', args: [n('A'), n('F')] } });
+      const computed: string[] = [];
+      const off = metrics().service!.onValue((v) => {
+        if (v.source === 'computed') computed.push(`${v.node.slice(n('').length)}=${v.value}`);
+      });
+      const send = (values: Record<string, number>) => input(Object.fromEntries(Object.entries(values).map(([k, v]) => [n(k), v])));
+      await send({ C: 4, D: 5 });
+      await send({ E: 6 });
+      await send({ C: 1, D: 1, E: 1, F: 3 });
+      await send({ A: 4, F: 5 });
+      off();
+      if (computed.join(' ') !== 'A=15 A=3 B=9 B=20') wrong.push(`run ${run}: ${computed.join(' ')}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('takes readings with the time they were measured, and never-expiring nodes, over HTTP and RPC', async () => {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    expect((await rpc('metrics.define', { node: { id: 'late', kind: 'input', validitySeconds: 60 } })).status).toBe(200);
+    expect((await rpc('metrics.define', { node: { id: 'base', kind: 'input', validitySeconds: null } })).status).toBe(200);
+    expect((await rpc('metrics.define', { node: { id: 'sum', kind: 'derived', fn: 'add', args: ['late', 'base'], keepArguments: true } })).status).toBe(200);
+
+    // Measured 50 s ago on a 60 s node: fresh for 10 s more, not 60 from its arrival.
+    const measured = clock.now() - 50_000;
+    expect((await input({ late: { value: 2, at: iso(measured) }, base: 40 })).body).toEqual({ accepted: 2 });
+    let { body } = await rpc('metrics.values', { nodes: ['late', 'base', 'sum'] });
+    expect(body.values).toMatchObject([
+      { node: 'late', value: 2, at: measured, expiresAt: measured + 60_000, fresh: true },
+      { node: 'base', value: 40, expiresAt: null, fresh: true },
+      { node: 'sum', value: 42 },
+    ]);
+    clock.advance(11_000);
+    ({ body } = await rpc('metrics.values', { nodes: ['late', 'base'] }));
+    expect((body.values as { fresh: boolean }[]).map((v) => v.fresh)).toEqual([false, true]);
+
+    // Years later "base" still counts; over RPC, with a reading's time too.
+    clock.advance(5 * 365 * 86_400_000);
+    expect((await rpc('metrics.input', { values: { late: { value: 8, at: iso(clock.now() - 1000) } } })).body).toEqual({ accepted: 1 });
+    await metrics().service!.settled();
+    ({ body } = await rpc('metrics.values', { nodes: ['sum'] }));
+    expect(body.values).toMatchObject([{ node: 'sum', value: 48 }]);
+
+    // The RPC's contract schema checks the shape first (its own message), the engine the rest.
+    const refused = async (values: unknown, message: RegExp, rpcMessage = message) => {
+      for (const [res, m] of [[await input(values), message], [await rpc('metrics.input', { values }), rpcMessage]] as const) {
+        expect(res.status, JSON.stringify(res.body)).toBe(400);
+        expect((res.body.error as { message: string }).message).toMatch(m);
+      }
+    };
+    await refused({ late: { value: 1, at: iso(clock.now() + 60_000) } }, /"late": "at" .* is in the future/);
+    await refused({ late: { value: 1, at: iso(clock.now() - 61_000) } }, /"late": a reading from .* has already expired \(the node's values stay valid 60 s\)/);
+    await refused({ late: { value: 1, at: 'yesterday' } }, /"at" must be an ISO date-time with a time zone/);
+    await refused({ late: { value: 1, at: '2026-12-03T14:05:00' } }, /"at" must be an ISO date-time with a time zone/);
+    await refused({ late: { at: iso(clock.now()) } }, /"late" must be a finite number \(got no "value"\)/, /Invalid arguments for metrics.input/);
+    ({ body } = await rpc('metrics.values', { nodes: ['late'] }));
+    expect(body.values).toMatchObject([{ value: 8 }]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { MetricReading } from '../../contract/metrics';
 import { RpcError } from '../../contract/errors';
 import type { FastifyInstance } from 'fastify';
 import type { EngineContext, EngineModule, Handlers } from '../module';
@@ -10,7 +11,7 @@ export interface MetricsModule extends EngineModule {
    * Gives values to metric nodes, e.g. `{ 'event:42:signups': 12 }` (see docs/metrics.md for
    * node names). Refuses the whole batch (RpcError bad_arguments) if any node or value is bad.
    */
-  input(values: Record<string, number>, source: string): Promise<{ accepted: number }>;
+  input(values: Record<string, number | MetricReading>, source: string): Promise<{ accepted: number }>;
   /** Whether `node` is defined (directly or by a template) right now; false while not running. */
   accepts(node: string): boolean;
   /** The running service, or null before start / in the worker role. */

@@ -9,9 +9,9 @@ import type { LiveBus } from '../live';
 import type { Logger } from '../log';
 import type { QueueFactory } from '../queues/factory';
 import type { Store } from '../store/store';
-import { MetricArguments, readValues, type ValueRecord } from './arguments';
+import { MetricArguments, readValues, type ChangeReach, type ChangeWrite, type ValueRecord } from './arguments';
 import { MetricDefinitions } from './definitions';
-import { MetricDefinitionError } from './graph';
+import { MetricDefinitionError, type MetricGraph } from './graph';
 import { MetricHistory, type HistoryOptions } from './history';
 import { isTemplate } from './template';
 import { validateInput } from './validate-input';
@@ -41,7 +41,40 @@ export interface MetricsOptions {
 
 export type ValueListener = (rec: ValueRecord & { source: 'input' | 'computed' }) => void;
 
-const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 500, attempts: 3, backoff: { type: 'exponential', delay: 200 } };
+/**
+ * Redis keeps numbers as text and String(-0) is "0", so a -0 would reach the parents as 0 but
+ * stay -0 in this process's history: record it as 0 everywhere.
+ */
+function noNegativeZero(v: number): number {
+  return Object.is(v, -0) ? 0 : v;
+}
+
+/** When a value measured at `at` stops being usable; null validity: never. */
+export function expiry(at: number, validitySeconds: number | null): number | null {
+  return validitySeconds === null ? null : at + validitySeconds * 1000;
+}
+
+/**
+ * The derived nodes one change to `nodes` reaches (every node above them), each with its
+ * arguments that are themselves reached: those will be recomputed by the same change, so the
+ * node waits for them.
+ */
+export function reachedBy(graph: MetricGraph, nodes: readonly string[]): ChangeReach[] {
+  const reached = new Set<string>();
+  const todo = [...nodes];
+  while (todo.length) {
+    for (const p of graph.parents(todo.pop()!)) {
+      if (reached.has(p)) continue;
+      reached.add(p);
+      todo.push(p);
+    }
+  }
+  return [...reached].map((node) => ({ node, pending: [...new Set(graph.resolve(node)?.args ?? [])].filter((a) => reached.has(a)) }));
+}
+
+// A retried job would find its changes already taken (`idle`) and release nothing, so its
+// parents would wait for ever: one attempt only (see docs/metrics.md, Limitations).
+const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 500, attempts: 1 };
 
 /**
  * Live metrics: receives input values, keeps them as arguments of the nodes that use them
@@ -132,11 +165,22 @@ export class MetricsService {
   }
 
   async input(values: unknown, source: string): Promise<{ accepted: number }> {
-    const entries = validateInput(this.definitions.graph, values);
-    const at = this.deps.clock.now();
-    const jobs: ComputeJob[] = [];
-    await Promise.all(entries.map(async ([node, value]) => jobs.push(...(await this.record(node, value, at, 'input')))));
-    await this.enqueue(jobs);
+    const graph = this.definitions.graph;
+    const now = this.deps.clock.now();
+    const entries = validateInput(graph, values, now);
+    const writes: ChangeWrite[] = [];
+    for (const e of entries) {
+      const def = graph.resolve(e.node)?.def;
+      if (!def) continue;
+      const at = e.at ?? now;
+      writes.push({ rec: { node: e.node, value: noNegativeZero(e.value), at, expiresAt: expiry(at, def.validitySeconds) }, parents: graph.parents(e.node) });
+    }
+    const reach = reachedBy(graph, entries.map((e) => e.node));
+    const written = await this.args.change(writes, reach);
+    await Promise.all(writes.map(async ({ rec }, i) => (written[i] ? this.published(rec, 'input') : this.log.debug('older metric value ignored', { node: rec.node, at: rec.at }))));
+    // Nodes that wait for nothing this change recomputes start at once; the others are queued
+    // by the argument that releases them last (see compute).
+    await this.enqueue(reach.filter((r) => r.pending.length === 0).map((r) => ({ node: r.node, at: now })));
     this.log.debug('metric input', { source, count: entries.length });
     return { accepted: entries.length };
   }
@@ -157,7 +201,7 @@ export class MetricsService {
         value: v?.value ?? null,
         at: v?.at ?? null,
         expiresAt: v?.expiresAt ?? null,
-        fresh: v ? v.expiresAt > now : false,
+        fresh: v ? v.expiresAt === null || v.expiresAt > now : false,
         history: this.history.read(id, historyLimit),
       };
     });
@@ -178,43 +222,46 @@ export class MetricsService {
     }
   }
 
-  /** The compute job: take a full fresh argument set (if this caller gets it) and compute. */
-  async compute(job: ComputeJob): Promise<'computed' | 'incomplete' | 'no-value' | 'unknown'> {
+  /**
+   * The compute job: once no argument of `node` is still to be recomputed, process the changes
+   * due on it (compute when this caller got a full fresh set), then release it on its parents
+   * and queue those that now wait for nothing.
+   */
+  async compute(job: ComputeJob): Promise<'computed' | 'incomplete' | 'no-value' | 'unknown' | 'waiting' | 'idle'> {
     const graph = this.definitions.graph;
     const node = graph.resolve(job.node);
     if (!node || node.def.kind !== 'derived') return 'unknown';
-    const values = await this.args.take(node.id, node.args, job.at, node.def.keepArguments);
-    if (!values) return 'incomplete';
-    const outcome = graph.compute(node, values);
-    if (!outcome.ok) {
-      this.log.warn('metric not computed', { node: node.id, reason: outcome.reason, args: node.args, values });
-      return 'no-value';
+    const taken = await this.args.take(node.id, node.args, job.at, node.def.keepArguments);
+    if (taken.status === 'wait') return 'waiting';
+    if (taken.status === 'idle') return 'idle';
+    let rec: ValueRecord | null = null;
+    let result: 'computed' | 'incomplete' | 'no-value' = 'incomplete';
+    if (taken.status === 'ok') {
+      const outcome = graph.compute(node, taken.values);
+      if (outcome.ok) {
+        rec = { node: node.id, value: noNegativeZero(outcome.value), at: job.at, expiresAt: expiry(job.at, node.def.validitySeconds) };
+        result = 'computed';
+      } else {
+        this.log.warn('metric not computed', { node: node.id, reason: outcome.reason, args: node.args, values: taken.values });
+        result = 'no-value';
+      }
     }
-    await this.enqueue(await this.record(node.id, outcome.value, job.at, 'computed'));
-    return 'computed';
+    // Released even when nothing was computed, so the parents stop waiting for this node.
+    const { written, ready } = await this.args.done(node.id, taken.due, rec, graph.parents(node.id));
+    if (rec && written) await this.published(rec, 'computed');
+    else if (rec) this.log.debug('older metric value ignored', { node: rec.node, at: rec.at });
+    await this.enqueue(ready.map((p) => ({ node: p, at: job.at })));
+    return result;
   }
 
-  /** Records a value (Redis, history, live event) and returns the parents' compute jobs. */
-  private async record(node: string, value: number, at: number, source: 'input' | 'computed'): Promise<ComputeJob[]> {
-    const graph = this.definitions.graph;
-    const def = graph.resolve(node)?.def;
-    if (!def) return [];
-    const parents = graph.parents(node);
-    const rec: ValueRecord = { node, value, at, expiresAt: at + def.validitySeconds * 1000 };
-    if (!(await this.args.set(rec, parents))) {
-      this.log.debug('older metric value ignored', { node, at });
-      return [];
-    }
-    this.history.append(node, { at, value, source });
+  /** A recorded value goes to the history, the listeners and the live channel. */
+  private async published(rec: ValueRecord, source: 'input' | 'computed'): Promise<void> {
+    this.history.append(rec.node, { at: rec.at, value: rec.value, source });
     for (const l of this.listeners) l({ ...rec, source });
     await this.deps.live.publish('metrics.value', { ...rec, source }).catch((err: unknown) => this.log.warn('live publish failed', { err }));
-    return parents.map((p) => ({ node: p, at }));
   }
 
-  /**
-   * Every argument of one batch is written before its jobs are queued, so one job per parent
-   * is enough (a batch of C, D and E needs one try at A, not three).
-   */
+  /** One job per node is enough: a job processes every change due on its node. */
   private async enqueue(jobs: ComputeJob[]): Promise<void> {
     const byNode = new Map<string, ComputeJob>();
     for (const j of jobs) if ((byNode.get(j.node)?.at ?? -Infinity) < j.at) byNode.set(j.node, j);

@@ -19,6 +19,8 @@ export interface DispatchDeps {
   timeZone: () => string;
   now: () => number;
   onActivities?: (activities: PipelineActivity[]) => void | Promise<void>;
+  /** Receives the ids of activities that no longer happened (a comment removed on Facebook). */
+  onActivitiesGone?: (activityIds: string[]) => void | Promise<void>;
   onMetrics?: (values: PipelineMetric[]) => void | Promise<void>;
 }
 
@@ -31,6 +33,19 @@ export async function enqueueReplies(deps: DispatchDeps, replies: readonly Reply
 export async function enqueueEmails(deps: DispatchDeps, emails: readonly EmailJob[]): Promise<void> {
   if (emails.length === 0) return;
   await deps.emailQueue().addBulk(emails.map((e) => ({ name: e.kind, data: e, opts: { ...GRAPH_JOB_OPTIONS, jobId: jobIdFor(`email.${e.kind}`, e.key) } })));
+}
+
+/**
+ * Activities a change undid: a comment removed on Facebook takes back its "commented" activity
+ * (the id the recorder gives it in recorder/apply-comment.ts). Read from the change's live
+ * `comment.received` events, which carry every comment the change recorded with its state.
+ */
+export function activitiesGone(effects: Effects): string[] {
+  const ids = new Set<string>();
+  for (const m of effects.live) {
+    if (m.event === 'comment.received' && m.payload.comment.state === 'removed') ids.add(`commented:${m.payload.comment.id}`);
+  }
+  return [...ids];
 }
 
 /** Per-event figures for the metrics graph. */
@@ -108,11 +123,20 @@ export async function dispatchQueued(deps: DispatchDeps, effects: Effects, repli
   // Replies, emails, the feed and the metrics do not depend on each other: run them side by
   // side. All are awaited, so the batch is still acknowledged only once every one is done.
   const feed = async (): Promise<void> => {
-    if (!deps.onActivities || effects.activities.length === 0) return;
+    if (deps.onActivities && effects.activities.length > 0) {
+      try {
+        await deps.onActivities(effects.activities);
+      } catch (err) {
+        deps.log.warn('activity feed did not take the activities', { err });
+      }
+    }
+    // After the new ones: a comment added and removed in one batch is recorded, then taken back.
+    const gone = deps.onActivitiesGone ? activitiesGone(effects) : [];
+    if (gone.length === 0) return;
     try {
-      await deps.onActivities(effects.activities);
+      await deps.onActivitiesGone!(gone);
     } catch (err) {
-      deps.log.warn('activity feed did not take the activities', { err });
+      deps.log.warn('activity feed did not take back activities', { err, count: gone.length });
     }
   };
   const metrics = async (): Promise<void> => {

@@ -47,6 +47,8 @@ export interface PipelineModuleDeps {
   timeZone?: () => string;
   /** Receives signed_up / cancelled / promoted / asked / attended activities (the activity feed's `record`). */
   onActivities?: (activities: PipelineActivity[]) => void | Promise<void>;
+  /** Receives ids of activities a change took back (a removed comment's "commented"); the feed deletes them. */
+  onActivitiesGone?: (activityIds: string[]) => void | Promise<void>;
   /** Receives per-event figures `signups.<id>`, `capacity.<id>`, `waitlist.<id>`, `attended.<id>` (the metrics' `input`). */
   onMetrics?: (values: PipelineMetric[]) => void | Promise<void>;
   /**
@@ -201,6 +203,7 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
         const dispatch: DispatchDeps = {
           state, redis: ctx.redis, keys: ctx.keys, live: ctx.live, log, replyQueue, emailQueue, timeZone, now,
           ...(deps.onActivities ? { onActivities: deps.onActivities } : {}),
+          ...(deps.onActivitiesGone ? { onActivitiesGone: deps.onActivitiesGone } : {}),
           ...(deps.onMetrics ? { onMetrics: deps.onMetrics } : {}),
         };
         core = new PipelineCore(state, dispatch, deps.reviewThreshold);

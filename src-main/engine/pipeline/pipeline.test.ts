@@ -13,12 +13,14 @@ describe('signup pipeline', () => {
   let graph: FakeGraph;
   const activities: PipelineActivity[] = [];
   const metrics: PipelineMetric[] = [];
+  const gone: string[] = [];
 
   beforeEach(async () => {
     graph = new FakeGraph();
     activities.length = 0;
     metrics.length = 0;
-    h = await startHarness({ graph, onActivities: (a) => void activities.push(...a), onMetrics: (m) => void metrics.push(...m) });
+    gone.length = 0;
+    h = await startHarness({ graph, onActivities: (a) => void activities.push(...a), onActivitiesGone: (ids) => void gone.push(...ids), onMetrics: (m) => void metrics.push(...m) });
   });
   afterEach(() => h.cleanup());
 
@@ -135,6 +137,9 @@ describe('signup pipeline', () => {
     list = await call(h.module, 'signups.list', { eventId: e.id });
     expect(list.slots.flatMap((s) => [...s.signups, ...s.waitlist])).toEqual([]);
     expect(list.cancelled.map((s) => s.volunteerName).sort()).toEqual(['Person1 Surname', 'Person2 Surname']);
+    // The removed comment takes its "commented" activity back out of the feed; the edited one keeps it.
+    expect(gone).toEqual([`commented:${id2}`]);
+    expect(activities.filter((a) => a.verb === 'commented').map((a) => a.id).sort()).toEqual([`commented:${id1}`, `commented:${id2}`].sort());
     const inbox = await call(h.module, 'inbox.list', { eventId: e.id });
     expect(inbox).toHaveLength(1);
     expect(inbox[0]!.suggestedAnswer).toContain('North pier car park');

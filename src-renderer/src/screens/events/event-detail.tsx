@@ -106,6 +106,7 @@ export function EventDetail(props: { event: EventView; onEdit: () => void }) {
           <FeedList
             store={feed}
             feed={`event:${e.id}`}
+            canRemove
             label={`Activity on ${e.title}`}
             empty="Nothing has happened on this event yet"
             hint="Comments, signups, withdrawals and your own changes to this event appear here, grouped by day."

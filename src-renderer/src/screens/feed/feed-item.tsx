@@ -33,23 +33,37 @@ export function followTargetOf(item: FeedItem): { target: string; label: string 
   return null;
 }
 
-function ActivityLine(props: { activity: Activity }) {
+function ActivityLine(props: { activity: Activity; onRemove?: ((activityId: string) => void) | undefined }) {
   const a = props.activity;
+  const verb = VERB_LABELS[a.verb] ?? a.verb;
   return (
     <li className="row between">
       <span>
         <strong>
           <UserText text={a.actor.name} />
         </strong>{' '}
-        {VERB_LABELS[a.verb] ?? a.verb} <UserText text={a.object.title} />
+        {verb} <UserText text={a.object.title} />
       </span>
-      <span className="small muted num">{formatWhen(a.time)}</span>
+      <span className="row">
+        <span className="small muted num">{formatWhen(a.time)}</span>
+        {props.onRemove && (
+          <button
+            type="button"
+            className="btn small ghost"
+            aria-label={`Remove from the feeds: ${a.actor.name} ${verb} ${a.object.title}`}
+            title="Takes this line out of every feed (Today, this event, this person). Signups and comments stay as they are."
+            onClick={() => props.onRemove!(a.id)}
+          >
+            Remove
+          </button>
+        )}
+      </span>
     </li>
   );
 }
 
 /** One aggregated line; its activities unfold below it. */
-export function FeedItemRow(props: { item: FeedItem; following: string[] | null; onFollow: (target: string, follow: boolean) => void }) {
+export function FeedItemRow(props: { item: FeedItem; following: string[] | null; onFollow: (target: string, follow: boolean) => void; onRemove?: (activityId: string) => void }) {
   const { item } = props;
   const [open, setOpen] = useState(false);
   const listId = useId();
@@ -74,9 +88,9 @@ export function FeedItemRow(props: { item: FeedItem; following: string[] | null;
               {isFollowing ? 'Following' : 'Follow'}
             </button>
           )}
-          {item.count > 1 && (
+          {(item.count > 1 || props.onRemove) && (
             <button type="button" className="btn small" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
-              {open ? 'Hide' : `Show ${item.count}`}
+              {open ? 'Hide' : item.count > 1 ? `Show ${item.count}` : 'Show'}
             </button>
           )}
         </span>
@@ -84,7 +98,7 @@ export function FeedItemRow(props: { item: FeedItem; following: string[] | null;
       {open && (
         <ul id={listId} className="stack tight small" aria-label={`The ${item.count} activities`}>
           {item.activities.map((a) => (
-            <ActivityLine key={a.id} activity={a} />
+            <ActivityLine key={a.id} activity={a} onRemove={props.onRemove} />
           ))}
           {item.count > item.activities.length && <li className="muted">and {item.count - item.activities.length} earlier</li>}
         </ul>

@@ -31,17 +31,31 @@ export function useFollow(store: StoreApi<FeedState>): (target: string, follow: 
   };
 }
 
+/** Remove one activity from the feeds, with the engine's message as a toast when it fails. */
+function useRemove(store: StoreApi<FeedState>, feed: string): (activityId: string) => void {
+  const { system } = useStores();
+  return (activityId) => {
+    store
+      .getState()
+      .remove(activityId, feed)
+      .catch((err: unknown) => system.getState().notify('error', err instanceof Error ? err.message : String(err)));
+  };
+}
+
 /**
  * One feed's items: sentences that unfold into their activities, loaded on mount and re-read
  * when the engine says the feed changed. `showFollow` puts a Follow button on each item (the
  * organisation and following feeds mix people and events; an event's or a person's own feed
- * has one Follow toggle for the page instead).
+ * has one Follow toggle for the page instead). `canRemove` offers, on each unfolded activity, to
+ * take it out of every feed (an event's and a person's own feed, where the coordinator looks
+ * closely at one thing and can spot a line that should not be there).
  */
-export function FeedList(props: { store: StoreApi<FeedState>; feed: string; empty: string; hint: string; showFollow?: boolean; label?: string }) {
+export function FeedList(props: { store: StoreApi<FeedState>; feed: string; empty: string; hint: string; showFollow?: boolean; canRemove?: boolean; label?: string }) {
   const { store, feed } = props;
   const view = useStore(store, (s) => s.feeds[feed]);
   const following = useStore(store, (s) => s.following);
   const onFollow = useFollow(store);
+  const onRemove = useRemove(store, feed);
   useEffect(() => {
     void store.getState().load(feed);
   }, [store, feed]);
@@ -57,7 +71,7 @@ export function FeedList(props: { store: StoreApi<FeedState>; feed: string; empt
       ) : (
         <ul className="list" data-testid="feed-list">
           {view.items.map((item) => (
-            <FeedItemRow key={item.id} item={item} following={props.showFollow ? following : null} onFollow={onFollow} />
+            <FeedItemRow key={item.id} item={item} following={props.showFollow ? following : null} onFollow={onFollow} {...(props.canRemove ? { onRemove } : {})} />
           ))}
         </ul>
       )}

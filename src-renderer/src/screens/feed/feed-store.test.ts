@@ -27,6 +27,11 @@ function fakeApi() {
       if (name === 'feed.following') return { targets: following };
       if (name === 'feed.follow') following = [...following, args.target!];
       if (name === 'feed.unfollow') following = following.filter((t) => t !== args.target);
+      // The engine's delete takes the activity out of every feed (feed-service.ts delete).
+      if (name === 'feed.delete') {
+        for (const f of Object.keys(feeds)) feeds[f] = feeds[f]!.filter((i) => !i.activities.some((a) => a.id === args.activityId));
+        return { deleted: true };
+      }
       return { following: name === 'feed.follow', changed: true };
     },
     on(_event: string, cb: (p: { feeds: string[] }) => void) {
@@ -78,5 +83,16 @@ describe('feed store', () => {
     f.fail(new Error('The activity feed is not running'));
     await expect(store.getState().setFollowing('event:beach', true)).rejects.toThrow(/not running/);
     expect(store.getState().following).toEqual([]);
+  });
+
+  it('removes one activity by hand and shows the feed without it at once', async () => {
+    const f = fakeApi();
+    const store = createFeedStore(f.api);
+    await store.getState().load('org');
+    await store.getState().remove('a-1', 'org');
+    expect(f.calls.find((c) => c.name === 'feed.delete')?.args).toEqual({ activityId: 'a-1' });
+    expect(store.getState().feeds.org?.items).toEqual([]);
+    f.fail(new Error('No activity a-1 is recorded; check the id in the feed.'));
+    await expect(store.getState().remove('a-1', 'org')).rejects.toThrow(/No activity a-1/);
   });
 });

@@ -18,6 +18,11 @@ export interface FeedState {
   loadFollowing(): Promise<void>;
   /** Follows or unfollows; rejects with an ApiError to show. */
   setFollowing(target: string, follow: boolean): Promise<void>;
+  /**
+   * Takes one activity out of every feed by hand (`feed.delete`; the record stays, marked
+   * deleted), then re-reads `feed`. Rejects with an ApiError to show.
+   */
+  remove(activityId: string, feed: string): Promise<void>;
   /** Re-reads shown feeds when the engine says they changed; returns the stop function. */
   listen(): () => void;
 }
@@ -56,6 +61,15 @@ export function createFeedStore(api: VoluntreeApi): StoreApi<FeedState> {
       const now = get().following ?? [];
       set({ following: follow ? [...new Set([...now, target])] : now.filter((t) => t !== target) });
       if (get().feeds.following) await get().load('following');
+    },
+    async remove(activityId, feed) {
+      try {
+        await api.invoke('feed.delete', { activityId });
+      } catch (err) {
+        throw toApiError(err);
+      }
+      // feed.updated follows too; reading now makes the line go at once on this screen.
+      await get().load(feed);
     },
     listen() {
       return api.on('feed.updated', ({ feeds }) => {

@@ -1,10 +1,10 @@
-import type { MetricNode } from '@contract/metrics';
+import type { MetricNode, MetricReading } from '@contract/metrics';
 import { useState } from 'react';
 import { Card } from '../../components/card';
 import { Field } from '../../components/field';
 import { useAction } from '../../lib/use-action';
 import { SaveRow } from '../settings/save-row';
-import { EMPTY_FORM, formFromNode, FUNCTION_LABELS, nodeFromForm, type FormProblems, type NodeForm } from './node-form';
+import { EMPTY_FORM, formFromNode, FUNCTION_LABELS, nodeFromForm, readingFrom, type FormProblems, type NodeForm } from './node-form';
 
 /** Adds a node, or changes the one being edited. */
 export function NodeEditor(props: { editing: MetricNode | null; onDone: () => void; define: (n: MetricNode) => Promise<void> }) {
@@ -42,7 +42,7 @@ export function NodeEditor(props: { editing: MetricNode | null; onDone: () => vo
             </select>
           )}
         </Field>
-        <Field label="Valid for (seconds)" error={problems.validitySeconds}>
+        <Field label="Valid for (seconds, or never)" error={problems.validitySeconds}>
           {({ id, describedBy, invalid }) => (
             <input id={id} className="input" inputMode="numeric" value={form.validitySeconds} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => set('validitySeconds', e.target.value)} />
           )}
@@ -92,14 +92,16 @@ export function NodeEditor(props: { editing: MetricNode | null; onDone: () => vo
 }
 
 /** Gives one node a value by hand (a count from a spreadsheet, a sensor reading). */
-export function ValueInput(props: { input: (values: Record<string, number>) => Promise<void> }) {
+export function ValueInput(props: { input: (values: Record<string, number | MetricReading>) => Promise<void> }) {
   const [node, setNode] = useState('');
   const [value, setValue] = useState('');
+  const [measuredAt, setMeasuredAt] = useState('');
   const n = Number(value);
-  const valid = node.trim() !== '' && value.trim() !== '' && Number.isFinite(n);
-  const send = useAction(() => props.input({ [node.trim()]: n }));
+  const reading = value.trim() !== '' && Number.isFinite(n) ? readingFrom(n, measuredAt) : null;
+  const valid = node.trim() !== '' && reading !== null;
+  const send = useAction(() => props.input({ [node.trim()]: reading! }));
   return (
-    <Card title="Give a value" hint="Other systems can send values too: POST /api/metrics/input with a JSON object of node → number.">
+    <Card title="Give a value" hint="Other systems can send values too: POST /api/metrics/input with a JSON object of node → number, or { value, at } with the time it was measured.">
       <form
         className="form-grid"
         aria-label="Metric value"
@@ -110,6 +112,9 @@ export function ValueInput(props: { input: (values: Record<string, number>) => P
       >
         <Field label="Node">{({ id }) => <input id={id} className="input mono" value={node} placeholder="event:42:capacity" onChange={(e) => setNode(e.target.value)} />}</Field>
         <Field label="Value">{({ id }) => <input id={id} className="input" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />}</Field>
+        <Field label="Measured at (empty: now)">
+          {({ id }) => <input id={id} className="input" type="datetime-local" step="1" value={measuredAt} onChange={(e) => setMeasuredAt(e.target.value)} />}
+        </Field>
         <div className="wide">
           <SaveRow {...send} label="Send" disabled={!valid} />
         </div>

@@ -18,7 +18,7 @@ function describeNode(n: MetricNode): string {
 
 function Freshness(props: { v: MetricValue; now: number }) {
   if (props.v.value === null) return <span className="badge">No value</span>;
-  const fresh = props.v.expiresAt !== null && props.v.expiresAt > props.now;
+  const fresh = props.v.value !== null && (props.v.expiresAt === null || props.v.expiresAt > props.now);
   return <span className={`badge ${fresh ? 'ok' : 'warn'}`}>{fresh ? 'Fresh' : 'Stale'}</span>;
 }
 
@@ -116,7 +116,7 @@ export function MetricsScreen() {
                   {describeNode(n)}
                   {n.kind === 'derived' && n.keepArguments && <div className="muted">keeps arguments</div>}
                 </td>
-                <td className="num small">{n.validitySeconds >= 3600 ? `${Math.round(n.validitySeconds / 3600)} h` : `${n.validitySeconds} s`}</td>
+                <td className="num small">{n.validitySeconds === null ? 'never expires' : n.validitySeconds >= 3600 ? `${Math.round(n.validitySeconds / 3600)} h` : `${n.validitySeconds} s`}</td>
                 <td>
                   <div className="row">
                     <button type="button" className="btn small" onClick={() => setEditing(n)}>

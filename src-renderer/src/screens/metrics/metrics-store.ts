@@ -1,5 +1,5 @@
 import type { RequestArgs, VoluntreeApi } from '@contract';
-import type { MetricNode, MetricValue } from '@contract/metrics';
+import type { MetricNode, MetricReading, MetricValue } from '@contract/metrics';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { toApiError } from '../../bridge';
 
@@ -15,11 +15,11 @@ export interface MetricsState {
   /** Adds or replaces a node; rejects with an ApiError to show beside the form. */
   define(node: RequestArgs<'metrics.define'>['node']): Promise<void>;
   remove(id: string): Promise<void>;
-  input(values: Record<string, number>): Promise<void>;
+  input(values: Record<string, number | MetricReading>): Promise<void>;
 }
 
 /** Applies one live value to the list: current value, and a point on its chart. */
-export function applyValue(values: MetricValue[], v: { node: string; value: number; at: number; expiresAt: number; source: 'input' | 'computed' }): MetricValue[] {
+export function applyValue(values: MetricValue[], v: { node: string; value: number; at: number; expiresAt: number | null; source: 'input' | 'computed' }): MetricValue[] {
   const point = { at: v.at, value: v.value, source: v.source };
   const i = values.findIndex((x) => x.node === v.node);
   if (i < 0) {

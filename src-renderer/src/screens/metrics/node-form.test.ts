@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { metricNodeSchema } from '../../../../src-main/contract/metrics';
 import { applyValue } from './metrics-store';
-import { EMPTY_FORM, formFromNode, nodeFromForm } from './node-form';
+import { EMPTY_FORM, formFromNode, nodeFromForm, readingFrom } from './node-form';
 
 describe('metric node editor', () => {
   it('builds nodes the contract accepts, and round-trips them', () => {
@@ -12,6 +12,21 @@ describe('metric node editor', () => {
     expect(nodeFromForm(formFromNode(r.node!)).node).toEqual(r.node);
     const input = nodeFromForm({ ...EMPTY_FORM, id: 'weather:risk', validitySeconds: '900', args: 'ignored' });
     expect(input.node).toEqual({ id: 'weather:risk', kind: 'input', label: undefined, validitySeconds: 900 });
+  });
+
+  it('takes "never" as a validity that never expires, and shows it back', () => {
+    const r = nodeFromForm({ ...EMPTY_FORM, id: 'volunteers:total', validitySeconds: ' Never ' });
+    expect(r.node).toEqual({ id: 'volunteers:total', kind: 'input', label: undefined, validitySeconds: null });
+    expect(metricNodeSchema.parse(r.node)).toEqual(r.node);
+    expect(formFromNode(r.node!).validitySeconds).toBe('never');
+    expect(nodeFromForm({ ...EMPTY_FORM, id: 'x', validitySeconds: 'forever' }).problems?.validitySeconds).toMatch(/or "never"/);
+  });
+
+  it('sends a hand value as a reading when the time it was measured is given', () => {
+    expect(readingFrom(4, '')).toBe(4);
+    const local = '2026-12-03T09:30:15';
+    expect(readingFrom(4, local)).toEqual({ value: 4, at: new Date(local).toISOString() });
+    expect(readingFrom(4, 'not a time')).toBeNull();
   });
 
   it('says what to fix before anything is sent', () => {

@@ -1,4 +1,4 @@
-import type { MetricFunction, MetricNode } from '@contract/metrics';
+import type { MetricFunction, MetricNode, MetricReading } from '@contract/metrics';
 
 // The engine's rule for node ids (contract/metrics.ts), checked here to answer while typing.
 const SEGMENT = String.raw`(?:[A-Za-z0-9_.-]+|\{[a-z][a-z0-9]*\})`;
@@ -31,17 +31,22 @@ export const FUNCTION_LABELS: Record<MetricFunction, string> = {
 };
 
 export function formFromNode(n: MetricNode): NodeForm {
-  if (n.kind === 'input') return { ...EMPTY_FORM, id: n.id, label: n.label ?? '', validitySeconds: String(n.validitySeconds) };
+  if (n.kind === 'input') return { ...EMPTY_FORM, id: n.id, label: n.label ?? '', validitySeconds: validityText(n.validitySeconds) };
   return {
     id: n.id,
     kind: 'derived',
     label: n.label ?? '',
-    validitySeconds: String(n.validitySeconds),
+    validitySeconds: validityText(n.validitySeconds),
     fn: n.fn,
     args: n.args.join(', '),
     formula: n.formula ?? '',
     keepArguments: n.keepArguments,
   };
+}
+
+/** The validity field shows "never" for a node whose values never expire (validity null). */
+function validityText(v: number | null): string {
+  return v === null ? 'never' : String(v);
 }
 
 export type FormProblems = Partial<Record<'id' | 'validitySeconds' | 'args' | 'formula', string>>;
@@ -54,8 +59,9 @@ export function nodeFromForm(f: NodeForm): { node: MetricNode; problems: null } 
   const problems: FormProblems = {};
   const id = f.id.trim();
   if (!METRIC_NODE_ID.test(id) || id.length > 200) problems.id = 'Use letters, digits, _ . - in parts separated by ":", e.g. event:{event}:signups or weather:risk.';
-  const validity = Number(f.validitySeconds);
-  if (!(validity > 0 && validity <= 366 * 24 * 3600)) problems.validitySeconds = 'Enter a number of seconds greater than 0.';
+  const never = f.validitySeconds.trim().toLowerCase() === 'never';
+  const validity = never ? null : Number(f.validitySeconds);
+  if (validity !== null && !(validity > 0 && validity <= 366 * 24 * 3600)) problems.validitySeconds = 'Enter a number of seconds greater than 0, or "never".';
   const args = f.args
     .split(/[,\n]/)
     .map((a) => a.trim())
@@ -81,6 +87,18 @@ export function nodeFromForm(f: NodeForm): { node: MetricNode; problems: null } 
           ...(f.fn === 'formula' ? { formula: f.formula.trim() } : {}),
         };
   return { node, problems: null };
+}
+
+/**
+ * The hand input's value: a plain number when no time is given (measured now), otherwise a
+ * reading with the time it was measured. `measuredAt` is a datetime-local field's text (the
+ * computer's local time); null when it is not a time.
+ */
+export function readingFrom(value: number, measuredAt: string): number | MetricReading | null {
+  if (measuredAt.trim() === '') return value;
+  const ms = new Date(measuredAt).getTime();
+  if (!Number.isFinite(ms)) return null;
+  return { value, at: new Date(ms).toISOString() };
 }
 
 /** "0.75", "1,234.5", "12": numbers as a coordinator reads them. */

@@ -98,6 +98,7 @@ export function VolunteerProfile(props: { id: string }) {
         <FeedList
           store={feed}
           feed={`volunteer:${v.id}`}
+          canRemove
           label={`Activity of ${v.name}`}
           empty="No activity yet"
           hint="Their comments, signups, withdrawals and attendance appear here as they happen."
