@@ -1,8 +1,11 @@
+import { Buffer } from 'node:buffer';
 import { RpcError } from '../../../contract/errors';
+import { rosterFileProblem } from '../../../contract/volunteers';
 import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
 import type { VolunteerRecord } from '../state/records';
 import { volunteerDetail, volunteerView } from '../state/views';
+import { decodeRosterFile } from './csv-decode';
 import { planImport } from './csv-import';
 import { safeCsv } from './csv-safe';
 import { eraseVolunteer, personKeys, type PersonKeys } from './erase';
@@ -26,6 +29,15 @@ function findVolunteer(core: PipelineCore, id: string): VolunteerRecord {
   const v = core.state.volunteers[id];
   if (!v) throw new RpcError('not_found', `There is no volunteer with id ${id}; they may have been merged into another or deleted. Search again.`);
   return v;
+}
+
+/** A roster file sent as base64, checked against the one size limit the UI and the contract state. */
+function rosterBytes(base64: string): Buffer {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new RpcError('bad_arguments', 'The file could not be read: "file" must be base64.');
+  const bytes = Buffer.from(base64, 'base64');
+  const problem = rosterFileProblem('The file', bytes.length);
+  if (problem) throw new RpcError('bad_arguments', problem);
+  return bytes;
 }
 
 /** volunteers.*: the roster. */
@@ -102,12 +114,12 @@ export function rosterHandlers(core: PipelineCore, erase: EraseDeps): RosterHand
       };
     },
     async 'volunteers.importCsv'(a) {
-      const plan = planImport(state, a.csv, a.dryRun, core.now());
-      if (!a.dryRun) {
-        plan.apply();
-        await state.flush();
-      }
-      return plan.result;
+      const file = a.file !== undefined ? decodeRosterFile(rosterBytes(a.file)) : { text: a.csv ?? '', encoding: null };
+      const plan = await planImport(state, file, a.dryRun, core.now());
+      if (a.dryRun) return plan.result;
+      const done = plan.apply();
+      await state.flush();
+      return { ...plan.result, ...done };
     },
     async 'volunteers.exportCsv'(a) {
       const rows = searchVolunteers(state, a, core.now()).map((v) => {
