@@ -113,18 +113,18 @@ describe('roster CSV import: bounded work, clear refusals', () => {
   });
 
   describe('encodings', () => {
-    it('tells UTF-8 (with or without a mark), UTF-16 LE and BE, and Windows-1252 apart', () => {
+    it('tells UTF-8 (with or without a mark), UTF-16 LE and BE, and Windows-1252 apart', async () => {
       const text = 'Name\nJosé Müller – café';
       const utf16le = Buffer.from(text, 'utf16le');
       const utf16be = Buffer.from(utf16le).swap16();
-      expect(decodeRosterFile(Buffer.from(text))).toEqual({ text, encoding: 'UTF-8' });
-      expect(decodeRosterFile(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toEqual({ text, encoding: 'UTF-8' });
-      expect(decodeRosterFile(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]))).toEqual({ text, encoding: 'UTF-16 LE' });
-      expect(decodeRosterFile(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]))).toEqual({ text, encoding: 'UTF-16 BE' });
+      expect(await decodeRosterFile(Buffer.from(text))).toEqual({ text, encoding: 'UTF-8' });
+      expect(await decodeRosterFile(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]))).toEqual({ text, encoding: 'UTF-8' });
+      expect(await decodeRosterFile(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le]))).toEqual({ text, encoding: 'UTF-16 LE' });
+      expect(await decodeRosterFile(Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]))).toEqual({ text, encoding: 'UTF-16 BE' });
       // "José Müller – café" as an old Excel saves it: é = E9, ü = FC, – = 96.
       const cp1252 = Buffer.from([...Buffer.from('Name\nJos'), 0xe9, ...Buffer.from(' M'), 0xfc, ...Buffer.from('ller '), 0x96, ...Buffer.from(' caf'), 0xe9]);
-      expect(decodeRosterFile(cp1252)).toEqual({ text, encoding: 'Windows-1252' });
-      expect(decodeRosterFile(Buffer.from([0xfe, 0xff, 0x00]))).toEqual({ text: '', encoding: 'UTF-16 BE' });
+      expect(await decodeRosterFile(cp1252)).toEqual({ text, encoding: 'Windows-1252' });
+      expect(await decodeRosterFile(Buffer.from([0xfe, 0xff, 0x00]))).toEqual({ text: '', encoding: 'UTF-16 BE' });
     });
 
     it('imports a file sent as bytes and names how it was read', async () => {

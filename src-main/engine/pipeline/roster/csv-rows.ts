@@ -31,6 +31,19 @@ export interface CsvReadOptions {
   sliceMs?: number;
 }
 
+/**
+ * A pause point for long work: `await turn()` gives the event loop back (setImmediate, after
+ * pending I/O) once `sliceMs` have passed since the last time, and costs nothing otherwise.
+ */
+export function slicer(sliceMs = 8): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+}
+
 const fmt = (n: number): string => n.toLocaleString('en-US');
 type Newline = '\n' | '\r' | '\r\n';
 
@@ -126,7 +139,7 @@ export async function readCsvRows(
 
   let partial = '';
   let base = 0;
-  let sliceStart = performance.now();
+  const turn = slicer(sliceMs);
   for (let offset = 0; ; ) {
     const end = Math.min(text.length, offset + chunkChars);
     const last = end >= text.length;
@@ -158,10 +171,7 @@ export async function readCsvRows(
           : `The row on line ${at} is longer than ${fmt(CSV_LIMITS.rowChars)} characters; a roster row is far shorter. Is this a CSV file?`,
       );
     }
-    if (performance.now() - sliceStart >= sliceMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
-    }
+    await turn();
   }
   if (!headers) throw new RpcError('bad_arguments', 'The file has no header row (it is empty or holds only blank lines).');
 }

@@ -114,10 +114,10 @@ export function rosterHandlers(core: PipelineCore, erase: EraseDeps): RosterHand
       };
     },
     async 'volunteers.importCsv'(a) {
-      const file = a.file !== undefined ? decodeRosterFile(rosterBytes(a.file)) : { text: a.csv ?? '', encoding: null };
+      const file = a.file !== undefined ? await decodeRosterFile(rosterBytes(a.file)) : { text: a.csv ?? '', encoding: null };
       const plan = await planImport(state, file, a.dryRun, core.now());
       if (a.dryRun) return plan.result;
-      const done = plan.apply();
+      const done = await plan.apply();
       await state.flush();
       return { ...plan.result, ...done };
     },
