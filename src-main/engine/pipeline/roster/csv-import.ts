@@ -33,7 +33,7 @@ export function detectColumns(headers: readonly string[]): { columns: Partial<Re
       if (!names.some((n) => squash(n) === s)) continue;
       const first = columns[field];
       if (first === undefined) columns[field] = i;
-      else clashes.push(`Columns ${first + 1} ("${headers[first]}") and ${i + 1} ("${h}") are both read as ${FIELD_WORDS[field]}`);
+      else clashes.push(`Columns ${first + 1} (${quoted(headers[first]!)}) and ${i + 1} (${quoted(h)}) are both read as ${FIELD_WORDS[field]}`);
     }
   });
   return { columns, clashes };
@@ -108,7 +108,9 @@ export async function planImport(state: PipelineState, file: ImportFile, dryRun:
     const found = detectColumns(h);
     columns = found.columns;
     if (found.clashes.length > 0) {
-      throw new RpcError('bad_arguments', `${found.clashes.join('; ')}. Rename or delete one of each, save, and import again.`);
+      // The first few name the problem; a header row of fifty "Name"s does not need 49 sentences.
+      const more = found.clashes.length > 3 ? `; and ${found.clashes.length - 3} more` : '';
+      throw new RpcError('bad_arguments', `${found.clashes.slice(0, 3).join('; ')}${more}. Rename or delete one of each, save, and import again.`);
     }
     if (columns.name === undefined && columns.firstName === undefined && columns.lastName === undefined) {
       const list = cutText(h.filter(Boolean).join(', '), 300);
@@ -120,6 +122,7 @@ export async function planImport(state: PipelineState, file: ImportFile, dryRun:
       if (key) byName.set(key, [...(byName.get(key) ?? []), i + 1]);
     });
     for (const [, at] of byName) {
+      if (notices.length >= 5) break;
       if (at.length > 1) notices.push(`Columns ${at.join(', ')} have the same header "${cutText(h[at[0]! - 1]!, 60)}"; they are not imported.`);
     }
   };
