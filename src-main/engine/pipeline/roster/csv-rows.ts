@@ -35,7 +35,7 @@ export interface CsvReadOptions {
  * A pause point for long work: `await turn()` gives the event loop back (setImmediate, after
  * pending I/O) once `sliceMs` have passed since the last time, and costs nothing otherwise.
  */
-export function slicer(sliceMs = 8): () => Promise<void> {
+export function slicer(sliceMs = 2): () => Promise<void> {
   let since = performance.now();
   return async () => {
     if (performance.now() - since < sliceMs) return;
@@ -98,7 +98,7 @@ export async function readCsvRows(
   opts: CsvReadOptions = {},
 ): Promise<void> {
   const chunkChars = opts.chunkChars ?? 64 * 1024;
-  const sliceMs = opts.sliceMs ?? 8;
+  const sliceMs = opts.sliceMs ?? 2;
   // Guessed on a fixed sample (blank lines skipped, or a trailing one makes field counts differ).
   const guess = Papa.parse<string[]>(text.slice(0, 64 * 1024), { preview: 10, skipEmptyLines: true });
   const delimiter = guess.meta.delimiter || ',';
