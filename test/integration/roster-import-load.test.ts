@@ -15,7 +15,7 @@ const TOKEN = 'access-token-0123456789abcdef';
 const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 /** What the issue asks of `/healthz` during any import; the test allows more, as the machine is shared. */
 const TARGET_MS = 200;
-const ALLOWED_MS = 1500;
+const ALLOWED_MS = 1000;
 
 /** A roster file just under the limit: `rows(i)` gives line i, repeated until the next would not fit. */
 function fileOf(header: string, row: (i: number) => string): Buffer {
@@ -62,12 +62,16 @@ describe('a roster import at the size limit', () => {
     let slowestMs = 0;
     let probes = 0;
     const probe = (async () => {
+      // Timed from when the probe was due, not when it got sent: a block that falls between two
+      // probes delays the next one, and a request arriving then would have waited as long.
+      let due = performance.now();
       while (!done) {
-        const started = performance.now();
         const res = await rawRequest(base, { path: '/healthz' });
-        slowestMs = Math.max(slowestMs, performance.now() - started);
+        const answered = performance.now();
+        slowestMs = Math.max(slowestMs, answered - due);
         probes += 1;
         expect(res.status).toBe(200);
+        due = answered + 10;
         await new Promise((r) => setTimeout(r, 10));
       }
     })();
