@@ -35,6 +35,12 @@ describe('roster CSV import: bounded work, clear refusals', () => {
       const over = 'A'.repeat(ROSTER_FILE_MAX_BASE64);
       await expect(call(h.module, 'volunteers.importCsv', { file: over })).rejects.toThrow(/at most 10 MB/);
       await expect(call(h.module, 'volunteers.importCsv', { file: 'Tm&%$' })).rejects.toThrow(/must be base64/);
+      // Padding inside a long text (past the first megabyte's piece) is refused too, not skipped.
+      await expect(call(h.module, 'volunteers.importCsv', { file: `${'QUJD'.repeat(262_144)}QQ==QUJD` })).rejects.toThrow(/must be base64/);
+      await expect(call(h.module, 'volunteers.importCsv', { file: `${'QUJD'.repeat(262_143)}QQ==QUJD` })).rejects.toThrow(/must be base64/);
+      // Over a megabyte of base64, decoded piece by piece into the same bytes.
+      const long = await call(h.module, 'volunteers.importCsv', { file: b64(`Name\n${'Zoë Lima\n'.repeat(90_000)}`) });
+      expect([long.accepted, long.rejectedTotal, long.preview[0]!.name]).toEqual([90_000, 0, 'Zoë Lima']);
     });
   });
 
