@@ -13,6 +13,9 @@ import { volunteersEvents, volunteersRequests } from './volunteers';
 export * from './define';
 export * from './errors';
 export type { HealthReport, QueueCounts, Settings } from './system';
+export {
+  ROSTER_EXCERPT_MAX, ROSTER_FILE_MAX_BASE64, ROSTER_FILE_MAX_BYTES, ROSTER_FILE_MAX_TEXT, ROSTER_REJECTED_LISTED, RPC_BODY_MAX_BYTES, rosterFileProblem,
+} from './volunteers';
 
 /**
  * The one contract between the coordinator's UI and the engine: every request and every live

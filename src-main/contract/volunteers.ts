@@ -61,21 +61,61 @@ export interface ImportedRow {
 }
 
 export interface RejectedRow {
+  /** 1-based line in the file where the row starts, counting the header as line 1. */
   line: number;
   reason: string;
-  raw: Record<string, string>;
+  /** The row's non-empty cells joined by " · ", cut to ROSTER_EXCERPT_MAX characters. */
+  excerpt: string;
 }
+
+/**
+ * The largest roster file that can be imported, in bytes. The UI checks a file against it before
+ * sending, the contract refuses a longer `csv` or `file`, and the HTTP server's body limit is
+ * derived from it (RPC_BODY_MAX_BYTES), so all three say the same thing.
+ */
+export const ROSTER_FILE_MAX_BYTES = 10_000_000;
+/** ROSTER_FILE_MAX_BYTES as the coordinator reads it (decimal megabytes, as file managers show sizes). */
+export const ROSTER_FILE_MAX_TEXT = '10 MB';
+/** Characters of base64 that carry ROSTER_FILE_MAX_BYTES bytes (4 for every 3, padded). */
+export const ROSTER_FILE_MAX_BASE64 = Math.ceil(ROSTER_FILE_MAX_BYTES / 3) * 4;
+/**
+ * The largest body `/api/rpc/*` accepts: a roster file at its limit, sent as base64, plus room for
+ * the rest of the JSON. Nothing else sent to the engine comes near it.
+ */
+export const RPC_BODY_MAX_BYTES = ROSTER_FILE_MAX_BASE64 + 64 * 1024;
+/** At most this many rejected rows are listed in an import's answer; the rest are counted. */
+export const ROSTER_REJECTED_LISTED = 100;
+/** A rejected row's excerpt is cut to this many characters. */
+export const ROSTER_EXCERPT_MAX = 200;
+
+/** What the coordinator is told about a file that is too big or empty, before or after it is sent. */
+export function rosterFileProblem(name: string, bytes: number): string | null {
+  if (bytes === 0) return `${name} is empty.`;
+  if (bytes <= ROSTER_FILE_MAX_BYTES) return null;
+  const mb = (bytes / 1_000_000).toFixed(1);
+  return `${name} is ${mb} MB; a roster file can be at most ${ROSTER_FILE_MAX_TEXT}. Split it into smaller files and import them one after another.`;
+}
+
+/** How the bytes of a file sent as `file` were read. */
+export type RosterEncoding = 'UTF-8' | 'UTF-16 LE' | 'UTF-16 BE' | 'Windows-1252';
 
 export interface ImportResult {
   dryRun: boolean;
+  /** How the file's bytes were read (null when it was sent as text, already read by the sender). */
+  encoding: RosterEncoding | null;
   /** Which CSV header fed each field (recognised by common names: Name, First name + Last name, E-mail, Tags, Notes, Facebook id). */
   columns: Partial<Record<'name' | 'firstName' | 'lastName' | 'email' | 'facebookId' | 'tags' | 'notes', string>>;
   accepted: number;
   created: number;
   updated: number;
-  /** Up to 50 accepted rows, for the preview. */
+  /** Up to 50 accepted rows, for the preview (notes cut to 200 characters). */
   preview: ImportedRow[];
+  /** The first ROSTER_REJECTED_LISTED rejected rows, in file order. */
   rejected: RejectedRow[];
+  /** Every rejected row, listed or not. */
+  rejectedTotal: number;
+  /** Things the coordinator should know that reject no row (columns that are ignored, and why). */
+  notices: string[];
 }
 
 /** What `volunteers.delete` removed: counts per store, so the coordinator can see it was thorough. */
@@ -102,6 +142,8 @@ export interface VolunteerDeletion {
   /** People moved off a waitlist into places this person held, told as after any cancellation. */
   promoted: number;
 }
+
+const TOO_BIG = `The file is larger than ${ROSTER_FILE_MAX_TEXT}; split it into smaller files`;
 
 const searchArgs = {
   /** Matches names (any word start, accents ignored) and emails. */
@@ -148,11 +190,15 @@ export const volunteersRequests = {
   'volunteers.importCsv': request<ImportResult>()(
     z
       .object({
-        csv: z.string().min(1, 'The file is empty').max(20_000_000, 'The file is larger than 20 MB; split it'),
+        /** The file as text (scripts); its encoding is the sender's business. */
+        csv: z.string().min(1, 'The file is empty').max(ROSTER_FILE_MAX_BYTES, TOO_BIG).optional(),
+        /** The file's bytes as base64 (the UI sends this), so the engine can tell its encoding. */
+        file: z.string().min(1, 'The file is empty').max(ROSTER_FILE_MAX_BASE64, TOO_BIG).optional(),
         /** true: only show what would happen. */
         dryRun: z.boolean().default(true),
       })
-      .strict(),
+      .strict()
+      .refine((a) => (a.csv === undefined) !== (a.file === undefined), { message: 'Send the file once: as text in "csv" or as base64 in "file"' }),
     'Imports a roster from CSV (preview first with dryRun)',
   ),
   'volunteers.exportCsv': request<{ filename: string; csv: string }>()(

@@ -34,6 +34,27 @@ describe('the roster', () => {
     expect(errors).toEqual([]);
   });
 
+  it('names how a file was read, and refuses one over the size limit before sending it', async () => {
+    const { page, errors } = await session.open('#/volunteers');
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    // "René Dupré" as an old Excel saves it: Windows-1252, é = E9.
+    const cp1252 = Buffer.from([...Buffer.from('Name,Email\nRen'), 0xe9, ...Buffer.from(' Dupr'), 0xe9, ...Buffer.from(',rene@example.org\n')]);
+    await page.getByLabel('CSV file').setInputFiles({ name: 'old-excel.csv', mimeType: 'text/csv', buffer: cp1252 });
+    const report = page.getByTestId('import-report');
+    await expect.poll(() => report.innerText()).toMatch(/Preview of old-excel\.csv: 1 new/);
+    expect(await page.getByTestId('import-encoding').innerText()).toMatch(/^Read as Windows-1252/);
+    expect(await page.getByRole('table', { name: 'Rows to import' }).innerText()).toContain('René Dupré');
+
+    const rpc: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/rpc/volunteers.importCsv')) rpc.push(r.url());
+    });
+    await page.getByLabel('CSV file').setInputFiles({ name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.alloc(10_000_001, 0x61) });
+    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/huge\.csv is 10\.0 MB; a roster file can be at most 10 MB/);
+    expect(rpc).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('finds a returning volunteer, and a hostile link in a note cannot move the app window', async () => {
     const found = await session.app.rpc<{ items: { id: string; name: string }[] }>('volunteers.search', { query: 'ana' });
     const ana = found.items[0];

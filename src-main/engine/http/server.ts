@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { RPC_STATUS, RpcError, type HealthReport, type LiveMessage, type RpcErrorBody } from '../../contract';
+import { ROSTER_FILE_MAX_TEXT, RPC_BODY_MAX_BYTES, RPC_STATUS, RpcError, type HealthReport, type LiveMessage, type RpcErrorBody } from '../../contract';
 import type { Logger } from '../log';
 import type { CallContext, EngineModule } from '../module';
 import { isLocalHost, isOwnOrigin, requireJsonBody } from './access';
@@ -21,9 +21,6 @@ export interface HttpServerOptions {
   modules: EngineModule[];
 }
 
-/** The largest RPC body (a CSV roster import is the biggest thing sent). */
-const RPC_BODY_LIMIT = 10 * 1024 * 1024;
-
 function errorBody(code: RpcErrorBody['error']['code'], message: string, details?: unknown): RpcErrorBody {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
@@ -34,7 +31,7 @@ function errorBody(code: RpcErrorBody['error']['code'], message: string, details
  * told; the engine passes 127.0.0.1 unless configured otherwise.
  */
 export async function startHttpServer(opts: HttpServerOptions): Promise<{ app: FastifyInstance; url: string }> {
-  const app = Fastify({ logger: false, bodyLimit: RPC_BODY_LIMIT });
+  const app = Fastify({ logger: false, bodyLimit: RPC_BODY_MAX_BYTES });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   // A form or text/plain body is what a web page can send cross-site without asking first;
@@ -68,7 +65,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<{ app: F
       return reply.code(RPC_STATUS[err.code]).send(errorBody(err.code, err.message, err.details));
     }
     const status = err.statusCode ?? 500;
-    if (status === 413) return reply.code(413).send(errorBody('bad_arguments', 'The request body is too large.'));
+    if (status === 413) return reply.code(413).send(errorBody('bad_arguments', `The request body is larger than ${RPC_BODY_MAX_BYTES} bytes (a roster file of at most ${ROSTER_FILE_MAX_TEXT}, sent as base64).`));
     if (status >= 400 && status < 500) return reply.code(status).send(errorBody('bad_arguments', err.message));
     opts.log.error('http request failed', { err });
     return reply.code(500).send(errorBody('internal', 'Something went wrong. The details are in the log.'));
