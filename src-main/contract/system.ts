@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { liveEvent, request } from './define';
+import { tunnelHostProblem } from './tunnel-host';
 
 /**
  * The oldest Graph API version Voluntree speaks. v25.0 (2026) is usable until July 2028; the
@@ -15,27 +16,7 @@ export function graphVersionProblem(version: string): string | null {
   return null;
 }
 
-/** The public localtunnel server, used unless the nonprofit runs its own. */
-export const PUBLIC_TUNNEL_HOST = 'https://localtunnel.me';
-
-/**
- * Why a localtunnel server address cannot be used, or null when it can: https anywhere, plain
- * http only on this machine (a test or a server reached through an SSH forward), and only the
- * server's origin, since the client appends its own paths.
- */
-export function tunnelHostProblem(value: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    return `"${value}" is not a URL (e.g. https://tunnel.example.org)`;
-  }
-  if (u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) return `give only the server's address, like https://tunnel.example.org (got "${value}")`;
-  if (u.protocol === 'https:') return null;
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (u.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host))) return null;
-  return `the tunnel server must be an https address (plain http only on 127.0.0.1); got "${value}"`;
-}
+export { PUBLIC_TUNNEL_HOST, tunnelHostProblem } from './tunnel-host';
 
 export interface QueueCounts {
   waiting: number;

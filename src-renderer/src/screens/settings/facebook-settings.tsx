@@ -1,6 +1,7 @@
 import type { RequestArgs } from '@contract';
 import type { ConnectResult, FacebookStatus } from '@contract/facebook';
-import { PUBLIC_TUNNEL_HOST, tunnelHostProblem, type HealthReport, type Settings } from '@contract/system';
+import type { HealthReport, Settings } from '@contract/system';
+import { PUBLIC_TUNNEL_HOST, tunnelHostProblem } from '@contract/tunnel-host';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Card } from '../../components/card';
 import { ErrorAlert, Notice, ProgressBar } from '../../components/feedback';

@@ -1,4 +1,4 @@
-import { ROSTER_FILE_MAX_TEXT, ROSTER_REJECTED_LISTED, rosterFileProblem } from '@contract';
+import { ROSTER_FILE_MAX_TEXT, ROSTER_REJECTED_LISTED, rosterFileProblem } from '@contract/roster-limits';
 import type { ImportResult } from '@contract/volunteers';
 import { useState } from 'react';
 import { Card } from '../../components/card';
