@@ -108,22 +108,8 @@ export class BackupService {
   }
 
   /** Newest first. */
-  async list(): Promise<BackupInfo[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.opts.backupsDir);
-    } catch {
-      return [];
-    }
-    const out: BackupInfo[] = [];
-    for (const n of names) {
-      try {
-        out.push(JSON.parse(await readFile(path.join(this.opts.backupsDir, n, 'backup.json'), 'utf8')) as BackupInfo);
-      } catch {
-        // A folder without backup.json is an unfinished backup; it is not listed.
-      }
-    }
-    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  list(): Promise<BackupInfo[]> {
+    return listBackups(this.opts.backupsDir);
   }
 
   /** The generations to keep (see the class comment); the rest are removed. */
@@ -190,23 +176,27 @@ async function folderState(dir: string): Promise<{ bytes: number; newestChange: 
  * The newest backup's copy of one data file that parses, for a file found damaged at start
  * (newest first; a backup whose copy is damaged too is passed over). Null when there is none.
  */
-export async function newestGoodCopy(backupsDir: string, file: string): Promise<{ text: string; backup: string; createdAt: string } | null> {
+/** The finished backups in a folder, newest first. */
+async function listBackups(backupsDir: string): Promise<BackupInfo[]> {
   let names: string[];
   try {
     names = await readdir(backupsDir);
   } catch {
-    return null;
+    return [];
   }
-  const infos: BackupInfo[] = [];
+  const out: BackupInfo[] = [];
   for (const n of names) {
     try {
-      infos.push(JSON.parse(await readFile(path.join(backupsDir, n, 'backup.json'), 'utf8')) as BackupInfo);
+      out.push(JSON.parse(await readFile(path.join(backupsDir, n, 'backup.json'), 'utf8')) as BackupInfo);
     } catch {
-      // unfinished
+      // A folder without backup.json is an unfinished backup; it is not listed.
     }
   }
-  infos.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  for (const b of infos) {
+  return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+export async function newestGoodCopy(backupsDir: string, file: string): Promise<{ text: string; backup: string; createdAt: string } | null> {
+  for (const b of await listBackups(backupsDir)) {
     try {
       const text = await readFile(path.join(backupsDir, b.name, file), 'utf8');
       JSON.parse(text);

@@ -19,6 +19,14 @@ export interface ClassifiedComment {
   confidence: number | null;
 }
 
+/** A new roster record for a Facebook commenter (id from their Facebook id, so replays and rebuilds find it). */
+export function facebookVolunteer(from: { id: string; name: string | null }, seenAt: number): VolunteerRecord {
+  return {
+    id: `fb_${from.id}`, name: from.name || 'Facebook user', facebookId: from.id, psid: null, email: null, tags: [], notes: '',
+    firstSeen: seenAt, lastSeen: seenAt, lastMessageAt: null, source: 'facebook', mergedIds: [],
+  };
+}
+
 /** The roster entry for a commenter, created the first time they appear (id from their Facebook id, so replays find it). */
 export function volunteerFor(ctx: SignupContext, from: { id: string; name: string }, seenAt: number): VolunteerRecord {
   const known = ctx.state.volunteerByFacebookId.get(from.id);
@@ -40,10 +48,7 @@ export function volunteerFor(ctx: SignupContext, from: { id: string; name: strin
     if (changed) ctx.state.touchRecord('volunteers', v.id);
     return v;
   }
-  const created: VolunteerRecord = {
-    id: `fb_${from.id}`, name: from.name || 'Facebook user', facebookId: from.id, psid: null, email: null, tags: [], notes: '',
-    firstSeen: seenAt, lastSeen: seenAt, lastMessageAt: null, source: 'facebook', mergedIds: [],
-  };
+  const created = facebookVolunteer(from, seenAt);
   ctx.state.putVolunteer(created);
   return created;
 }

@@ -1,6 +1,7 @@
 import { matchSlot, partySize } from '../signups/slot-match';
 import type { PipelineState } from './pipeline-state';
-import type { CommentRecord, SignupRecord, VolunteerRecord } from './records';
+import { facebookVolunteer } from '../recorder/apply-comment';
+import type { CommentRecord, SignupRecord } from './records';
 
 export interface Rebuilt {
   signups: number;
@@ -28,10 +29,7 @@ export function rebuildFromComments(state: PipelineState, timeZone: string): Reb
     if (!event) continue;
     let vid = state.volunteerByFacebookId.get(c.authorId);
     if (!vid || !state.volunteers[vid]) {
-      const v: VolunteerRecord = {
-        id: `fb_${c.authorId}`, name: c.authorName || 'Facebook user', facebookId: c.authorId, psid: null, email: null, tags: [], notes: '',
-        firstSeen: c.createdAt, lastSeen: c.createdAt, lastMessageAt: null, source: 'facebook', mergedIds: [],
-      };
+      const v = facebookVolunteer({ id: c.authorId, name: c.authorName }, c.createdAt);
       state.putVolunteer(v);
       vid = v.id;
       out.volunteers += 1;
