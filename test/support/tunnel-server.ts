@@ -27,6 +27,17 @@ export interface TunnelServer {
    * was then closed, as Node's 408 on an idle socket used to leave one; resolves once pooled.
    */
   addStaleSocket(bytes: string): Promise<void>;
+  /**
+   * From now on a request for `id` gets a random id instead, as if another client held it
+   * (see takenSubdomains).
+   */
+  take(id: string): void;
+  /**
+   * While true, every public request is answered 502 before it reaches a tunnel: a server that
+   * hands out tunnels whose public side does not work (say, a reverse proxy in front of it
+   * that is misconfigured).
+   */
+  publicBroken(broken: boolean): void;
   /** Kills everything at once, like a crashed server: sockets destroyed, ports closed. */
   close(): Promise<void>;
 }
@@ -103,6 +114,12 @@ export interface TunnelServerOptions {
    * kept, a new request for the id gets a random one.
    */
   graceMs?: number;
+  /**
+   * Public URLs `http://<id>.localhost:<port>`, one per id as the real server makes them
+   * (server.js: schema + '://' + id + '.' + host), instead of one URL for every id. The test
+   * must make `*.localhost` resolve (test/support/localhost-subdomains.ts).
+   */
+  subdomainUrls?: boolean;
 }
 
 export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise<TunnelServer> {
@@ -112,6 +129,8 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
   let last: Client | null = null;
   const maxConn = opts.maxConnCount ?? 4;
   const openConnections = new Set<Socket>();
+  const taken = new Set(opts.takenSubdomains ?? []);
+  let broken = false;
 
   const listen = (server: net.Server | http.Server, port: number): Promise<number> =>
     new Promise((resolve, reject) => {
@@ -120,9 +139,13 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
     });
 
   const publicServer = http.createServer((req: IncomingMessage, res: ServerResponse) => {
-    // Host `<id>.…` picks a client; otherwise the latest one still held.
+    if (broken) {
+      res.writeHead(502).end();
+      return;
+    }
+    // Host `<id>.…` picks a client; otherwise (one URL for all) the latest one still held.
     const sub = (req.headers.host ?? '').split('.')[0] ?? '';
-    const client = clients.get(sub) ?? last;
+    const client = clients.get(sub) ?? (opts.subdomainUrls ? null : last);
     if (!client || !clients.has(client.id)) {
       // The real server (server.js, the request handler): an id it does not hold → 404 "404".
       res.writeHead(404).end('404');
@@ -132,10 +155,11 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
+    // The real server does not answer a request whose tunnel socket fails or whose client goes
+    // away while it waits for a socket (lib/Client.js handleRequest: the clientReq 'error'
+    // handler is an empty TODO; pump then destroys the public request, which leaves a request
+    // already read unanswered): the caller sees no answer, or a reset, never a status.
+    upstream.on('error', () => req.destroy());
     req.pipe(upstream);
   });
 
@@ -161,8 +185,8 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
     requested.push(wanted || null);
     // An id still held by a client, even one in its grace period, is "taken" (lib/ClientManager
     // `newClient`), as is one listed in takenSubdomains: the requester gets a random id.
-    const taken = (w: string) => clients.has(w) || (opts.takenSubdomains?.includes(w) ?? false);
-    const id = url.searchParams.has('new') || !wanted || taken(wanted) ? randomBytes(5).toString('hex') : wanted;
+    const isTaken = (w: string) => clients.has(w) || taken.has(w);
+    const id = url.searchParams.has('new') || !wanted || isTaken(wanted) ? randomBytes(5).toString('hex') : wanted;
     registrations.push(id);
     const remove = () => {
       const c = clients.get(id);
@@ -198,7 +222,7 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
   }
   const controlPort = await listen(controlServer, opts.controlPort ?? 0);
   const publicPort = await listen(publicServer, opts.publicPort ?? 0);
-  const publicUrl = (_id: string): string => `http://127.0.0.1:${publicPort}`;
+  const publicUrl = (id: string): string => (opts.subdomainUrls ? `http://${id}.localhost:${publicPort}` : `http://127.0.0.1:${publicPort}`);
 
   return {
     url: `http://127.0.0.1:${controlPort}`,
@@ -208,6 +232,8 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
     registrations: () => [...registrations],
     requested: () => [...requested],
     openSockets: (id) => clients.get(id)?.agent.all.size ?? 0,
+    take: (id) => void taken.add(id),
+    publicBroken: (b) => void (broken = b),
     addStaleSocket: (bytes) =>
       new Promise((resolve, reject) => {
         if (!last) return reject(new Error('no client'));

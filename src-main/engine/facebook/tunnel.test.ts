@@ -101,6 +101,30 @@ describe('the tunnel, through the real localtunnel client', () => {
     expect((await deliverSigned(taken.state().callbackUrl!, SECRET, comment('1_102'))).status).toBe(200);
   });
 
+  it('shows no URL until a probe came back through it, and none while a tunnel whose public side fails is rebuilt', async () => {
+    // The server hands out tunnels, but public requests never reach them (a broken proxy in front).
+    server.publicBroken(true);
+    const seen: (string | null)[] = [];
+    const watch = setInterval(() => seen.push(tunnel.state().url), 5);
+    try {
+      await tunnel.start();
+      // Several rounds of probe failures and rebuilds, each with a fresh tunnel from the server.
+      await vi.waitFor(() => expect(server.registrations().length).toBeGreaterThanOrEqual(3), { timeout: 20_000, interval: 20 });
+      expect(tunnel.state()).toMatchObject({ url: null, callbackUrl: null, healthy: false });
+      expect(tunnel.state().lastError).toMatch(/could not be reached through the public URL \(it answered 502\)/);
+      expect(seen.filter((u) => u !== null)).toEqual([]);
+      expect(states.filter((s) => s.url !== null)).toEqual([]);
+
+      server.publicBroken(false);
+      await healthy();
+      expect(tunnel.state().url).toBe(server.publicUrl('voluntree-riverside'));
+      // Every state that carried a URL was a healthy one.
+      expect(states.filter((s) => s.url !== null).every((s) => s.healthy)).toBe(true);
+    } finally {
+      clearInterval(watch);
+    }
+  });
+
   it('reaches a tunnel server whose root answers with a redirect to another host, without following it', async () => {
     const head = await fetch(server.url, { method: 'HEAD', redirect: 'manual' });
     expect(head.status).toBe(302);

@@ -82,6 +82,13 @@ export class TunnelManager {
   private serverWatch: NodeJS.Timeout | null = null;
   /** When we last closed a tunnel of ours (0: never). */
   private droppedAt = 0;
+  /**
+   * The public URL of the tunnel we hold (or the fixed one), answering or not. The state's
+   * `url` is this only once a probe has come back through it: /healthz, the status bar and
+   * the Meta callback never show a URL that does not answer, e.g. one the server handed out
+   * whose public side is not reachable, or the old one while a rebuild after failed probes waits.
+   */
+  private tunnelUrl: string | null = null;
 
   constructor(private readonly opts: TunnelManagerOptions) {
     this.backoffMs = opts.backoff?.initialMs ?? 1000;
@@ -97,7 +104,7 @@ export class TunnelManager {
     const setting = this.opts.setting();
     this.update({ mode: setting.kind });
     if (setting.kind === 'off') return;
-    if (setting.kind === 'fixed') this.update({ url: setting.url });
+    if (setting.kind === 'fixed') this.tunnelUrl = setting.url;
     else await this.connect();
     this.timer = setInterval(() => void this.check(), this.opts.healthIntervalMs ?? 30_000);
     this.timer.unref();
@@ -125,17 +132,17 @@ export class TunnelManager {
   /** One health check: probe the public URL; rebuild the tunnel after repeated failures. */
   async check(): Promise<void> {
     if (!this.running || this.connecting) return;
-    const url = this.current.url;
+    const url = this.tunnelUrl;
     if (!url) return;
     const result = await this.probe(url);
-    if (!this.running || this.current.url !== url) return;
+    if (!this.running || this.tunnelUrl !== url) return;
     if (result.ok) {
       this.failures = 0;
-      this.update({ healthy: true, lastError: null });
+      this.update({ url, healthy: true, lastError: null });
       return;
     }
     this.failures += 1;
-    this.update({ healthy: false, lastError: `The webhook could not be reached through the public URL (${result.why}).` });
+    this.update({ url: null, healthy: false, lastError: `The webhook could not be reached through the public URL (${result.why}).` });
     if (this.opts.setting().kind === 'localtunnel' && this.failures >= (this.opts.failuresBeforeReconnect ?? 2)) {
       this.scheduleReconnect('probe failed');
     }
@@ -207,7 +214,8 @@ export class TunnelManager {
       this.backoffMs = this.opts.backoff?.initialMs ?? 1000;
       this.failures = 0;
       this.opts.log.info('tunnel open', { url: client.url });
-      this.update({ url: client.url.replace(/\/+$/, ''), lastError: null });
+      // Shown once the probe that follows comes back through it (see tunnelUrl).
+      this.tunnelUrl = client.url.replace(/\/+$/, '');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       // No URL while there is no tunnel: /healthz and the status bar never show one that does not answer.
@@ -287,6 +295,7 @@ export class TunnelManager {
   private dropClient(): void {
     const c = this.client;
     this.client = null;
+    this.tunnelUrl = null;
     if (c) {
       this.droppedAt = Date.now();
       try {
