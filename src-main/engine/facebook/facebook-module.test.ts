@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { engineContext } from '../../../test/support/engine-context';
 import { testRedis, type TestRedis } from '../../../test/support/redis';
+import { resolveLocalhostSubdomains } from '../../../test/support/localhost-subdomains';
 import { startTunnelServer, type TunnelServer } from '../../../test/support/tunnel-server';
 import type { LiveMessage } from '../../contract';
 import { createGraphSimulator, type GraphSimulator } from '../../simulator/graph-simulator';
@@ -149,6 +150,78 @@ describe('the Facebook module: connection check, tunnel and callback URL', () =>
     const state = await m.handlers!['tunnel.restart']!({}, { via: 'internal' });
     expect(state.mode).toBe('localtunnel');
     expect(server.registrations().length).toBeGreaterThanOrEqual(2);
+  });
+
+  describe('when the public URL changes', () => {
+    let undo: () => void;
+    let ids: TunnelServer;
+    beforeEach(async () => {
+      undo = resolveLocalhostSubdomains();
+      // One URL per id, as the real server gives them, so a new id is a new callback URL.
+      ids = await startTunnelServer({ subdomainUrls: true });
+    });
+    afterEach(async () => {
+      await fb?.stop!();
+      fb = null;
+      await ids.close();
+      undo();
+    });
+
+    const run = async (appToken: boolean) => {
+      const graph = new GraphClient({
+        baseUrl: () => sim.url,
+        version: () => 'v25.0',
+        pageId: () => sim.pageId,
+        pageToken: () => 'page-token',
+        appId: () => (appToken ? '200000000000002' : null),
+        appSecret: () => (appToken ? 'secret' : null),
+        clock: ctx.clock,
+        log: ctx.log,
+      });
+      // Probe failures never rebuild the tunnel here: a flap must keep the same URL.
+      fb = createFacebookModule(ctx, { graph, webhook, settings, tunnelHost: ids.url, tunnelTiming: { healthIntervalMs: 50, backoff: { initialMs: 50, maxMs: 400 }, failuresBeforeReconnect: 1_000 } });
+      await fb.start!();
+      const url = () => fb!.tunnel.state().callbackUrl;
+      await vi.waitFor(() => expect(url()).toMatch(/^http:\/\/voluntree-[0-9a-f]{12}\.localhost:\d+\/webhooks\/facebook$/), { timeout: 20_000, interval: 20 });
+      const first = url()!;
+      const notices = () => live.filter((l) => l.event === 'system.notice').map((l) => JSON.stringify(l.payload));
+      await vi.waitFor(() => expect(notices().length).toBe(1), { timeout: 10_000, interval: 20 });
+
+      // The stable id is taken by someone else: the server hands out another, a new URL.
+      ids.take(first.split('//')[1]!.split('.')[0]!);
+      await fb.handlers!['tunnel.restart']!({}, { via: 'internal' });
+      await vi.waitFor(() => expect(url()).not.toBeNull(), { timeout: 20_000, interval: 20 });
+      const second = url()!;
+      expect(second).not.toBe(first);
+      await vi.waitFor(() => expect(notices().length).toBe(2), { timeout: 10_000, interval: 20 });
+
+      // The same URL going unhealthy and healthy again, three times: nothing new to tell.
+      for (let i = 0; i < 3; i += 1) {
+        ids.publicBroken(true);
+        await vi.waitFor(() => expect(fb!.tunnel.state().healthy).toBe(false), { timeout: 10_000, interval: 10 });
+        ids.publicBroken(false);
+        await vi.waitFor(() => expect(fb!.tunnel.state().healthy).toBe(true), { timeout: 10_000, interval: 10 });
+      }
+      expect(url()).toBe(second);
+      await new Promise((r) => setTimeout(r, 300));
+      return { first, second, notices: notices() };
+    };
+
+    it('points Meta at the new URL itself when App ID and App Secret are set, once per URL', async () => {
+      const { first, second, notices } = await run(true);
+      expect(notices).toEqual([expect.stringContaining(`now sends comments to ${first}`), expect.stringContaining(`now sends comments to ${second}`)]);
+      expect(sim.callbackUrl()).toBe(second);
+      expect(sim.calls({ method: 'POST', pathIncludes: '/subscriptions' }).length).toBe(2);
+    });
+
+    it('otherwise tells the coordinator once per new URL what to paste where', async () => {
+      const { first, second, notices } = await run(false);
+      expect(notices).toHaveLength(2);
+      expect(notices[0]).toContain(`Callback URL to ${first}`);
+      expect(notices[1]).toContain(`Callback URL to ${second}`);
+      expect(JSON.parse(notices[1]!)).toMatchObject({ level: 'warning' });
+      expect(sim.calls({ method: 'POST', pathIncludes: '/subscriptions' })).toEqual([]);
+    });
   });
 
   it('asks the tunnel server chosen in Settings, and moves to another when the setting changes', async () => {
