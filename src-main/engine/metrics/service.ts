@@ -1,7 +1,7 @@
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RpcError } from '../../contract/errors';
-import type { MetricNode, MetricValue } from '../../contract/metrics';
+import type { MetricNode, MetricSettings, MetricValue } from '../../contract/metrics';
 import type { Clock } from '../clock';
 import type { Gears } from '../gears/loader';
 import { QUEUE_NAMES, type Keys } from '../keys';
@@ -12,7 +12,7 @@ import type { Store } from '../store/store';
 import { MetricArguments, readValues, type ChangeReach, type ChangeWrite, type ValueRecord } from './arguments';
 import { MetricDefinitions } from './definitions';
 import { MetricDefinitionError, type MetricGraph } from './graph';
-import { MetricHistory, type HistoryOptions } from './history';
+import { DEFAULT_RETENTION_DAYS, MetricHistory, type HistoryOptions } from './history';
 import { isTemplate } from './template';
 import { validateInput } from './validate-input';
 
@@ -101,7 +101,9 @@ export class MetricsService {
 
   static async open(deps: MetricsDeps, opts: MetricsOptions = {}): Promise<MetricsService> {
     const definitions = await MetricDefinitions.open(deps.store, deps.log);
-    const history = await MetricHistory.open(deps.store, deps.log, opts.history);
+    // A retention the coordinator chose (kept with the definitions) wins over the default.
+    const retentionDays = definitions.historyRetentionDays ?? opts.history?.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    const history = await MetricHistory.open(deps.store.dir, deps.clock, deps.log, { ...opts.history, retentionDays });
     return new MetricsService(deps, definitions, history, opts);
   }
 
@@ -150,7 +152,7 @@ export class MetricsService {
     }
     if (!isTemplate(id)) {
       await this.args.clear(id);
-      this.history.forget(id);
+      await this.history.forget(id);
     }
     await this.publishDefinitions();
   }
@@ -185,12 +187,32 @@ export class MetricsService {
     return { accepted: entries.length };
   }
 
-  async values(nodes: readonly string[] | undefined, historyLimit: number): Promise<MetricValue[]> {
+  settings(): MetricSettings {
+    return { historyRetentionDays: this.history.retention };
+  }
+
+  async setSettings(s: MetricSettings): Promise<MetricSettings> {
+    await this.definitions.setHistoryRetentionDays(s.historyRetentionDays);
+    await this.history.setRetention(s.historyRetentionDays);
+    return this.settings();
+  }
+
+  /** Damaged history lines skipped since start (a crash cut an append short). */
+  get skippedHistoryLines(): number {
+    return this.history.skippedLines;
+  }
+
+  /**
+   * Each node's last value and its history: the last `historyLimit` points, or with `from`/`to`
+   * (epoch ms) up to `historyLimit` points spread over that range (only its days are read).
+   */
+  async values(nodes: readonly string[] | undefined, historyLimit: number, range: { from?: number; to?: number } = {}): Promise<MetricValue[]> {
     const graph = this.definitions.graph;
     const ids =
       nodes ?? [...new Set([...graph.nodes.filter((n) => !isTemplate(n.id)).map((n) => n.id), ...this.history.nodes()])].sort();
     const current = await readValues(this.deps.redis, this.deps.keys, ids);
     const now = this.deps.clock.now();
+    const histories = await this.history.readMany(ids, { limit: historyLimit, ...range });
     return ids.map((id, i) => {
       const def = graph.resolve(id)?.def ?? null;
       const v = current[i] ?? null;
@@ -202,7 +224,7 @@ export class MetricsService {
         at: v?.at ?? null,
         expiresAt: v?.expiresAt ?? null,
         fresh: v ? v.expiresAt === null || v.expiresAt > now : false,
-        history: this.history.read(id, historyLimit),
+        history: histories[i]!,
       };
     });
   }
