@@ -9,7 +9,7 @@ import type { LiveBus } from '../live';
 import type { Logger } from '../log';
 import type { QueueFactory } from '../queues/factory';
 import type { Store } from '../store/store';
-import { MetricArguments, readValues, type ChangeReach, type ChangeWrite, type ValueRecord } from './arguments';
+import { DEFAULT_LEASE_MS, MetricArguments, readValues, type ChangeReach, type ChangeWrite, type ValueRecord } from './arguments';
 import { MetricDefinitions } from './definitions';
 import { MetricDefinitionError, type MetricGraph } from './graph';
 import { DEFAULT_RETENTION_DAYS, MetricHistory, type HistoryOptions } from './history';
@@ -37,6 +37,12 @@ export interface MetricsOptions {
   /** Compute jobs run at once by this process. */
   concurrency?: number;
   history?: HistoryOptions;
+  /** How long a compute job holds the set it took before another worker may take it over. */
+  leaseMs?: number;
+  /** How often expired leases are looked for (default: half the lease). */
+  sweepMs?: number;
+  /** Called right after a job took its set (tests put a fault there: a throw, a kill). */
+  afterTake?: (node: string) => void | Promise<void>;
 }
 
 export type ValueListener = (rec: ValueRecord & { source: 'input' | 'computed' }) => void;
@@ -72,9 +78,11 @@ export function reachedBy(graph: MetricGraph, nodes: readonly string[]): ChangeR
   return [...reached].map((node) => ({ node, pending: [...new Set(graph.resolve(node)?.args ?? [])].filter((a) => reached.has(a)) }));
 }
 
-// A retried job would find its changes already taken (`idle`) and release nothing, so its
-// parents would wait for ever: one attempt only (see docs/metrics.md, Limitations).
-const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 500, attempts: 1 };
+// A job that fails after its take (a Redis hiccup, a thrown error) is retried: the retry has
+// the same job id, so its take gets the same lease (the same set) back and commits it once.
+// A job whose worker died is retried by BullMQ's stalled-job check, or queued again by the
+// lease sweep once its lease expires.
+const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 500, attempts: 8, backoff: { type: 'exponential', delay: 100 } };
 
 /**
  * Live metrics: receives input values, keeps them as arguments of the nodes that use them
@@ -87,6 +95,7 @@ export class MetricsService {
   private readonly args: MetricArguments;
   private readonly listeners = new Set<ValueListener>();
   private readonly log: Logger;
+  private sweeper: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly deps: MetricsDeps,
@@ -110,12 +119,28 @@ export class MetricsService {
   /** Starts computing (the queue worker). */
   start(): void {
     if (this.worker) return;
-    this.worker = this.deps.queues.worker<ComputeJob>(QUEUE_NAMES.metrics, (job) => this.compute(job.data), {
+    this.worker = this.deps.queues.worker<ComputeJob>(QUEUE_NAMES.metrics, (job) => this.compute(job.data, job.id ?? ''), {
       concurrency: this.opts.concurrency ?? 4,
     });
+    const every = this.opts.sweepMs ?? (this.opts.leaseMs ?? DEFAULT_LEASE_MS) / 2;
+    this.sweeper = setInterval(() => void this.sweepLeases().catch((err: unknown) => this.log.warn('metric lease sweep failed', { err })), every);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Queues every node whose lease expired (the worker that took its set died or hung), so its
+   * set is computed, and its parents released, by whoever takes it next. Returns the nodes.
+   */
+  async sweepLeases(): Promise<string[]> {
+    const nodes = await this.args.expiredLeases();
+    if (nodes.length > 0) this.log.warn('metric compute taken over after its lease expired', { nodes });
+    await this.enqueue(nodes.map((node) => ({ node, at: this.deps.clock.now() })));
+    return nodes;
   }
 
   async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
     await this.worker?.close();
     this.worker = null;
     await this.history.flush();
@@ -249,19 +274,22 @@ export class MetricsService {
    * due on it (compute when this caller got a full fresh set), then release it on its parents
    * and queue those that now wait for nothing.
    */
-  async compute(job: ComputeJob): Promise<'computed' | 'incomplete' | 'no-value' | 'unknown' | 'waiting' | 'idle'> {
+  async compute(job: ComputeJob, owner = ''): Promise<'computed' | 'incomplete' | 'no-value' | 'unknown' | 'waiting' | 'idle' | 'committed-already'> {
     const graph = this.definitions.graph;
     const node = graph.resolve(job.node);
     if (!node || node.def.kind !== 'derived') return 'unknown';
-    const taken = await this.args.take(node.id, node.args, job.at, node.def.keepArguments);
+    const taken = await this.args.take(node.id, node.args, job.at, node.def.keepArguments, { owner, ms: this.opts.leaseMs ?? DEFAULT_LEASE_MS });
     if (taken.status === 'wait') return 'waiting';
     if (taken.status === 'idle') return 'idle';
+    await this.opts.afterTake?.(node.id);
+    // A lease taken over from a job that died keeps that job's time.
+    const at = taken.at;
     let rec: ValueRecord | null = null;
     let result: 'computed' | 'incomplete' | 'no-value' = 'incomplete';
     if (taken.status === 'ok') {
       const outcome = graph.compute(node, taken.values);
       if (outcome.ok) {
-        rec = { node: node.id, value: noNegativeZero(outcome.value), at: job.at, expiresAt: expiry(job.at, node.def.validitySeconds) };
+        rec = { node: node.id, value: noNegativeZero(outcome.value), at, expiresAt: expiry(at, node.def.validitySeconds) };
         result = 'computed';
       } else {
         this.log.warn('metric not computed', { node: node.id, reason: outcome.reason, args: node.args, values: taken.values });
@@ -269,10 +297,13 @@ export class MetricsService {
       }
     }
     // Released even when nothing was computed, so the parents stop waiting for this node.
-    const { written, ready } = await this.args.done(node.id, taken.due, rec, graph.parents(node.id));
+    const { committed, written, ready } = await this.args.done(node.id, taken.lease, rec, graph.parents(node.id));
+    // The lease was committed by another taker of the same set (a retry, or the original): it
+    // recorded the value and released the parents; this one adds nothing.
+    if (!committed) return 'committed-already';
     if (rec && written) await this.published(rec, 'computed');
     else if (rec) this.log.debug('older metric value ignored', { node: rec.node, at: rec.at });
-    await this.enqueue(ready.map((p) => ({ node: p, at: job.at })));
+    await this.enqueue(ready.map((p) => ({ node: p, at })));
     return result;
   }
 
