@@ -14,6 +14,7 @@
 --   #pend  the sum of every p:<a> (0 or absent: nothing to wait for)
 --   #due   how many changes reached this node and are not yet processed
 --   #forever set once a never-expiring argument was written (the hash then never expires)
+--   L:<id>  a taken set not yet committed (a lease, see vt_metric_take); #nlease how many
 --
 -- One "change" (one input call) reaches a set of derived nodes: every node above a node it
 -- gave a value to. vt_metric_change marks each of them due and, on each, every argument that
@@ -74,26 +75,72 @@ local function metric_change(keys, args)
   return out
 end
 
--- vt_metric_take(KEYS = [args_key], ARGV = [version, now, keep, arg_1, ..., arg_n])
+-- The Redis server's clock in ms. Leases measure whether a worker is still alive, which is
+-- real time shared by every worker, not the engine clock freshness follows (a test's manual
+-- clock does not move while a worker is gone).
+local function server_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+-- A lease is one taken set, kept in the args hash as L:<id> = JSON
+--   { k = changes processed, s = 'ok' | 'incomplete', v = {values...}, at = job time,
+--     o = owner (the compute job's id), x = server ms it expires }
+-- and in the leases sorted set (member node .. '\n' .. id, score x) so a sweep finds the
+-- leases of workers that died. #lseq numbers a node's leases.
+local function lease_reply(id, l)
+  local out = { l.s, l.k, id, l.at }
+  if l.s == 'ok' then for _, v in ipairs(l.v) do out[#out + 1] = v end end
+  return out
+end
+
+local function put_lease(k, leases_key, node, id, l)
+  redis.call('HSET', k, 'L:' .. id, cjson.encode(l))
+  redis.call('ZADD', leases_key, l.x, node .. '\n' .. id)
+end
+
+-- vt_metric_take(KEYS = [args_key, leases_key], ARGV = [version, now, keep, node, owner,
+--                lease_ms, at, arg_1, ..., arg_n])
 --
 -- Processes a node's due changes, once nothing is pending on it. Returns
 --   {'wait'}         an argument is still to be recomputed (its job will queue this node again)
 --   {'idle'}         no change is due (another job already processed them)
---   {'incomplete', k} k changes processed; no full fresh set, or (keep) the same set again
---   {'ok', k, v_1, ..., v_n} k changes processed, and this caller alone got the set
+--   {'incomplete', k, lease, at} k changes processed; no full fresh set, or (keep) the same set again
+--   {'ok', k, lease, at, v_1, ..., v_n} k changes processed, and this lease alone holds the set
 -- When every argument is present and fresh at `now`: with keep = 0 the arguments are deleted
 -- (consumed); with keep = 1 they stay and the set is marked taken, so the same set is never
 -- handed out twice. Expired arguments are deleted on the way.
+--
+-- The result is kept as a lease until vt_metric_done commits it. A take by the same owner (the
+-- job retried after an error) or any take after the lease expired (its worker died) gets the
+-- same lease again, renewed, before anything new: a set taken by a worker that died is not lost
+-- and its parents are still released, and since only the first commit of a lease counts, a late
+-- original and its retry never record two values from one set.
 local function metric_take(keys, args)
   local err = check_version(args[1])
   if err then return err end
-  local k, now, keep = keys[1], tonumber(args[2]), args[3] == '1'
+  local k, leases_key, now, keep = keys[1], keys[2], tonumber(args[2]), args[3] == '1'
+  local node, owner, lease_ms, at = args[4], args[5], tonumber(args[6]), args[7]
+  if tonumber(redis.call('HGET', k, '#nlease') or '0') > 0 then
+    local t = server_ms()
+    for _, f in ipairs(redis.call('HKEYS', k)) do
+      if string.sub(f, 1, 2) == 'L:' then
+        local l = cjson.decode(redis.call('HGET', k, f))
+        if (owner ~= '' and l.o == owner) or l.x <= t then
+          l.o, l.x = owner, t + lease_ms
+          local id = string.sub(f, 3)
+          put_lease(k, leases_key, node, id, l)
+          return lease_reply(id, l)
+        end
+      end
+    end
+  end
   if tonumber(redis.call('HGET', k, '#pend') or '0') > 0 then return { 'wait' } end
   local due = tonumber(redis.call('HGET', k, '#due') or '0')
   if due <= 0 then return { 'idle' } end
   redis.call('HDEL', k, '#due')
   local values, complete = {}, true
-  for i = 4, #args do
+  for i = 8, #args do
     local a = args[i]
     local v = redis.call('HGET', k, 'v:' .. a)
     if not v then
@@ -105,38 +152,53 @@ local function metric_take(keys, args)
       values[#values + 1] = v
     end
   end
-  if not complete then return { 'incomplete', due } end
-  if keep then
+  local status = 'ok'
+  if not complete then
+    status = 'incomplete'
+  elseif keep then
     local seq = redis.call('HGET', k, '#seq') or '0'
-    if redis.call('HGET', k, '#taken') == seq then return { 'incomplete', due } end
-    redis.call('HSET', k, '#taken', seq)
+    if redis.call('HGET', k, '#taken') == seq then
+      status = 'incomplete'
+    else
+      redis.call('HSET', k, '#taken', seq)
+    end
   else
-    for i = 4, #args do
+    for i = 8, #args do
       local a = args[i]
       redis.call('HDEL', k, 'v:' .. a, 't:' .. a, 'x:' .. a)
     end
   end
-  local out = { 'ok', due }
-  for _, v in ipairs(values) do out[#out + 1] = v end
-  return out
+  if status ~= 'ok' then values = {} end
+  local id = tostring(redis.call('HINCRBY', k, '#lseq', 1))
+  redis.call('HINCRBY', k, '#nlease', 1)
+  local l = { k = due, s = status, v = values, at = at, o = owner, x = server_ms() + lease_ms }
+  put_lease(k, leases_key, node, id, l)
+  return lease_reply(id, l)
 end
 
--- vt_metric_done(KEYS = [value_key, parent_args_key_1, ..., parent_args_key_n],
---                ARGV = [version, node, k, has_value, value, at, expires_at, gc_ms])
+-- vt_metric_done(KEYS = [value_key, args_key, leases_key, parent_args_key_1, ..., parent_args_key_n],
+--                ARGV = [version, node, lease, has_value, value, at, expires_at, gc_ms])
 --
--- Ends the processing of `node` for k changes: writes its new value when it computed one
--- (has_value = 1), then releases `node` on each parent k times. Returns
--- {written (1/0), i...}: the parents (1-based, in KEYS order minus the value key) that now
--- wait for nothing and have changes due, which the caller queues.
+-- Commits lease `lease` of `node`: writes its new value when it computed one (has_value = 1),
+-- then releases `node` on each parent as many times as the lease processed changes. A lease
+-- already committed (by a retry, or by the original after its retry) changes nothing. Returns
+-- {committed (1/0), written (1/0), i...}: the parents (1-based, in KEYS order after the first
+-- three) that now wait for nothing and have changes due, which the caller queues.
 local function metric_done(keys, args)
   local err = check_version(args[1])
   if err then return err end
-  local node, k = args[2], tonumber(args[3])
+  local args_key, leases_key, node, id = keys[2], keys[3], args[2], args[3]
+  local raw = redis.call('HGET', args_key, 'L:' .. id)
+  if not raw then return { 0, 0 } end
+  local k = cjson.decode(raw).k
+  redis.call('HDEL', args_key, 'L:' .. id)
+  if redis.call('HINCRBY', args_key, '#nlease', -1) <= 0 then redis.call('HDEL', args_key, '#nlease') end
+  redis.call('ZREM', leases_key, node .. '\n' .. id)
   local parents = {}
-  for i = 2, #keys do parents[#parents + 1] = keys[i] end
+  for i = 4, #keys do parents[#parents + 1] = keys[i] end
   local written = 0
   if args[4] == '1' then written = write_value(keys[1], parents, node, args[5], args[6], args[7], tonumber(args[8])) end
-  local out = { written }
+  local out = { 1, written }
   for i, p in ipairs(parents) do
     local left = redis.call('HINCRBY', p, 'p:' .. node, -k)
     if left <= 0 then redis.call('HDEL', p, 'p:' .. node) end
@@ -147,6 +209,16 @@ local function metric_done(keys, args)
     end
   end
   return out
+end
+
+-- vt_metric_expired(KEYS = [leases_key], ARGV = [version, max])
+--
+-- The leases (node .. '\n' .. id) whose worker let them expire, at most `max`, so a sweep can
+-- queue their nodes: the next take of each gets the expired lease.
+local function metric_expired(keys, args)
+  local err = check_version(args[1])
+  if err then return err end
+  return redis.call('ZRANGEBYSCORE', keys[1], '-inf', server_ms(), 'LIMIT', 0, tonumber(args[2]))
 end
 
 -- vt_metric_clear(KEYS = [args_key], ARGV = [version])
@@ -170,3 +242,4 @@ redis.register_function('vt_metric_change', metric_change)
 redis.register_function('vt_metric_take', metric_take)
 redis.register_function('vt_metric_done', metric_done)
 redis.register_function('vt_metric_clear', metric_clear)
+redis.register_function('vt_metric_expired', metric_expired)

@@ -73,6 +73,14 @@ export interface MetricValue {
   history: MetricPoint[];
 }
 
+/** Longest a metric history may be kept: ten years of day files. */
+export const MAX_RETENTION_DAYS = 3650;
+
+export interface MetricSettings {
+  /** Days of history kept per node (older days are deleted). */
+  historyRetentionDays: number;
+}
+
 /** A reading: the value and the ISO time it was measured (checked by the engine, see docs/metrics.md). */
 export const metricReading = z.object({ value: z.number(), at: z.string().max(40).optional() }).strict();
 export type MetricReading = z.output<typeof metricReading>;
@@ -93,10 +101,19 @@ export const metricsRequests = {
     z
       .object({
         nodes: z.array(z.string().max(200)).max(500).optional(),
-        historyLimit: z.number().int().min(0).max(1000).default(200),
+        historyLimit: z.number().int().min(0).max(2000).default(200),
+        /** A chart's time range (epoch ms, both included): up to historyLimit points spread over it. */
+        from: z.number().int().nonnegative().optional(),
+        to: z.number().int().nonnegative().optional(),
       })
-      .strict(),
-    'Current value and recent history of metric nodes, for charts',
+      .strict()
+      .refine((a) => a.from === undefined || a.to === undefined || a.from <= a.to, 'from must not be after to'),
+    'Current value and history of metric nodes (the last points, or those of a time range), for charts',
+  ),
+  'metrics.settings.get': request<MetricSettings>()(z.object({}).strict(), 'How long metric history is kept'),
+  'metrics.settings.set': request<MetricSettings>()(
+    z.object({ historyRetentionDays: z.number().int().min(1).max(MAX_RETENTION_DAYS) }).strict(),
+    'Changes how long metric history is kept (older days are deleted at once)',
   ),
   'metrics.input': request<{ accepted: number }>()(z.object({ values: metricInputValues }).strict(), 'Gives input values to metric nodes'),
 };

@@ -71,6 +71,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX) {
     /** Live metric keys. */
     metricArgs: (nodeId: string) => k(`metric:args:${nodeId}`),
     metricValue: (nodeId: string) => k(`metric:value:${nodeId}`),
+    /** Compute leases not yet committed (node + lease id, by expiry), for the sweep after a worker dies. */
+    metricLeases: k('metric:leases'),
     /** Pending email confirmation for a Messenger user (code hash, attempts, expiry). */
     emailCode: (psid: string) => k(`email:code:${psid}`),
     /** Hash PSID → ms of the person's last Messenger message (the 24 h window for normal messages). */

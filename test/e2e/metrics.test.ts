@@ -60,4 +60,31 @@ describe('the Metrics screen', () => {
     // The refused definition is a 400 the browser reports on its console; nothing else may fail.
     expect(errors.filter((e) => !e.includes('status of 400'))).toEqual([]);
   });
+
+  it('charts the time range picked, and keeps history for the days chosen', async () => {
+    await session.app.rpc('metrics.define', { node: { id: 'trips:made', kind: 'input', validitySeconds: null } });
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+    for (const [value, at] of [[1, hoursAgo(30)], [2, hoursAgo(3)], [3, hoursAgo(0.5)]] as const) await session.app.rpc('metrics.input', { values: { 'trips:made': { value, at } } });
+    const { page, errors } = await session.open('#/metrics');
+    await page.getByTestId('metric-values').locator('[data-node="trips:made"]').click();
+    const chart = page.getByTestId('metric-chart');
+    await expect.poll(() => chart.getAttribute('aria-label')).toBe('trips:made: 3 values, last 3');
+    await page.getByLabel('Show', { exact: true }).selectOption('hour');
+    await expect.poll(() => chart.getAttribute('aria-label')).toBe('trips:made: 1 values, last 3');
+    await page.getByLabel('Show', { exact: true }).selectOption('day');
+    await expect.poll(() => chart.getAttribute('aria-label')).toBe('trips:made: 2 values, last 3');
+    // A new value joins the range's chart live.
+    await session.app.rpc('metrics.input', { values: { 'trips:made': 4 } });
+    await expect.poll(() => chart.getAttribute('aria-label')).toBe('trips:made: 3 values, last 4');
+
+    const history = page.getByRole('form', { name: 'Metric history' });
+    await expect.poll(() => history.getByLabel('Keep history for (days)').inputValue()).toBe('365');
+    await history.getByLabel('Keep history for (days)').fill('0');
+    await expect.poll(() => history.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await history.getByLabel('Keep history for (days)').fill('90');
+    await history.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => history.getByRole('status').innerText()).toMatch(/Saved/);
+    expect(await session.app.rpc('metrics.settings.get', {})).toEqual({ historyRetentionDays: 90 });
+    expect(errors).toEqual([]);
+  });
 });

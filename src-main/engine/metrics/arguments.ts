@@ -34,11 +34,25 @@ export interface ChangeReach {
   pending: readonly string[];
 }
 
+/**
+ * What a take got. `incomplete` and `ok` hold a lease (`lease`, its id) that `done` commits;
+ * `at` is the time of the job that first took it (a retake returns the original's).
+ */
 export type TakeResult =
   | { status: 'wait' }
   | { status: 'idle' }
-  | { status: 'incomplete'; due: number }
-  | { status: 'ok'; due: number; values: number[] };
+  | { status: 'incomplete'; due: number; lease: string; at: number }
+  | { status: 'ok'; due: number; lease: string; at: number; values: number[] };
+
+/** Who takes, and for how long the set is theirs before another worker may take it over. */
+export interface LeaseOptions {
+  /** The compute job's id: its retry (same id) gets its own lease back at once. */
+  owner: string;
+  ms: number;
+}
+
+/** How long a worker holds a taken set before it counts as gone (Redis server time). */
+export const DEFAULT_LEASE_MS = 30_000;
 
 function gcMs(rec: ValueRecord): number {
   if (rec.expiresAt === null) return -1;
@@ -99,26 +113,38 @@ export class MetricArguments {
    * set (values in `args` order) to this caller only when every argument is present and fresh
    * at `now`. `keep` leaves the arguments in place (the set is only marked taken).
    */
-  async take(node: string, args: readonly string[], now: number, keep: boolean): Promise<TakeResult> {
-    const r = await this.gears.call<(string | number)[]>(LIBRARY, 'vt_metric_take', [this.keys.metricArgs(node)], [now, keep ? 1 : 0, ...args]);
+  async take(node: string, args: readonly string[], now: number, keep: boolean, lease: LeaseOptions = { owner: '', ms: DEFAULT_LEASE_MS }): Promise<TakeResult> {
+    const r = await this.gears.call<(string | number)[]>(
+      LIBRARY,
+      'vt_metric_take',
+      [this.keys.metricArgs(node), this.keys.metricLeases],
+      [now, keep ? 1 : 0, node, lease.owner, lease.ms, now, ...args],
+    );
     const status = String(r[0]);
     if (status === 'wait') return { status };
     if (status === 'idle') return { status };
-    const due = Number(r[1]);
-    if (status === 'incomplete') return { status, due };
-    return { status: 'ok', due, values: r.slice(2).map(Number) };
+    const [due, id, at] = [Number(r[1]), String(r[2]), Number(r[3])];
+    if (status === 'incomplete') return { status, due, lease: id, at };
+    return { status: 'ok', due, lease: id, at, values: r.slice(4).map(Number) };
   }
 
   /**
-   * Ends `node`'s processing of `due` changes: records its computed value (or none), then
-   * releases it on each parent. Returns the parents that now wait for nothing and have changes
-   * due, to be queued.
+   * Commits lease `lease` of `node`: records its computed value (or none), then releases it on
+   * each parent for the changes the lease processed. Only the first commit of a lease counts
+   * (`committed` false: a retry or the original already did). Returns the parents that now wait
+   * for nothing and have changes due, to be queued.
    */
-  async done(node: string, due: number, rec: ValueRecord | null, parents: readonly string[]): Promise<{ written: boolean; ready: string[] }> {
-    const fnKeys = [this.keys.metricValue(node), ...parents.map((p) => this.keys.metricArgs(p))];
-    const argv = rec ? [node, due, 1, String(rec.value), String(rec.at), String(storedExpiry(rec)), gcMs(rec)] : [node, due, 0, '', '', '', 0];
+  async done(node: string, lease: string, rec: ValueRecord | null, parents: readonly string[]): Promise<{ committed: boolean; written: boolean; ready: string[] }> {
+    const fnKeys = [this.keys.metricValue(node), this.keys.metricArgs(node), this.keys.metricLeases, ...parents.map((p) => this.keys.metricArgs(p))];
+    const argv = rec ? [node, lease, 1, String(rec.value), String(rec.at), String(storedExpiry(rec)), gcMs(rec)] : [node, lease, 0, '', '', '', 0];
     const r = await this.gears.call<number[]>(LIBRARY, 'vt_metric_done', fnKeys, argv);
-    return { written: r[0] === 1, ready: r.slice(1).map((i) => parents[i - 1]!) };
+    return { committed: r[0] === 1, written: r[1] === 1, ready: r.slice(2).map((i) => parents[i - 1]!) };
+  }
+
+  /** Nodes holding a lease that expired (its worker died or hung), at most `max`. */
+  async expiredLeases(max = 100): Promise<string[]> {
+    const r = await this.gears.call<string[]>(LIBRARY, 'vt_metric_expired', [this.keys.metricLeases], [max]);
+    return [...new Set(r.map((m) => m.slice(0, m.lastIndexOf('\n'))))];
   }
 
   /** Forgets the argument values held for `node` (after its definition changed). */

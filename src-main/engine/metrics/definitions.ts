@@ -13,6 +13,8 @@ export interface DefinitionsData {
    * the next start; one the coordinator removed stays removed.
    */
   defaultsSeen?: string[];
+  /** Days of metric history kept, once the coordinator chose it (absent: the default). */
+  historyRetentionDays?: number;
 }
 
 /** The metric definitions in the lowdb file `metric-definitions`, as a validated graph. */
@@ -63,6 +65,17 @@ export class MetricDefinitions {
     const next = this.current.withoutNode(id);
     await this.save(next);
     return next;
+  }
+
+  get historyRetentionDays(): number | null {
+    const d = this.col.data.historyRetentionDays;
+    return typeof d === 'number' && Number.isInteger(d) && d >= 1 ? d : null;
+  }
+
+  async setHistoryRetentionDays(days: number): Promise<void> {
+    await this.col.update((d) => {
+      d.historyRetentionDays = days;
+    });
   }
 
   private async save(next: MetricGraph): Promise<void> {

@@ -112,6 +112,27 @@ describe('metrics module', () => {
     expect(c).toMatchObject({ value: 3, history: [{ value: 3, source: 'input' }] });
   });
 
+  it('gives a chart the points of its time range, and keeps the retention chosen across a restart', async () => {
+    await define({ id: 'C', kind: 'input', validitySeconds: null });
+    const start = h.clock.now();
+    for (let i = 0; i < 5; i += 1) {
+      await input({ C: i });
+      h.clock.advance(3600_000);
+    }
+    const ranged = await handlers()['metrics.values']!({ nodes: ['C'], historyLimit: 10, from: start + 3600_000, to: start + 3 * 3600_000 }, call);
+    expect(ranged.values[0]!.history.map((p) => p.value)).toEqual([1, 2, 3]);
+    expect(await handlers()['metrics.settings.get']!({}, call)).toEqual({ historyRetentionDays: 365 });
+    expect(await handlers()['metrics.settings.set']!({ historyRetentionDays: 30 }, call)).toEqual({ historyRetentionDays: 30 });
+    const dir = h.dataDir;
+    await h.close(true);
+    h = await startMetricsHarness(t, { dataDir: dir, clock: h.clock });
+    expect(await handlers()['metrics.settings.get']!({}, call)).toEqual({ historyRetentionDays: 30 });
+    // Thirty days on, the first days are gone.
+    h.clock.advance(30 * 86_400_000);
+    await handlers()['metrics.settings.set']!({ historyRetentionDays: 30 }, call);
+    expect((await handlers()['metrics.values']!({ nodes: ['C'], historyLimit: 10 }, call)).values[0]!.history).toEqual([]);
+  });
+
   it('adds a default from a later version to an older install once, and keeps it removed after that', async () => {
     const dir = h.dataDir;
     await h.close(true);

@@ -40,7 +40,9 @@ export function createMetricsModule(ctx: EngineContext, opts: MetricsOptions = {
       await running().remove(id);
       return { removed: id };
     },
-    'metrics.values': async ({ nodes, historyLimit }) => ({ values: await running().values(nodes, historyLimit) }),
+    'metrics.values': async ({ nodes, historyLimit, from, to }) => ({ values: await running().values(nodes, historyLimit, { from, to }) }),
+    'metrics.settings.get': async () => running().settings(),
+    'metrics.settings.set': async (s) => running().setSettings(s),
     'metrics.input': async ({ values }, call) => running().input(values, call.via === 'ipc' ? 'ui' : call.via),
   };
 

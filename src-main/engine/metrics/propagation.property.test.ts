@@ -82,7 +82,7 @@ describe('live metrics against a single-threaded reference (property)', () => {
     t = await testRedis();
     clock = new ManualClock();
     workers = [];
-    for (let i = 0; i < WORKERS; i += 1) workers.push(await startMetricsHarness(t, { clock, concurrency: 4, history: { capPerNode: 100_000 } }));
+    for (let i = 0; i < WORKERS; i += 1) workers.push(await startMetricsHarness(t, { clock, concurrency: 4, history: { flushMs: 60_000, flushAt: 100_000 } }));
   });
   afterEach(async () => {
     for (const h of workers) await h.close();

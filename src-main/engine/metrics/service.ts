@@ -1,7 +1,7 @@
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RpcError } from '../../contract/errors';
-import type { MetricNode, MetricValue } from '../../contract/metrics';
+import type { MetricNode, MetricSettings, MetricValue } from '../../contract/metrics';
 import type { Clock } from '../clock';
 import type { Gears } from '../gears/loader';
 import { QUEUE_NAMES, type Keys } from '../keys';
@@ -9,10 +9,10 @@ import type { LiveBus } from '../live';
 import type { Logger } from '../log';
 import type { QueueFactory } from '../queues/factory';
 import type { Store } from '../store/store';
-import { MetricArguments, readValues, type ChangeReach, type ChangeWrite, type ValueRecord } from './arguments';
+import { DEFAULT_LEASE_MS, MetricArguments, readValues, type ChangeReach, type ChangeWrite, type ValueRecord } from './arguments';
 import { MetricDefinitions } from './definitions';
 import { MetricDefinitionError, type MetricGraph } from './graph';
-import { MetricHistory, type HistoryOptions } from './history';
+import { DEFAULT_RETENTION_DAYS, MetricHistory, type HistoryOptions } from './history';
 import { isTemplate } from './template';
 import { validateInput } from './validate-input';
 
@@ -37,6 +37,12 @@ export interface MetricsOptions {
   /** Compute jobs run at once by this process. */
   concurrency?: number;
   history?: HistoryOptions;
+  /** How long a compute job holds the set it took before another worker may take it over. */
+  leaseMs?: number;
+  /** How often expired leases are looked for (default: half the lease). */
+  sweepMs?: number;
+  /** Called right after a job took its set (tests put a fault there: a throw, a kill). */
+  afterTake?: (node: string) => void | Promise<void>;
 }
 
 export type ValueListener = (rec: ValueRecord & { source: 'input' | 'computed' }) => void;
@@ -72,9 +78,11 @@ export function reachedBy(graph: MetricGraph, nodes: readonly string[]): ChangeR
   return [...reached].map((node) => ({ node, pending: [...new Set(graph.resolve(node)?.args ?? [])].filter((a) => reached.has(a)) }));
 }
 
-// A retried job would find its changes already taken (`idle`) and release nothing, so its
-// parents would wait for ever: one attempt only (see docs/metrics.md, Limitations).
-const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 500, attempts: 1 };
+// A job that fails after its take (a Redis hiccup, a thrown error) is retried: the retry has
+// the same job id, so its take gets the same lease (the same set) back and commits it once.
+// A job whose worker died is retried by BullMQ's stalled-job check, or queued again by the
+// lease sweep once its lease expires.
+const JOB_OPTIONS = { removeOnComplete: true, removeOnFail: 500, attempts: 8, backoff: { type: 'exponential', delay: 100 } };
 
 /**
  * Live metrics: receives input values, keeps them as arguments of the nodes that use them
@@ -87,6 +95,7 @@ export class MetricsService {
   private readonly args: MetricArguments;
   private readonly listeners = new Set<ValueListener>();
   private readonly log: Logger;
+  private sweeper: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly deps: MetricsDeps,
@@ -101,19 +110,37 @@ export class MetricsService {
 
   static async open(deps: MetricsDeps, opts: MetricsOptions = {}): Promise<MetricsService> {
     const definitions = await MetricDefinitions.open(deps.store, deps.log);
-    const history = await MetricHistory.open(deps.store, deps.log, opts.history);
+    // A retention the coordinator chose (kept with the definitions) wins over the default.
+    const retentionDays = definitions.historyRetentionDays ?? opts.history?.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    const history = await MetricHistory.open(deps.store.dir, deps.clock, deps.log, { ...opts.history, retentionDays });
     return new MetricsService(deps, definitions, history, opts);
   }
 
   /** Starts computing (the queue worker). */
   start(): void {
     if (this.worker) return;
-    this.worker = this.deps.queues.worker<ComputeJob>(QUEUE_NAMES.metrics, (job) => this.compute(job.data), {
+    this.worker = this.deps.queues.worker<ComputeJob>(QUEUE_NAMES.metrics, (job) => this.compute(job.data, job.id ?? ''), {
       concurrency: this.opts.concurrency ?? 4,
     });
+    const every = this.opts.sweepMs ?? (this.opts.leaseMs ?? DEFAULT_LEASE_MS) / 2;
+    this.sweeper = setInterval(() => void this.sweepLeases().catch((err: unknown) => this.log.warn('metric lease sweep failed', { err })), every);
+    this.sweeper.unref();
+  }
+
+  /**
+   * Queues every node whose lease expired (the worker that took its set died or hung), so its
+   * set is computed, and its parents released, by whoever takes it next. Returns the nodes.
+   */
+  async sweepLeases(): Promise<string[]> {
+    const nodes = await this.args.expiredLeases();
+    if (nodes.length > 0) this.log.warn('metric compute taken over after its lease expired', { nodes });
+    await this.enqueue(nodes.map((node) => ({ node, at: this.deps.clock.now() })));
+    return nodes;
   }
 
   async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
     await this.worker?.close();
     this.worker = null;
     await this.history.flush();
@@ -150,7 +177,7 @@ export class MetricsService {
     }
     if (!isTemplate(id)) {
       await this.args.clear(id);
-      this.history.forget(id);
+      await this.history.forget(id);
     }
     await this.publishDefinitions();
   }
@@ -185,12 +212,32 @@ export class MetricsService {
     return { accepted: entries.length };
   }
 
-  async values(nodes: readonly string[] | undefined, historyLimit: number): Promise<MetricValue[]> {
+  settings(): MetricSettings {
+    return { historyRetentionDays: this.history.retention };
+  }
+
+  async setSettings(s: MetricSettings): Promise<MetricSettings> {
+    await this.definitions.setHistoryRetentionDays(s.historyRetentionDays);
+    await this.history.setRetention(s.historyRetentionDays);
+    return this.settings();
+  }
+
+  /** Damaged history lines skipped since start (a crash cut an append short). */
+  get skippedHistoryLines(): number {
+    return this.history.skippedLines;
+  }
+
+  /**
+   * Each node's last value and its history: the last `historyLimit` points, or with `from`/`to`
+   * (epoch ms) up to `historyLimit` points spread over that range (only its days are read).
+   */
+  async values(nodes: readonly string[] | undefined, historyLimit: number, range: { from?: number; to?: number } = {}): Promise<MetricValue[]> {
     const graph = this.definitions.graph;
     const ids =
       nodes ?? [...new Set([...graph.nodes.filter((n) => !isTemplate(n.id)).map((n) => n.id), ...this.history.nodes()])].sort();
     const current = await readValues(this.deps.redis, this.deps.keys, ids);
     const now = this.deps.clock.now();
+    const histories = await this.history.readMany(ids, { limit: historyLimit, ...range });
     return ids.map((id, i) => {
       const def = graph.resolve(id)?.def ?? null;
       const v = current[i] ?? null;
@@ -202,7 +249,7 @@ export class MetricsService {
         at: v?.at ?? null,
         expiresAt: v?.expiresAt ?? null,
         fresh: v ? v.expiresAt === null || v.expiresAt > now : false,
-        history: this.history.read(id, historyLimit),
+        history: histories[i]!,
       };
     });
   }
@@ -227,19 +274,22 @@ export class MetricsService {
    * due on it (compute when this caller got a full fresh set), then release it on its parents
    * and queue those that now wait for nothing.
    */
-  async compute(job: ComputeJob): Promise<'computed' | 'incomplete' | 'no-value' | 'unknown' | 'waiting' | 'idle'> {
+  async compute(job: ComputeJob, owner = ''): Promise<'computed' | 'incomplete' | 'no-value' | 'unknown' | 'waiting' | 'idle' | 'committed-already'> {
     const graph = this.definitions.graph;
     const node = graph.resolve(job.node);
     if (!node || node.def.kind !== 'derived') return 'unknown';
-    const taken = await this.args.take(node.id, node.args, job.at, node.def.keepArguments);
+    const taken = await this.args.take(node.id, node.args, job.at, node.def.keepArguments, { owner, ms: this.opts.leaseMs ?? DEFAULT_LEASE_MS });
     if (taken.status === 'wait') return 'waiting';
     if (taken.status === 'idle') return 'idle';
+    await this.opts.afterTake?.(node.id);
+    // A lease taken over from a job that died keeps that job's time.
+    const at = taken.at;
     let rec: ValueRecord | null = null;
     let result: 'computed' | 'incomplete' | 'no-value' = 'incomplete';
     if (taken.status === 'ok') {
       const outcome = graph.compute(node, taken.values);
       if (outcome.ok) {
-        rec = { node: node.id, value: noNegativeZero(outcome.value), at: job.at, expiresAt: expiry(job.at, node.def.validitySeconds) };
+        rec = { node: node.id, value: noNegativeZero(outcome.value), at, expiresAt: expiry(at, node.def.validitySeconds) };
         result = 'computed';
       } else {
         this.log.warn('metric not computed', { node: node.id, reason: outcome.reason, args: node.args, values: taken.values });
@@ -247,10 +297,13 @@ export class MetricsService {
       }
     }
     // Released even when nothing was computed, so the parents stop waiting for this node.
-    const { written, ready } = await this.args.done(node.id, taken.due, rec, graph.parents(node.id));
+    const { committed, written, ready } = await this.args.done(node.id, taken.lease, rec, graph.parents(node.id));
+    // The lease was committed by another taker of the same set (a retry, or the original): it
+    // recorded the value and released the parents; this one adds nothing.
+    if (!committed) return 'committed-already';
     if (rec && written) await this.published(rec, 'computed');
     else if (rec) this.log.debug('older metric value ignored', { node: rec.node, at: rec.at });
-    await this.enqueue(ready.map((p) => ({ node: p, at: job.at })));
+    await this.enqueue(ready.map((p) => ({ node: p, at })));
     return result;
   }
 

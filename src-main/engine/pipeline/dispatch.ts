@@ -19,7 +19,7 @@ export interface DispatchDeps {
   timeZone: () => string;
   now: () => number;
   onActivities?: (activities: PipelineActivity[]) => void | Promise<void>;
-  /** Receives the ids of activities that no longer happened (a comment removed on Facebook). */
+  /** Receives the ids of activities that no longer happened (a comment removed or hidden on Facebook). */
   onActivitiesGone?: (activityIds: string[]) => void | Promise<void>;
   onMetrics?: (values: PipelineMetric[]) => void | Promise<void>;
 }
@@ -36,7 +36,7 @@ export async function enqueueEmails(deps: DispatchDeps, emails: readonly EmailJo
 }
 
 /**
- * Activities a change undid: a comment removed on Facebook takes back its "commented" activity
+ * Activities a change undid: a comment removed or hidden on Facebook takes back its "commented" activity
  * (the id the recorder gives it in recorder/apply-comment.ts). Read from the change's live
  * `comment.received` events, which carry every comment the change recorded with its state.
  */
@@ -45,6 +45,7 @@ export function activitiesGone(effects: Effects): string[] {
   for (const m of effects.live) {
     if (m.event === 'comment.received' && m.payload.comment.state === 'removed') ids.add(`commented:${m.payload.comment.id}`);
   }
+  for (const id of effects.activitiesGone) ids.add(id);
   return [...ids];
 }
 

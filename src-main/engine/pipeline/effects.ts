@@ -68,6 +68,8 @@ export class Effects {
   readonly emails: EmailJob[] = [];
   readonly live: LiveItem[] = [];
   readonly activities: PipelineActivity[] = [];
+  /** Activities this change took back that no live event tells of (a comment hidden by the Page). */
+  readonly activitiesGone: string[] = [];
   /** Events whose counts changed (metrics and `event.updated` are sent once per event). */
   readonly eventsChanged = new Set<string>();
   /** PSID → time of the person's latest Messenger message seen in this batch. */

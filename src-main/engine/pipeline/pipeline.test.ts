@@ -151,6 +151,12 @@ describe('signup pipeline', () => {
     expect((await call(h.module, 'volunteers.search', { query: 'person7' })).total).toBe(0);
     // One public + one private reply per signup comment, none for the page or the other post.
     expect(graph.of('privateReply').map((p) => p.commentId).sort()).toEqual([id1, id2].sort());
+    // Hidden by the Page: its "commented" activity leaves the feed too, once however often.
+    const hide = commentIntent({ postId: e.postId, commentId: id1, from: person(1), message: '', intent: null, verb: 'hide' });
+    await feedIntents(h, [hide]);
+    await feedIntents(h, [hide]);
+    await settled(h);
+    expect(gone).toEqual([`commented:${id2}`, `commented:${id1}`]);
   });
 
   it('signs up a comment whose hide arrived before its add, and keeps it hidden (any order, one state)', async () => {

@@ -114,6 +114,9 @@ export function applyComment(ctx: SignupContext, c: ClassifiedComment): ReplyJob
   const at = item.changeTime ?? null;
   if (item.verb === 'hide' || item.verb === 'unhide') {
     comment.state = item.verb === 'hide' ? 'hidden' : 'active';
+    // Hidden by the Page: the feed stops quoting it, as for a removed comment (the feed's delete
+    // is final, so unhiding does not bring the activity back).
+    if (item.verb === 'hide') ctx.effects.activitiesGone.push(`commented:${comment.id}`);
     if (at !== null) comment.visibilityAt = Math.max(at, comment.visibilityAt ?? at);
     ctx.state.putComment(comment);
     return unsent(comment);

@@ -122,3 +122,33 @@ export function ValueInput(props: { input: (values: Record<string, number | Metr
     </Card>
   );
 }
+
+/** How many days of history the engine keeps (older days are deleted, not capped silently). */
+export function HistoryRetention(props: { days: number | null; save: (days: number) => Promise<void> }) {
+  const [text, setText] = useState<string | null>(null);
+  const shown = text ?? (props.days === null ? '' : String(props.days));
+  const n = Number(shown);
+  const valid = Number.isInteger(n) && n >= 1 && n <= 3650;
+  const save = useAction(() => props.save(n));
+  return (
+    <Card title="History" hint="Every value is kept for charts, one file per node and day in the data folder. Days older than this are deleted.">
+      <form
+        className="form-grid"
+        aria-label="Metric history"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (valid) void save.run();
+        }}
+      >
+        <Field label="Keep history for (days)" error={shown !== '' && !valid ? 'A whole number of days, 1 to 3650' : undefined}>
+          {({ id, describedBy, invalid }) => (
+            <input id={id} className="input" inputMode="numeric" value={shown} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => setText(e.target.value)} />
+          )}
+        </Field>
+        <div className="wide">
+          <SaveRow {...save} disabled={!valid} />
+        </div>
+      </form>
+    </Card>
+  );
+}

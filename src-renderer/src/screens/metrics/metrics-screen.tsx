@@ -6,8 +6,8 @@ import { EmptyState, ErrorAlert } from '../../components/feedback';
 import { formatWhen } from '../../lib/format';
 import { useStores } from '../../stores/stores';
 import { MetricChart } from './metric-chart';
-import { createMetricsStore } from './metrics-store';
-import { NodeEditor, ValueInput } from './metrics-forms';
+import { CHART_RANGES, createMetricsStore, type ChartRange } from './metrics-store';
+import { HistoryRetention, NodeEditor, ValueInput } from './metrics-forms';
 import { formatMetric } from './node-form';
 
 function describeNode(n: MetricNode): string {
@@ -31,7 +31,8 @@ export function MetricsScreen() {
     void store.getState().load();
     return stop;
   }, [store, listen]);
-  const { nodes, values, loaded, error } = useStore(store);
+  const { nodes, values, loaded, error, chart, chartError, retentionDays } = useStore(store);
+  const [range, setRange] = useState<ChartRange>('recent');
   const [selected, setSelected] = useState<string | null>(null);
   const [editing, setEditing] = useState<MetricNode | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -41,6 +42,12 @@ export function MetricsScreen() {
   }, []);
   const shown = values.find((v) => v.node === selected) ?? values.find((v) => v.history.length > 0) ?? null;
   const [removeError, setRemoveError] = useState<string | null>(null);
+  const shownNode = shown?.node ?? null;
+  // A range other than the latest values is read from the engine for the chosen node.
+  useEffect(() => {
+    if (shownNode) void store.getState().showRange(shownNode, range);
+  }, [store, shownNode, range]);
+  const points = chart && chart.node === shownNode && chart.range === range ? chart.points : (shown?.history ?? []);
 
   return (
     <div className="page">
@@ -91,7 +98,20 @@ export function MetricsScreen() {
           )}
         </Card>
         <Card title={shown ? (shown.label ?? shown.node) : 'History'} hint={shown ? <span className="mono">{shown.node}</span> : 'Choose a value to chart it.'} labelledBy="metrics-chart">
-          {shown ? <MetricChart points={shown.history} label={shown.label ?? shown.node} /> : <EmptyState title="Nothing to chart yet" compact />}
+          <div className="row">
+            <label htmlFor="metric-range" className="small muted">
+              Show
+            </label>
+            <select id="metric-range" className="select" value={range} onChange={(e) => setRange(e.target.value as ChartRange)}>
+              {Object.entries(CHART_RANGES).map(([k, label]) => (
+                <option key={k} value={k}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </div>
+          {chartError && <ErrorAlert title="History did not load" error={chartError} />}
+          {shown ? <MetricChart points={points} label={shown.label ?? shown.node} /> : <EmptyState title="Nothing to chart yet" compact />}
         </Card>
       </div>
       <Card title="Definitions" hint="{event} in a name means one node per event, e.g. event:42:fill-rate." flush labelledBy="metrics-definitions">
@@ -143,6 +163,7 @@ export function MetricsScreen() {
         <NodeEditor key={editing?.id ?? 'new'} editing={editing} onDone={() => setEditing(null)} define={(n) => store.getState().define(n)} />
         <ValueInput input={(v) => store.getState().input(v)} />
       </div>
+      <HistoryRetention days={retentionDays} save={(d) => store.getState().setRetention(d)} />
     </div>
   );
 }
