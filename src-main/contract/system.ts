@@ -31,7 +31,17 @@ export interface HealthReport {
   model: { version: string | null };
   queues: Record<string, QueueCounts>;
   streams: Record<string, { length: number; pending: number }>;
-  facebook: { mode: 'demo' | 'live'; pageId?: string; tunnelUrl?: string | null; tunnelHealthy?: boolean };
+  facebook: {
+    mode: 'demo' | 'live';
+    pageId?: string;
+    /** Shown only once a probe came back through it; null while the tunnel is down or still being checked. */
+    tunnelUrl?: string | null;
+    tunnelHealthy?: boolean;
+    /** Whether a tunnel is wanted at all, so a screen can tell "off" from "not answering". */
+    tunnelMode?: 'localtunnel' | 'fixed' | 'off';
+    /** Why the tunnel is not answering, in the coordinator's words (the latest failure). */
+    tunnelProblem?: string | null;
+  };
   /**
    * Every live Voluntree process on this Redis (the app and each `voluntree worker`), with its
    * last heartbeat (ms ago, beats every 5 s; gone 15 s after the last) and what it is working on

@@ -206,6 +206,9 @@ export function createFacebookModule(ctx: EngineContext, deps: FacebookModuleDep
       const t = tunnel.state();
       report.facebook.tunnelUrl = t.url;
       report.facebook.tunnelHealthy = t.healthy;
+      // Only while the engine runs the tunnel: a worker or a stopped module has none to speak of.
+      report.facebook.tunnelMode = running ? t.mode : 'off';
+      report.facebook.tunnelProblem = running && t.mode !== 'off' && !t.healthy ? t.lastError : null;
       const pageId = settings.pageId();
       if (pageId) report.facebook.pageId = pageId;
       if (running && t.mode !== 'off' && !t.healthy) {

@@ -1,6 +1,7 @@
 import type { ConnectionState } from '../bridge';
 import { Dot } from '../components/feedback';
 import { href } from '../lib/router';
+import { tunnelLook } from '../lib/tunnel-look';
 import { useSystem } from '../stores/stores';
 
 const LIVE_TEXT: Record<ConnectionState, string> = {
@@ -24,8 +25,11 @@ export function StatusBar() {
         Facebook <strong>{!fb ? '…' : fb.mode === 'live' ? 'connected' : 'demo mode'}</strong>
       </span>
       <span className="status-item" data-testid="status-tunnel">
-        <Dot state={!fb ? 'off' : tunnel ? (fb.tunnelHealthy ? 'ok' : 'bad') : 'off'} />
-        Tunnel <strong>{tunnel ? (fb?.tunnelHealthy ? tunnel : `${tunnel} (not answering)`) : 'off'}</strong>
+        <Dot state={!fb ? 'off' : tunnelLook(fb).dot} />
+        Tunnel{' '}
+        <strong title={fb?.tunnelProblem ?? undefined}>
+          {!fb ? '…' : tunnel ? (fb.tunnelHealthy ? tunnel : `${tunnel} (not answering)`) : tunnelLook(fb).label.toLowerCase()}
+        </strong>
       </span>
       <span className="status-item" data-testid="status-redis">
         <Dot state={!health ? (healthError ? 'bad' : 'off') : health.redis.up ? 'ok' : 'bad'} />

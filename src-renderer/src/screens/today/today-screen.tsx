@@ -1,6 +1,7 @@
 import { Card, PageHeader } from '../../components/card';
 import { Dot, EmptyState, ErrorAlert } from '../../components/feedback';
 import { href } from '../../lib/router';
+import { tunnelLook } from '../../lib/tunnel-look';
 import { FeedCard } from '../feed/feed-card';
 import { NeedsReview } from '../events/needs-review';
 import { useReview, useStores, useSystem } from '../../stores/stores';
@@ -74,10 +75,15 @@ export function TodayScreen() {
             <div className="stat">
               <div className="stat-label">Tunnel</div>
               <div className="row">
-                <Dot state={health.facebook.tunnelUrl ? (health.facebook.tunnelHealthy ? 'ok' : 'bad') : 'off'} />
-                <strong>{health.facebook.tunnelUrl ? (health.facebook.tunnelHealthy ? 'Reachable' : 'Not answering') : 'Off'}</strong>
+                <Dot state={tunnelLook(health.facebook).dot} />
+                <strong>{tunnelLook(health.facebook).label}</strong>
               </div>
               {health.facebook.tunnelUrl && <div className="mono muted">{health.facebook.tunnelUrl}</div>}
+              {!health.facebook.tunnelUrl && health.facebook.tunnelProblem && (
+                <div className="small muted" data-testid="today-tunnel-problem">
+                  {health.facebook.tunnelProblem}
+                </div>
+              )}
             </div>
             <div className="stat">
               <div className="stat-label">Redis</div>
@@ -103,3 +109,4 @@ export function TodayScreen() {
     </div>
   );
 }
+
