@@ -8,14 +8,21 @@ import type { ImportResult } from '../../src-main/contract/volunteers';
 import { configFromEnv } from '../../src-main/engine/config';
 import { createEngine, type Engine } from '../../src-main/engine/engine';
 import { memoryLogger } from '../../src-main/engine/log';
+import { watchLoopDelay, type LoopDelay } from '../support/loop-delay';
 import { rawRequest } from '../support/raw-http';
 import { testRedis, type TestRedis } from '../support/redis';
 
 const TOKEN = 'access-token-0123456789abcdef';
 const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-/** What the issue asks of `/healthz` during any import; the test allows more, as the machine is shared. */
+/** What the issue asks of `/healthz` during any import; `npm run bench` measures it beside an idle baseline. */
 const TARGET_MS = 200;
-const ALLOWED_MS = 1000;
+/** Wall-clock answers on a shared 2-core machine also wait for other processes: a generous bound. */
+const ALLOWED_MS = 2000;
+/**
+ * The CPU time of the longest event-loop turn does not depend on the machine's other load, so it
+ * is held to the target itself: one pass serialising the roster file held the loop ~300 ms.
+ */
+const HELD_MAX_MS = TARGET_MS;
 
 /** A roster file just under the limit: `rows(i)` gives line i, repeated until the next would not fit. */
 function fileOf(header: string, row: (i: number) => string): Buffer {
@@ -56,11 +63,12 @@ describe('a roster import at the size limit', () => {
     await t?.cleanup();
   });
 
-  /** Runs `work` while timing `/healthz` back to back; returns the slowest answer. */
-  async function healthDuring<T>(work: () => Promise<T>): Promise<{ result: T; slowestMs: number; probes: number }> {
+  /** Runs `work` while timing `/healthz` back to back; returns the slowest answer and how the event loop fared. */
+  async function healthDuring<T>(work: () => Promise<T>): Promise<{ result: T; slowestMs: number; probes: number; loop: LoopDelay }> {
     let done = false;
     let slowestMs = 0;
     let probes = 0;
+    const watch = watchLoopDelay();
     const probe = (async () => {
       // Timed from when the probe was due, not when it got sent: a block that falls between two
       // probes delays the next one, and a request arriving then would have waited as long.
@@ -77,47 +85,48 @@ describe('a roster import at the size limit', () => {
     })();
     // One answer before the import starts, so the probe is known to work.
     await new Promise((r) => setTimeout(r, 50));
-    try {
-      return { result: await work(), slowestMs, probes };
-    } finally {
-      done = true;
-      await probe;
-    }
+    // An import answers once its file write is on disk (volunteers.importCsv flushes first).
+    const result = await work();
+    done = true;
+    await probe;
+    return { result, slowestMs, probes, loop: watch.stop() };
   }
 
-  // The body is built before the clock starts: the test shares the server's event loop.
-  const importBody = (file: Buffer, dryRun: boolean): string => JSON.stringify({ file: file.toString('base64'), dryRun });
-  const importFile = (body: string) => rawRequest(base, { method: 'POST', path: '/api/rpc/volunteers.importCsv', headers: HEADERS, body });
+  // The body is built (as bytes) before the clock starts: the test shares the server's event loop.
+  const importBody = (file: Buffer, dryRun: boolean): Buffer => Buffer.from(JSON.stringify({ file: file.toString('base64'), dryRun }));
+  const importFile = (body: Buffer) => rawRequest(base, { method: 'POST', path: '/api/rpc/volunteers.importCsv', headers: HEADERS, body });
 
   it('keeps /healthz answering while a file whose every row is rejected is previewed, and answers in kilobytes', async () => {
     const file = fileOf('Name,Email,Notes', (i) => `Person ${i},not-an-email-${i},${'n'.repeat(85)}`);
     const body = importBody(file, true);
     const started = performance.now();
-    const { result: res, slowestMs, probes } = await healthDuring(() => importFile(body));
+    const { result: res, slowestMs, probes, loop } = await healthDuring(() => importFile(body));
     const tookMs = performance.now() - started;
     expect(res.status, res.body.slice(0, 300)).toBe(200);
     const answer = JSON.parse(res.body) as ImportResult;
     console.log(
       `all-rejected preview of ${(file.length / 1e6).toFixed(2)} MB (${answer.rejectedTotal} rows): ${tookMs.toFixed(0)} ms, answer ${(res.body.length / 1024).toFixed(1)} KB, `
-      + `/healthz slowest ${slowestMs.toFixed(0)} ms over ${probes} probes (target ${TARGET_MS} ms)`,
+      + `/healthz slowest ${slowestMs.toFixed(0)} ms over ${probes} probes (target ${TARGET_MS} ms); ${loop.text}`,
     );
     expect(answer.rejected).toHaveLength(100);
     expect(answer.rejectedTotal).toBeGreaterThan(80_000);
     expect(res.body.length).toBeLessThan(64 * 1024);
     expect(probes).toBeGreaterThanOrEqual(2);
     expect(slowestMs).toBeLessThan(ALLOWED_MS);
+    expect(loop.heldMs).toBeLessThan(HELD_MAX_MS);
   });
 
   it('keeps /healthz answering while a 10 MB roster is imported, and the roster holds it after', async () => {
     const file = fileOf('Name,Email,Tags,Notes', (i) => `Person ${i},person${i}@example.test,driver; cook,Prefers mornings near the park and can bring a van on weekends`);
     const body = importBody(file, false);
-    const { result: res, slowestMs, probes } = await healthDuring(() => importFile(body));
+    const { result: res, slowestMs, probes, loop } = await healthDuring(() => importFile(body));
     expect(res.status, res.body.slice(0, 300)).toBe(200);
     const answer = JSON.parse(res.body) as ImportResult;
-    console.log(`import of ${(file.length / 1e6).toFixed(2)} MB (${answer.created} new volunteers): /healthz slowest ${slowestMs.toFixed(0)} ms over ${probes} probes (target ${TARGET_MS} ms)`);
+    console.log(`import of ${(file.length / 1e6).toFixed(2)} MB (${answer.created} new volunteers): /healthz slowest ${slowestMs.toFixed(0)} ms over ${probes} probes (target ${TARGET_MS} ms); ${loop.text}`);
     expect(answer.rejectedTotal).toBe(0);
     expect(answer.created).toBeGreaterThan(80_000);
     expect(slowestMs).toBeLessThan(ALLOWED_MS);
+    expect(loop.heldMs).toBeLessThan(HELD_MAX_MS);
     const found = await rawRequest(base, { method: 'POST', path: '/api/rpc/volunteers.search', headers: HEADERS, body: JSON.stringify({ query: 'person12345@example.test' }) });
     expect(JSON.parse(found.body)).toMatchObject({ total: 1, items: [{ name: 'Person 12345' }] });
   });

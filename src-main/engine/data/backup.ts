@@ -4,6 +4,7 @@ import type { BackupInfo, ExportResult } from '../../contract/data';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
 import { safeCsv } from '../pipeline/roster/csv-safe';
+import { checkedJsonSizes } from './json-check';
 
 export interface BackupOptions {
   /** The store's folder of lowdb files. */
@@ -85,15 +86,17 @@ export class BackupService {
     let files = 0;
     let bytes = 0;
     try {
+      const copies: string[] = [];
       for (const file of await jsonFiles(this.opts.dataDir)) {
         const to = path.join(target, file);
         await copyFile(path.join(this.opts.dataDir, file), to);
-        // Read back: a copy that does not parse (a disk error, a file written during the copy)
-        // would be found out only on the day it is needed.
-        const text = await readFile(to, 'utf8');
-        JSON.parse(text);
+        copies.push(to);
+      }
+      // Read back: a copy that does not parse (a disk error, a file written during the copy)
+      // would be found out only on the day it is needed. Parsed off the main thread.
+      for (const size of await checkedJsonSizes(copies)) {
         files += 1;
-        bytes += Buffer.byteLength(text);
+        bytes += size;
       }
     } catch (err) {
       await rm(target, { recursive: true, force: true });

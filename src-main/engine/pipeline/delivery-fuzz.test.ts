@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchLoopDelay } from '../../../test/support/loop-delay';
 import { prng } from '../../../test/support/prng';
 import { normaliseWebhook, webhookEnvelope } from '../facebook/webhook-payload';
 import { commentChange, feedEntry, webhookPayload } from '../../simulator/webhook-payloads';
@@ -48,6 +49,7 @@ describe('delivery fuzz', () => {
     const byPostOfOthers = new Set<string>();
     let t = Date.parse('2026-12-01T10:00:00Z');
     let batch: IntentEntry[] = [];
+    const loop = watchLoopDelay();
     for (let i = 0; i < DELIVERIES; i += 1) {
       let body: string;
       if (sent.length > 0 && rand() < 0.25) body = sent[int(sent.length)]!;
@@ -92,6 +94,8 @@ describe('delivery fuzz', () => {
     }
     await feedIntents(h, batch);
     await settled(h);
+    const delay = loop.stop();
+    console.log(`delivery fuzz: ${DELIVERIES} deliveries, ${delay.text}`);
 
     // The files parse.
     for (const f of (await readdir(h.dataDir)).filter((x) => x.endsWith('.json'))) {

@@ -18,10 +18,10 @@ export type RestoreSource = (fileName: string) => Promise<{ text: string; backup
 /**
  * A lowdb adapter that never leaves a half-written file and never overwrites a damaged one.
  *
- * - write: serialised here, at once (so the file holds the data as it was when the write was
- *   asked for), then written by the FileWriter thread to `<file>.tmp`, fsynced and renamed over
+ * - write: serialised here (a record file in slices that give the event loop back, see
+ *   RecordJson), then written by the FileWriter thread to `<file>.tmp`, fsynced and renamed over
  *   the file (rename is atomic on one filesystem), so a crash leaves either the old or the new
- *   content.
+ *   content, never a half file.
  * - read: a file that does not parse is renamed to `<file>.corrupt-<time>` and reported through
  *   `onCorrupt`; the newest backup's good copy replaces it when there is one, else the store
  *   starts from its defaults (never silently destroying data: the damaged file stays aside).
@@ -32,7 +32,7 @@ export class SafeJsonFile<T> implements Adapter<T> {
     private readonly onCorrupt: (report: CorruptFileReport) => void,
     private readonly now: () => number = Date.now,
     private readonly writer: FileWriter = new FileWriter(),
-    private readonly serialize: (data: T) => string | Uint8Array = (data) => JSON.stringify(data),
+    private readonly serialize: (data: T) => string | Uint8Array | Promise<string | Uint8Array> = (data) => JSON.stringify(data),
     private readonly restore: RestoreSource | null = null,
   ) {}
 
@@ -62,6 +62,6 @@ export class SafeJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await this.writer.write(this.file, this.serialize(data));
+    await this.writer.write(this.file, await this.serialize(data));
   }
 }

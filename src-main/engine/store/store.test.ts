@@ -24,7 +24,8 @@ describe('store of record', () => {
   });
 
   it('keeps records whose ids are prototype names as ordinary records, on disk and after a restart', async () => {
-    const open = async (store: Store) => store.collection('comments', () => ({}) as Record<string, { text: string }>, new RecordJson(), true);
+    const records = new RecordJson();
+    const open = async (store: Store) => store.collection('comments', () => ({}) as Record<string, { text: string }>, records, true);
     const col = await open(new Store(dir, memoryLogger()));
     expect(Object.getPrototypeOf(col.data)).toBeNull();
     await col.update((d) => {
@@ -32,6 +33,7 @@ describe('store of record', () => {
       d['constructor'] = { text: 'me too' };
       d['toString'] = { text: 'and me' };
       d['1_2'] = { text: 'what time?' };
+      for (const id of ['__proto__', 'constructor', 'toString', '1_2']) records.mark(id);
     });
     expect(({} as Record<string, unknown>).text).toBeUndefined();
     const onDisk = JSON.parse(readFileSync(path.join(dir, 'comments.json'), 'utf8')) as Record<string, unknown>;
@@ -43,17 +45,17 @@ describe('store of record', () => {
     expect(again.data['constructor']).toEqual({ text: 'me too' });
   });
 
-  it('refuses to write a record under a key that is not a string, instead of writing a file that does not parse', () => {
+  it('refuses to write a record under a key that is not a string, instead of writing a file that does not parse', async () => {
     // A record put under an undefined id lands under the key "undefined"; marking the undefined
     // id used to write it as `undefined:{…}`, a file that no longer parses.
     const records = new RecordJson();
     const data: Record<string, unknown> = { '1_1': { text: 'hi' } };
-    records.serialize(data);
-    records.serialize(data);
+    await records.serialize(data);
+    await records.serialize(data);
     const id = undefined as unknown as string;
     data[id] = { text: 'lost' };
     records.mark(id);
-    expect(() => records.serialize(data)).toThrow(/record key must be a string/);
+    await expect(records.serialize(data)).rejects.toThrow(/record key must be a string/);
   });
 
   it('sets a corrupted file aside and reports it instead of overwriting it', async () => {

@@ -92,7 +92,10 @@ export class Store {
     const db = new Low<T>(adapter, defaults());
     await db.read();
     if (db.data === null || db.data === undefined) db.data = defaults();
-    if (idMap) db.data = withoutPrototype(db.data as Record<string, unknown>) as T;
+    // Listed once here for both: a large file's key list is itself a long step.
+    const ids = records || idMap ? Object.keys(db.data as Record<string, unknown>) : [];
+    if (idMap) db.data = withoutPrototype(db.data as Record<string, unknown>, ids) as T;
+    records?.openedWith(ids);
     const col = new Collection<T>(name, db);
     this.collections.set(name, col as Collection<unknown>);
     return col;
@@ -108,8 +111,8 @@ export class Store {
  * A copy of an id → record map as an object without a prototype. JSON.parse makes `"__proto__"`
  * an own key, and defineProperty keeps it one (plain assignment would set the prototype).
  */
-export function withoutPrototype(data: Record<string, unknown>): Record<string, unknown> {
+export function withoutPrototype(data: Record<string, unknown>, keys: readonly string[] = Object.keys(data)): Record<string, unknown> {
   const out = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(data)) Object.defineProperty(out, key, { value: data[key], writable: true, enumerable: true, configurable: true });
+  for (const key of keys) Object.defineProperty(out, key, { value: data[key], writable: true, enumerable: true, configurable: true });
   return out;
 }

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { RosterEncoding } from '../../../contract/volunteers';
-import { slicer } from './csv-rows';
+import { slicer } from '../../store/slicer';
 
 export interface DecodedFile {
   text: string;

@@ -4,7 +4,8 @@ import { ROSTER_EXCERPT_MAX, ROSTER_REJECTED_LISTED, type ImportedRow, type Impo
 import { NAME_MAX, cutText } from '../../facebook/text-limits';
 import type { PipelineState } from '../state/pipeline-state';
 import type { VolunteerRecord } from '../state/records';
-import { readCsvRows, slicer, type CsvReadOptions, type CsvRow } from './csv-rows';
+import { slicer } from '../../store/slicer';
+import { readCsvRows, type CsvReadOptions, type CsvRow } from './csv-rows';
 
 type Field = 'name' | 'firstName' | 'lastName' | 'email' | 'facebookId' | 'tags' | 'notes';
 

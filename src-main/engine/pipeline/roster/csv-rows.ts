@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import Papa from 'papaparse';
 import { RpcError } from '../../../contract/errors';
+import { slicer } from '../../store/slicer';
 
 /** What a roster file may hold; past these it is not a roster, and reading on would only cost time and memory. */
 export const CSV_LIMITS = {
@@ -29,19 +29,6 @@ export interface CsvReadOptions {
   chunkChars?: number;
   /** Longest stretch of parsing before other work (an HTTP request, `/healthz`) gets its turn. */
   sliceMs?: number;
-}
-
-/**
- * A pause point for long work: `await turn()` gives the event loop back (setImmediate, after
- * pending I/O) once `sliceMs` have passed since the last time, and costs nothing otherwise.
- */
-export function slicer(sliceMs = 2): () => Promise<void> {
-  let since = performance.now();
-  return async () => {
-    if (performance.now() - since < sliceMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    since = performance.now();
-  };
 }
 
 const fmt = (n: number): string => n.toLocaleString('en-US');

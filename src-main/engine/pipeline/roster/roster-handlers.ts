@@ -6,7 +6,7 @@ import type { PipelineCore } from '../core';
 import type { VolunteerRecord } from '../state/records';
 import { volunteerDetail, volunteerView } from '../state/views';
 import { decodeRosterFile } from './csv-decode';
-import { slicer } from './csv-rows';
+import { slicer } from '../../store/slicer';
 import { planImport } from './csv-import';
 import { safeCsv } from './csv-safe';
 import { eraseVolunteer, personKeys, type PersonKeys } from './erase';
