@@ -3,7 +3,7 @@ import { featureConfig, featurize, HASH_V1_SETTINGS } from './features';
 import { packFeatures, unpackFeatures, PACKED_PATTERN } from './packed-features';
 
 describe('packed features', () => {
-  // Packing addresses 4,096 buckets; models with more (16,384 since m-… of issue 15) send plain arrays.
+  // Packing addresses 4,096 buckets; models with more (16,384 since m-1c0e862bba78) send plain arrays.
   const cfg = featureConfig({ ...HASH_V1_SETTINGS, scheme: 'hash-v2' });
 
   it('round-trips real comments exactly, in about half the characters of JSON', () => {
