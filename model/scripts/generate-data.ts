@@ -16,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { INTENTS, type Intent } from '../../src-main/engine/streams/entries';
 import { pick, seededRandom, shuffleInPlace } from '../src/random';
-import { readHandwritten, sameText } from '../src/handwritten';
+import { readHandwritten, readTrainingComments, sameText, type TrainingComment } from '../src/handwritten';
 import { FILLERS, HAND_WRITTEN, TEMPLATES } from '../src/templates';
 import { COMMENT_LANGS, EMOJI_BASES, LANGUAGE_TEMPLATES, SKIN_TONES, type CommentLang } from '../src/templates-comments';
 
@@ -124,7 +124,14 @@ interface Family {
 /** How many emoji-only rows each intent gets (spread over train, validation and test). */
 const EMOJI_ROWS = { signup: 300, other: 160 } as const;
 
-function build(exclude: ReadonlySet<string>): { train: Row[]; valid: Row[]; test: Row[]; dropped: number } {
+/**
+ * Variants of each comment of the hand-written training corpus. It reads like a comment section
+ * and the templates do not, so it gets as many variants as a template family, spelled the way
+ * phones type (vary()).
+ */
+const PER_TRAINING_COMMENT = 4;
+
+function build(exclude: ReadonlySet<string>, corpus: readonly TrainingComment[]): { train: Row[]; valid: Row[]; test: Row[]; dropped: number } {
   const train: Row[] = [];
   const valid: Row[] = [];
   const test: Row[] = [];
@@ -163,6 +170,19 @@ function build(exclude: ReadonlySet<string>): { train: Row[]; valid: Row[]; test
       push(splitOf(i), { text, intent });
     }
   }
+  // Every tenth comment of the corpus goes to validation, so the temperature is also fitted on
+  // comments written like a comment section, not only on template output. None goes to test:
+  // the test split stays comparable with earlier reports.
+  corpus.forEach(({ text: t, intent, lang }, i) => {
+    const into = i % 10 === 4 ? valid : train;
+    const seen = new Set<string>();
+    for (let k = 0; k < PER_TRAINING_COMMENT; k += 1) {
+      const text = vary(t, intent, k === 0, lang);
+      if (seen.has(text)) continue;
+      seen.add(text);
+      push(into, { text, intent });
+    }
+  });
   // A test or validation comment that equals a training one (after normalising) says nothing new.
   const trainTexts = new Set(train.map((r) => norm(r.text)));
   const unseen = (rows: Row[]): Row[] => rows.filter((r) => !trainTexts.has(norm(r.text)));
@@ -173,7 +193,8 @@ function build(exclude: ReadonlySet<string>): { train: Row[]; valid: Row[]; test
 const norm = (s: string): string => s.toLowerCase().replace(/[\s.,!?;:'"()]+/g, ' ').trim();
 
 const handwritten = ['dev.jsonl', 'eval.jsonl'].flatMap((f) => readHandwritten(path.join(DATA, 'handwritten', f)));
-const { train, valid, test, dropped } = build(new Set(handwritten.map((r) => sameText(r.text))));
+const corpus = readTrainingComments(path.join(DATA, 'handwritten', 'train-comments.jsonl'));
+const { train, valid, test, dropped } = build(new Set(handwritten.map((r) => sameText(r.text))), corpus);
 const jsonl = (rows: Row[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 writeFileSync(path.join(DATA, 'train.jsonl'), jsonl(train));
 writeFileSync(path.join(DATA, 'valid.jsonl'), jsonl(valid));

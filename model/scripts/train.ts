@@ -3,11 +3,15 @@
  * summary.json, report.json, report.md).
  *
  *   npm run train -- [--seed 42] [--with-corrections <corrections.json>] [--out model/artifact]
- *                    [--epochs 6] [--force]
+ *                    [--epochs 6] [--force] [--handwritten eval|dev]
  *
  * The new model's report is printed beside the current one before anything is replaced. When
  * the new model scores lower than the current one, it is left in <out>.candidate/ and the
  * current model stays (pass --force to replace anyway).
+ *
+ * `--handwritten dev` puts the dev set in the report instead of the held-out evaluation set:
+ * for tuning runs, so that trying a change never scores eval.jsonl (it is scored only on the
+ * few models worth shipping).
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile, rename } from 'node:fs/promises';
@@ -54,7 +58,9 @@ async function main(): Promise<void> {
   const model = await IntentModel.load(draft);
   const report = buildReport(model, test, { seed, trainSize: train.length, corrections: corrections.length });
   // Scored, never trained on: the hand-written set tells how the model reads a real comment section.
-  const evalFile = path.join(root, 'data', 'handwritten', 'eval.jsonl');
+  const setName = arg('handwritten') ?? 'eval';
+  if (setName !== 'eval' && setName !== 'dev') throw new Error('--handwritten takes eval or dev');
+  const evalFile = path.join(root, 'data', 'handwritten', `${setName}.jsonl`);
   const evalRows = readHandwritten(evalFile);
   const previous = existsSync(path.join(out, 'model.json')) ? await readArtifact(out).catch(() => null) : null;
   let previousScore: HandwrittenReport['previous'] = null;
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
     previousScore = { version: old.version, score: scoreHandwritten(old, evalRows) };
     old.dispose();
   }
-  report.handwritten = { file: 'model/data/handwritten/eval.jsonl', size: evalRows.length, model: scoreHandwritten(model, evalRows), previous: previousScore };
+  report.handwritten = { file: `model/data/handwritten/${setName}.jsonl`, size: evalRows.length, model: scoreHandwritten(model, evalRows), previous: previousScore };
   model.dispose();
   const summary: ReportSummary = report.summary;
   const artifact = { ...draft, summary };

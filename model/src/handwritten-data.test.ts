@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTENTS } from '../../src-main/engine/streams/entries';
 import { readLabelled } from './data';
-import { LANGS, readHandwritten, sameText, SLICES, type HandwrittenComment } from './handwritten';
+import { LANGS, readHandwritten, readTrainingComments, sameText, SLICES, type HandwrittenComment } from './handwritten';
 
 const dir = path.resolve(import.meta.dirname, '../data/handwritten');
 const evalSet = readHandwritten(path.join(dir, 'eval.jsonl'));
@@ -115,5 +115,50 @@ describe('readHandwritten', () => {
     const raw = readFileSync(path.join(dir, 'eval.jsonl'), 'utf8');
     expect(raw).toContain('🙋‍♀️');
     expect(evalSet.some((r) => r.lang === 'vi' && /[ạảãáàâăđêôơư]/.test(r.text))).toBe(true);
+  });
+});
+
+describe('hand-written training corpus (train-comments.jsonl)', () => {
+  const corpus = readTrainingComments(path.join(dir, 'train-comments.jsonl'));
+
+  it('holds all four intents in every language the evaluation set has', () => {
+    for (const lang of ['en', ...OTHER_LANGS]) {
+      for (const intent of INTENTS) expect(count(corpus as HandwrittenComment[], (r) => r.lang === lang && r.intent === intent), `${lang} ${intent}`).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('reaches training only through the generator, which drops rows equal to a dev or evaluation text', () => {
+    // The corpus may happen to contain a short comment both sets also have ("no thanks");
+    // what must never happen is that such a text survives into train.jsonl.
+    const held = new Set([...evalSet, ...devSet].map((r) => sameText(r.text)));
+    const train = readLabelled(path.resolve(import.meta.dirname, '../data/train.jsonl'));
+    expect(train.filter((r) => held.has(sameText(r.text))).length).toBe(0);
+    const trainTexts = new Set(train.map((r) => sameText(r.text)));
+    expect(corpus.filter((r) => !held.has(sameText(r.text)) && trainTexts.has(sameText(r.text))).length).toBeGreaterThan(corpus.length * 0.8);
+  });
+});
+
+describe('readTrainingComments', () => {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'vt-corpus-'));
+  const good = { text: 'me apunto', intent: 'signup', lang: 'es' };
+  const read = (...lines: string[]) => {
+    const file = path.join(tmp, 'corpus.jsonl');
+    writeFileSync(file, lines.join('\n') + '\n');
+    return readTrainingComments(file);
+  };
+  const line = (patch: Record<string, unknown>): string => JSON.stringify({ ...good, ...patch });
+
+  it('reads good rows and skips blank lines', () => {
+    expect(read(line({}), '', line({ text: 'tô dentro', lang: 'pt' }))).toEqual([good, { text: 'tô dentro', intent: 'signup', lang: 'pt' }]);
+  });
+
+  it.each([
+    ['broken JSON', '{"text": "hi"', /corpus\.jsonl:2: not JSON/],
+    ['an unknown intent', line({ intent: 'maybe' }), /corpus\.jsonl:2: intent/],
+    ['an emoji-only language', line({ lang: 'und' }), /corpus\.jsonl:2: lang/],
+    ['a slice (the corpus has none)', line({ slice: 'lang' }), /corpus\.jsonl:2:/],
+    ['a blank text', line({ text: ' ' }), /text is blank/],
+  ])('rejects %s, naming the line', (_what, bad, message) => {
+    expect(() => read(line({}), bad)).toThrow(message);
   });
 });

@@ -50,3 +50,35 @@ export function readHandwritten(file: string): HandwrittenComment[] {
 
 /** The form two comments are compared in when checking that sets do not overlap. */
 export const sameText = (text: string): string => text.trim().toLowerCase();
+
+const TRAINING_LANGS = ['en', 'es', 'pt', 'fr', 'de', 'it', 'tl', 'vi'] as const;
+
+/** A comment of the hand-written training corpus: no slice, since no report breaks it down. */
+export interface TrainingComment extends LabelledComment {
+  lang: (typeof TRAINING_LANGS)[number];
+}
+
+const trainingRow = z.strictObject({ text: z.string().regex(/\S/, 'text is blank'), intent: z.enum(INTENTS), lang: z.enum(TRAINING_LANGS) });
+
+/**
+ * Reads the hand-written training corpus (`model/data/handwritten/train-comments.jsonl`,
+ * `{text, intent, lang}` rows), with the same line-numbered errors as `readHandwritten`.
+ */
+export function readTrainingComments(file: string): TrainingComment[] {
+  const out: TrainingComment[] = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        throw new Error(`${file}:${i + 1}: not JSON`);
+      }
+      const parsed = trainingRow.safeParse(json);
+      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => (x.path.length ? `${x.path.join('.')}: ` : '') + x.message).join('; ')}`);
+      out.push(parsed.data);
+    });
+  return out;
+}

@@ -26,6 +26,8 @@ export interface TrainOptions {
   batchSize?: number;
   learningRate?: number;
   features?: FeatureSettings;
+  /** Hidden units (see buildNetwork). */
+  hidden?: number;
   /** Held-out rows to fit the temperature on (model/data/valid.jsonl); none → uncalibrated. */
   calibrateOn?: readonly LabelledComment[];
   /** Called with the fitted temperature. */
@@ -45,7 +47,7 @@ export async function trainIntentModel(rows: readonly LabelledComment[], opts: T
   const rand = seededRandom(opts.seed);
   const sparse = rows.map((r) => featurize(r.text, features));
   const labels = rows.map((r) => INTENTS.indexOf(r.intent));
-  const model = buildNetwork(features.dims, opts.seed);
+  const model = buildNetwork(features.dims, opts.seed, opts.hidden);
   model.compile({ optimizer: tf.train.adam(opts.learningRate ?? 0.005), loss: 'categoricalCrossentropy' });
   const order = rows.map((_r, i) => i);
   for (let epoch = 0; epoch < epochs; epoch += 1) {

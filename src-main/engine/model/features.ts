@@ -46,7 +46,14 @@ export const HASH_V1_SETTINGS: FeatureSettings = {
   seed: 0x5eed,
 };
 
-export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = { ...HASH_V1_SETTINGS, scheme: 'hash-v2' };
+/**
+ * New models: `hash-v2` in 16,384 buckets. Comment sections in eight languages have far more
+ * distinct words and n-grams than 4,096 buckets hold apart; on the dev set 4,096 → 8,192 →
+ * 16,384 buckets gave macro-F1 0.87 → 0.92 → 0.94 with the same data. Inference sums the kernel
+ * rows a comment uses, so its cost does not grow with the bucket count; the weights file does
+ * (4 MiB at 64 hidden units).
+ */
+export const DEFAULT_FEATURE_SETTINGS: FeatureSettings = { ...HASH_V1_SETTINGS, scheme: 'hash-v2', dims: 16384 };
 
 export function featureConfig(settings: FeatureSettings = DEFAULT_FEATURE_SETTINGS): FeatureConfig {
   const { dims, charNgrams, wordNgrams, wordWeight, negationWindow, seed } = settings;

@@ -31,7 +31,8 @@ describe('intent model artifact', () => {
   });
 
   it('is small and its version matches its bytes', () => {
-    expect(artifact.weights.byteLength).toBeLessThan(3 * 1024 * 1024);
+    // 16,384 buckets × 64 hidden units ≈ 4 MiB; the budget for the shipped model is 5 MB.
+    expect(artifact.weights.byteLength).toBeLessThan(5 * 1000 * 1000);
     expect(artifact.version).toMatch(/^m-[0-9a-f]{12}$/);
     // The generated test split: well above keyword matching (the hand-written figures are in report.md).
     expect(artifact.summary!.macroF1).toBeGreaterThanOrEqual(artifact.summary!.baselineMacroF1 + 0.15);
