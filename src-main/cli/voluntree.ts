@@ -28,16 +28,19 @@ export const WORKER_USAGE = `Usage: REDIS_URL=redis://… voluntree worker
 Runs the parts of Voluntree that scale out, beside the app, against the app's Redis:
   preprocess and classifier   always (the intent model is loaded from Redis, where the app
                               publishes the one in use)
-  reply and notify            only with a Page connection of its own (FB_PAGE_ID and
-                              FB_PAGE_TOKEN); without one it leaves them to the app and never
-                              fails one with "no Page is connected"
+  reply and notify            only with the Page connection: in demo mode the app's simulator
+                              (same machine); in live mode the app's, sealed in Redis with
+                              VOLUNTREE_WORKER_KEY, or its own FB_PAGE_ID and FB_PAGE_TOKEN.
+                              Without one it leaves them to the app; it stops taking them
+                              within a second when the connection goes away
   email                       only with SMTP settings in its own data folder
 The recorder, publishing, the data files, the webhook and the tunnel stay in the app.
 
 Needs:
   REDIS_URL            the app's Redis (redis:// or rediss:// with TLS; an ACL user in the URL)
   VOLUNTREE_DATA_DIR   a folder of its own (its log; never the app's data folder)
-  FB_PAGE_ID, FB_PAGE_TOKEN   optional, to send replies and updates as well
+  VOLUNTREE_WORKER_KEY the app's key (the same value), to send replies and updates as well
+  FB_PAGE_ID, FB_PAGE_TOKEN   optional instead: a Page connection of its own
 
 See it: the app's /healthz lists every live process ("processes") with its heartbeat, whether it
 sends through Facebook and the stream entries it holds. More in docs/scaling.md.`;

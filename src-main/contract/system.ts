@@ -47,7 +47,7 @@ export interface HealthReport {
    * last heartbeat (ms ago, beats every 5 s; gone 15 s after the last) and what it is working on
    * right now: stream entries it holds unacknowledged, per stream group.
    */
-  processes?: Array<{ id: string; role: 'app' | 'worker'; host: string; pid: number; lastBeatMsAgo: number; sendsGraph: boolean; pending: Record<string, number> }>;
+  processes?: Array<{ id: string; role: 'app' | 'worker'; host: string; pid: number; lastBeatMsAgo: number; sendsGraph: boolean; graphProblem?: string; pending: Record<string, number> }>;
   problems: string[];
 }
 

@@ -33,7 +33,15 @@ export interface EngineConfig {
   tunnel: string;
   /** The localtunnel server to ask for a tunnel: the public one unless the nonprofit runs its own. */
   tunnelHost: string;
+  /**
+   * `VOLUNTREE_WORKER_KEY`: the operator's key the app seals its Page connection with for
+   * workers (facebook/graph-connection.ts); the same value on a worker unseals it.
+   */
+  workerKey: string | null;
 }
+
+/** Shorter keys are too easy to guess offline from the sealed copy in Redis. */
+export const MIN_WORKER_KEY_LENGTH = 16;
 
 export { PUBLIC_TUNNEL_HOST, tunnelHostProblem };
 
@@ -73,6 +81,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: Partial<EngineCo
   const tunnelHost = (str(env.VOLUNTREE_TUNNEL_HOST) ?? defaults.tunnelHost ?? PUBLIC_TUNNEL_HOST).replace(/\/+$/, '');
   const hostProblem = tunnelHostProblem(tunnelHost);
   if (hostProblem) throw new ConfigError(`VOLUNTREE_TUNNEL_HOST: ${hostProblem}`);
+  const workerKey = str(env.VOLUNTREE_WORKER_KEY) ?? defaults.workerKey ?? null;
+  if (workerKey !== null && workerKey.length < MIN_WORKER_KEY_LENGTH) {
+    throw new ConfigError(`VOLUNTREE_WORKER_KEY must be at least ${MIN_WORKER_KEY_LENGTH} characters (for example the output of \`openssl rand -base64 32\`).`);
+  }
   return {
     dataDir: str(env.VOLUNTREE_DATA_DIR) ?? defaults.dataDir ?? defaultDataDir(),
     host,
@@ -92,5 +104,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, defaults: Partial<EngineCo
     pageToken: str(env.FB_PAGE_TOKEN) ?? defaults.pageToken ?? null,
     tunnel: str(env.VOLUNTREE_TUNNEL) ?? defaults.tunnel ?? 'localtunnel',
     tunnelHost,
+    workerKey,
   };
 }

@@ -13,7 +13,7 @@ import { createKeys, DEFAULT_PREFIX, type Keys } from './keys';
 import { LiveBus } from './live';
 import { createLogger, withSecrets, type Logger } from './log';
 import type { CallContext, EngineContext, EngineModule, EngineRole, Handlers } from './module';
-import { buildModules, sendsGraph, type BuiltModules } from './modules';
+import { buildModules, type BuiltModules } from './modules';
 import { QueueFactory } from './queues/factory';
 import { createClient, parseRedisUrl, type RedisEndpoint } from './redis/endpoint';
 import { findRedisServer } from './redis/find-binary';
@@ -89,6 +89,7 @@ export class Engine {
     const secretValues = (): string[] => [
       ...(this.settings?.secretValues() ?? []),
       ...(this.endpoint?.password ? [this.endpoint.password] : []),
+      ...(this.config.workerKey ? [this.config.workerKey] : []),
       this.token,
     ];
     this.log = opts.log ? withSecrets(opts.log, secretValues) : createLogger({ secrets: secretValues });
@@ -158,8 +159,8 @@ export class Engine {
       await m.start?.();
       this.started.push(m);
     }
-    const settings = this.settings;
-    this.presence = new Presence(this.redis, this.keys, this.role, this.clock, this.log, () => sendsGraph(this.role, settings));
+    const built = this.built;
+    this.presence = new Presence(this.redis, this.keys, this.role, this.clock, this.log, () => built.sendsGraph(), () => built.graphProblem());
     await this.presence.start();
     if (this.role === 'app' && this.opts.http !== false) {
       const server = await startHttpServer({
@@ -277,6 +278,9 @@ export class Engine {
     }
     report.processes = await processes;
     if (report.processes === undefined) delete report.processes;
+    for (const p of report.processes ?? []) {
+      if (p.graphProblem) report.problems.push(`Worker ${p.host}:${p.pid} takes no replies or updates: ${p.graphProblem}.`);
+    }
     report.ok = report.redis.up && report.problems.length === 0;
     return report;
   }
@@ -305,7 +309,7 @@ export class Engine {
         pending.set(owner.id, mine);
       }
     }
-    return live.map((p) => ({ id: p.id, role: p.role, host: p.host, pid: p.pid, lastBeatMsAgo: Math.max(0, now - p.beatAt), sendsGraph: p.sendsGraph, pending: pending.get(p.id) ?? {} }));
+    return live.map((p) => ({ id: p.id, role: p.role, host: p.host, pid: p.pid, lastBeatMsAgo: Math.max(0, now - p.beatAt), sendsGraph: p.sendsGraph, ...(p.graphProblem ? { graphProblem: p.graphProblem } : {}), pending: pending.get(p.id) ?? {} }));
   }
 
   /** Stops everything in order; safe to call more than once. */

@@ -43,6 +43,8 @@ export function createKeys(prefix: string = DEFAULT_PREFIX) {
     gearsLoaded: k('gears:loaded'),
     /** One key per running process (app or worker), refreshed while it lives (presence.ts). */
     presence: (processId: string) => k(`presence:${processId}`),
+    /** The app's Page connection for workers: sealed with VOLUNTREE_WORKER_KEY, or the demo simulator's address (facebook/graph-connection.ts). */
+    graphConnection: k('graph:connection'),
     /** Idempotency markers for outgoing messages ("sent exactly once"). */
     sentMarker: (kind: string, id: string) => k(`sent:${kind}:${id}`),
     /**

@@ -4,6 +4,8 @@ import { createDataModule } from './data/data-module';
 import type { Engine } from './engine';
 import { GraphClient } from './facebook/graph-client';
 import { createFacebookModule } from './facebook/facebook-module';
+import { createConnectionPublisher, createConnectionWatcher } from './facebook/graph-connection';
+import type { PageConnection } from './facebook/graph-seal';
 import { createWebhookModule, type WebhookModule } from './facebook/webhook-module';
 import { createFeedModule, type FeedModule } from './feed/feed-module';
 import { createMetricsModule, type MetricsModule } from './metrics/module';
@@ -30,6 +32,10 @@ export interface BuiltModules {
   /** The Facebook simulator (demo mode); app role only. */
   demo: DemoModule | null;
   graph: GraphClient;
+  /** Whether this process sends through the Graph API right now (takes reply and notify jobs). */
+  sendsGraph(): boolean;
+  /** Why a worker cannot use the app's connection when the operator must act (a wrong key); null otherwise. */
+  graphProblem(): string | null;
 }
 
 /**
@@ -59,9 +65,24 @@ export function createGraphFor(ctx: EngineContext, config: EngineConfig, setting
  * Graph calls go to the built-in simulator and webhooks are signed with its secret; once the
  * coordinator connects a Page in Settings, the same client talks to Facebook.
  */
-/** Whether a process sends through the Graph API: the app always; a worker only with its own Page connection. */
-export function sendsGraph(role: EngineContext['role'], settings: SettingsService): boolean {
-  return role === 'app' || Boolean(settings.pageId() && settings.pageToken());
+/** A worker's own Page connection, from FB_PAGE_ID and FB_PAGE_TOKEN in its environment. */
+function ownConnection(config: EngineConfig, settings: SettingsService): PageConnection | null {
+  const pageId = settings.pageId();
+  const pageToken = settings.pageToken();
+  return pageId && pageToken ? { graphUrl: config.graphUrl, graphVersion: settings.graphVersion(), pageId, pageToken } : null;
+}
+
+/** A worker's Graph client: its own connection if it has one, else the one the app handed out (read per call). */
+function createWorkerGraph(ctx: EngineContext, config: EngineConfig, settings: SettingsService, handed: () => PageConnection | null): GraphClient {
+  const conn = (): PageConnection | null => ownConnection(config, settings) ?? handed();
+  return new GraphClient({
+    baseUrl: () => conn()?.graphUrl ?? config.graphUrl,
+    version: () => conn()?.graphVersion ?? settings.graphVersion(),
+    pageId: () => conn()?.pageId ?? '',
+    pageToken: () => conn()?.pageToken ?? null,
+    clock: ctx.clock,
+    log: ctx.log.child({ part: 'graph' }),
+  });
 }
 
 export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promise<BuiltModules> {
@@ -71,7 +92,11 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
 
   const demo = app ? createDemoModule(ctx, { webhookUrl: () => (deps.engine.httpUrl ? `${deps.engine.httpUrl}/webhooks/facebook` : null) }) : null;
   const inDemo = (): boolean => demo !== null && settings.demoMode();
-  const graph = createGraphFor(ctx, config, settings, demo);
+  const watcher = app ? null : createConnectionWatcher({ redis: ctx.redis, keys: ctx.keys, log: ctx.log.child({ part: 'graph-connection' }), workerKey: config.workerKey });
+  const graph = watcher ? createWorkerGraph(ctx, config, settings, () => watcher.view().connection) : createGraphFor(ctx, config, settings, demo);
+  // The app always sends (a connected Page, or the simulator); a worker with its own connection
+  // or the one the app handed out through Redis (docs/scaling.md).
+  const sendsGraph = (): boolean => app || ownConnection(config, settings) !== null || watcher?.view().connection != null;
 
   let feed: FeedModule | null = null;
   let metrics: MetricsModule | null = null;
@@ -82,14 +107,23 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
     modules.push(demo!);
     modules.push((metrics = createMetricsModule(ctx)));
     modules.push((feed = createFeedModule(ctx)));
+    modules.push(
+      createConnectionPublisher({
+        redis: ctx.redis, keys: ctx.keys, log: ctx.log.child({ part: 'graph-connection' }), workerKey: config.workerKey, onChange: (cb) => settings.onChange(cb),
+        // After the demo module (above) started: its simulator's address is known by then.
+        demo: () => (inDemo() ? { graphUrl: demo!.graphUrl(), graphVersion: settings.graphVersion(), pageId: demo!.credentials.pageId, pageToken: demo!.credentials.pageToken } : null),
+        live: () => (inDemo() ? null : ownConnection(config, settings)),
+      }),
+    );
+  } else {
+    modules.push(watcher!);
   }
   // Both roles: the app publishes the model; preprocess and the classifier gear scale out.
   modules.push(createModelModule(ctx, { artifactDir: config.modelDir }));
   const pipeline = createPipelineModule(ctx, {
     graph,
-    // A worker sends through Graph only with its own Page connection (FB_PAGE_ID and
-    // FB_PAGE_TOKEN in its environment); see docs/scaling.md.
-    sendsGraph: () => sendsGraph(ctx.role, settings),
+    sendsGraph,
+    ...(watcher ? { onSendsGraphChange: (cb: () => void) => watcher.onChange(cb) } : {}),
     email: () => settings.email(),
     smtpPassword: () => settings.smtpPassword(),
     utilityTemplate: () => settings.utilityTemplate(),
@@ -117,5 +151,5 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
     modules.push(webhook);
     modules.push(createFacebookModule(ctx, { graph, webhook, settings }));
   }
-  return { modules, feed, metrics, pipeline, webhook, demo, graph };
+  return { modules, feed, metrics, pipeline, webhook, demo, graph, sendsGraph, graphProblem: () => (ownConnection(config, settings) ? null : (watcher?.view().problem ?? null)) };
 }

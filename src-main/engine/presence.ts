@@ -16,6 +16,8 @@ export interface ProcessPresence {
   beatAt: number;
   /** Whether it sends through the Graph API (takes reply and notify jobs). */
   sendsGraph: boolean;
+  /** Why a worker cannot use the app's Page connection when the operator must act (a wrong VOLUNTREE_WORKER_KEY). */
+  graphProblem?: string;
 }
 
 /** How often a process says it is alive, and how long its entry outlives a missed beat. */
@@ -39,6 +41,7 @@ export class Presence {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly sendsGraph: () => boolean,
+    private readonly graphProblem: () => string | null = () => null,
   ) {
     this.startedAt = clock.now();
     this.id = `${role}:${hostname()}:${process.pid}`;
@@ -59,7 +62,11 @@ export class Presence {
   }
 
   private async beat(): Promise<void> {
-    const me: ProcessPresence = { id: this.id, role: this.role, host: hostname(), pid: process.pid, startedAt: this.startedAt, beatAt: this.clock.now(), sendsGraph: this.sendsGraph() };
+    const problem = this.graphProblem();
+    const me: ProcessPresence = {
+      id: this.id, role: this.role, host: hostname(), pid: process.pid, startedAt: this.startedAt, beatAt: this.clock.now(), sendsGraph: this.sendsGraph(),
+      ...(problem ? { graphProblem: problem } : {}),
+    };
     await this.redis.set(this.keys.presence(this.id), JSON.stringify(me), 'PX', EXPIRES_AFTER_MS);
   }
 }

@@ -10,6 +10,7 @@ import { openLogFile } from '../../src-main/electron/log-file';
 import { configFromEnv } from '../../src-main/engine/config';
 import { createEngine, type Engine } from '../../src-main/engine/engine';
 import { createLogger } from '../../src-main/engine/log';
+import { createClient } from '../../src-main/engine/redis/endpoint';
 import { startSmtp } from '../../src-main/engine/pipeline/testing/smtp';
 
 const TOKEN = 'secrets-test-token-0123456789';
@@ -19,6 +20,8 @@ const SECRETS = {
   pageToken: `EAAGpage${randomBytes(16).toString('hex')}`,
   appSecret: `appsecret${randomBytes(16).toString('hex')}`,
   smtpPassword: `smtp+pw/${randomBytes(12).toString('hex')}=&ü`,
+  // The operator's key for workers: in the environment of app and workers only.
+  workerKey: `wk-${randomBytes(16).toString('base64url')}`,
 };
 
 /** Every form a secret could be written in by mistake. */
@@ -81,6 +84,7 @@ async function startEchoingGraph(): Promise<{ url: string; requests: number; clo
  */
 describe('secrets stay in the secrets file', () => {
   let engine: Engine;
+  let worker: Engine | null = null;
   let dataDir: string;
   let graph: Awaited<ReturnType<typeof startEchoingGraph>>;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -102,12 +106,13 @@ describe('secrets stay in the secrets file', () => {
       },
     });
     // Supervised Redis: its AOF and RDB live under the data folder and are scanned too.
-    const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off', FB_GRAPH_URL: graph.url });
+    const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off', FB_GRAPH_URL: graph.url, VOLUNTREE_WORKER_KEY: SECRETS.workerKey });
     engine = createEngine({ config, log });
     await engine.start();
   });
 
   afterAll(async () => {
+    await worker?.stop();
     await engine?.stop();
     await new Promise<void>((r) => (logFile ? logFile.end(r) : r()));
     await graph?.close();
@@ -168,6 +173,64 @@ describe('secrets stay in the secrets file', () => {
     await rpc('data.exportAll');
   });
 
+  it('hands the Page connection to a worker sealed, and leaves no secret in any Redis key or value', async () => {
+    // A worker with the operator's key, on the app's Redis, its data folder inside the scanned one.
+    const ep = engine.redisEndpoint!;
+    const workerConfig = configFromEnv({
+      VOLUNTREE_DATA_DIR: path.join(dataDir, 'worker'), VOLUNTREE_TUNNEL: 'off', VOLUNTREE_WORKER_KEY: SECRETS.workerKey,
+      REDIS_URL: `redis://${ep.username ? encodeURIComponent(ep.username) : ''}:${encodeURIComponent(ep.password ?? '')}@${ep.host}:${ep.port}`,
+    });
+    worker = createEngine({ config: workerConfig, role: 'worker', log: createLogger({ level: 'debug', write: (line) => lines.push(line) }) });
+    await worker.start();
+    await until('the worker opens the connection', () => worker!.services!.sendsGraph());
+
+    const redis = createClient(ep, 'command', 'secrets-scan');
+    const findings: string[] = [];
+    const scanned = { keys: 0, streams: 0, connection: false };
+    const check = (where: string, bytes: Buffer): void => {
+      const latin1 = bytes.toString('latin1');
+      const utf8 = bytes.toString('utf8');
+      for (const [name, secret] of Object.entries(SECRETS)) {
+        for (const [form, value] of Object.entries(forms(secret))) {
+          if (utf8.includes(value) || latin1.includes(Buffer.from(value, 'utf8').toString('latin1'))) findings.push(`${name} (${form}) in ${where}`);
+        }
+      }
+    };
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'COUNT', 500);
+        cursor = next;
+        for (const key of keys) {
+          scanned.keys += 1;
+          if (key.endsWith('graph:connection')) scanned.connection = true;
+          check(`the name of ${key}`, Buffer.from(key));
+          // DUMP may compress a long value, so each type is also read as it is stored.
+          const dump = await redis.dumpBuffer(key);
+          if (dump) check(`DUMP ${key}`, dump);
+          const type = await redis.type(key);
+          const parts: Buffer[] =
+            type === 'string' ? [(await redis.getBuffer(key)) ?? Buffer.alloc(0)]
+            : type === 'hash' ? Object.entries(await redis.hgetallBuffer(key)).flatMap(([f, v]) => [Buffer.from(f), v])
+            : type === 'list' ? await redis.lrangeBuffer(key, 0, -1)
+            : type === 'set' ? await redis.smembersBuffer(key)
+            : type === 'zset' ? await redis.zrangeBuffer(key, '0', '-1')
+            : type === 'stream' ? (scanned.streams += 1, (await redis.xrangeBuffer(key, '-', '+')).flatMap(([id, fields]) => [id, ...fields]))
+            : [];
+          for (const part of parts) check(`${type} ${key}`, part);
+        }
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+    console.log(`secrets scan: ${scanned.keys} Redis keys (${scanned.streams} streams) checked`);
+    expect(scanned.connection).toBe(true);
+    expect(scanned.streams).toBeGreaterThan(0);
+    expect(findings).toEqual([]);
+    await worker.stop();
+    worker = null;
+  });
+
   it('clears the Page token and the App Secret with null or an empty string (disconnecting the Page)', async () => {
     const cleared = await rpc<{ secrets: Record<string, boolean>; demoMode: boolean; pageConnected: boolean }>('settings.set', { pageToken: null, appSecret: '' });
     expect(cleared.secrets).toEqual({ pageToken: false, appSecret: false, smtpPassword: true });
@@ -192,7 +255,8 @@ describe('secrets stay in the secrets file', () => {
     expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
     // The scan must have reached what it is meant to cover.
     const rel = files.map((f) => path.relative(dataDir, f));
-    for (const part of [/^data\/settings\.json$/, /^backups\//, /^exports\//, /^redis\//, /^logs\/voluntree\.log$/]) {
+    // redis/ holds the appendonly file (AOF) and the RDB the supervised Redis wrote.
+    for (const part of [/^data\/settings\.json$/, /^backups\//, /^exports\//, /^redis\/.*appendonly/, /^logs\/voluntree\.log$/]) {
       expect(rel.some((f) => part.test(f)), `${part} in ${rel.join(', ')}`).toBe(true);
     }
     expect(lines.length).toBeGreaterThan(20);

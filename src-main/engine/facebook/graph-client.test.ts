@@ -111,9 +111,11 @@ describe('GraphClient against the simulator', () => {
     expect(log.lines.join('\n')).not.toContain('EAAGwrongtoken123');
   });
 
-  it('refuses to call without a Page token', async () => {
+  it('refuses to call without a Page token, as a failure to retry (another process may have the Page)', async () => {
     const none = new GraphClient({ baseUrl: () => sim.url, version: () => 'v25.0', pageId: () => sim.pageId, pageToken: () => null, clock, log });
-    expect((await failure(none.publishPost({ message: 'x' }))).userMessage).toMatch(/no Page is connected/);
+    const f = await failure(none.publishPost({ message: 'x' }));
+    expect(f.userMessage).toMatch(/no Page is connected/);
+    expect(f.kind).toBe('transient');
     expect(sim.calls()).toHaveLength(0);
   });
 

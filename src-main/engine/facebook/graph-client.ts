@@ -133,7 +133,10 @@ export class GraphClient implements GraphApi {
 
   private async call(method: 'GET' | 'POST', path: string, body: Json | null, what: string, token?: string): Promise<Json> {
     const bearer = token ?? this.opts.pageToken();
-    if (!bearer) throw new GraphError('permanent', `Could not ${what}: no Page is connected. Connect the Page in Settings.`);
+    // Transient, not permanent: only a worker meets this (the app always has the Page or the
+    // simulator), e.g. when the app's handed-out connection went away between taking a job and
+    // sending it. Retried with backoff, the job goes to a process that can send it.
+    if (!bearer) throw new GraphError('transient', `Could not ${what}: no Page is connected. Connect the Page in Settings.`);
     const url = `${this.opts.baseUrl().replace(/\/+$/, '')}/${this.opts.version()}/${path}`;
     const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, accept: 'application/json' };
     if (body) headers['content-type'] = 'application/json';

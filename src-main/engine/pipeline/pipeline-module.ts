@@ -33,10 +33,12 @@ export interface PipelineModuleDeps {
   /**
    * Whether this process can send through the Graph API (it has the Page connection). The app
    * always can (a connected Page, or the simulator in demo mode). A `voluntree worker` can only
-   * with a Page token of its own: without one it must not take reply or notify jobs at all, or
-   * it fails them ("no Page is connected") while the app could have sent them. Default true.
+   * with a Page connection (its own, or the app's handed out through Redis): without one it must
+   * not take reply or notify jobs, or it fails them while the app could have sent them. Default true.
    */
   sendsGraph?: () => boolean;
+  /** Calls back when `sendsGraph` may have changed (a worker's handed-out connection came or went). */
+  onSendsGraphChange?: (cb: () => void) => () => void;
   /** SMTP settings (Settings → Email); null when not set up. */
   email: () => EmailSettings | null;
   /** The SMTP password, read only when a message is sent; never logged. */
@@ -154,12 +156,31 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
         }
       : undefined;
 
-  function startSendingWorkers(): void {
-    if (deps.sendsGraph && !deps.sendsGraph()) {
-      log.info('this worker has no Page connection: it leaves reply and notify jobs to the app');
-      startEmailWorker();
+  // Reply and notify workers run only while this process can send (see sendsGraph): a worker
+  // whose handed-out connection goes away pauses them (jobs it holds finish or, without a
+  // connection, go back to wait) and resumes them when one comes back.
+  let sendingWorkers: Worker[] = [];
+  let sendingPaused = false;
+  let saidNoPage = false;
+  function syncSendingWorkers(): void {
+    const can = !deps.sendsGraph || deps.sendsGraph();
+    if (!can) {
+      if (!saidNoPage) log.info('this worker has no Page connection: it leaves reply and notify jobs to the app');
+      saidNoPage = true;
+      if (sendingWorkers.length > 0 && !sendingPaused) {
+        sendingPaused = true;
+        for (const w of sendingWorkers) void w.pause().catch((err: Error) => log.warn('could not pause a sending worker', { err: err.message }));
+      }
       return;
     }
+    saidNoPage = false;
+    if (sendingPaused) {
+      sendingPaused = false;
+      for (const w of sendingWorkers) w.resume();
+      log.info('the Page connection is back: this worker takes reply and notify jobs again');
+      return;
+    }
+    if (sendingWorkers.length > 0) return;
     let replyWorker: Worker | null = null;
     replyWorker = ctx.queues.worker<ReplyJob>(
       QUEUE_NAMES.reply,
@@ -172,6 +193,13 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
       notifyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, now, template, emailQueue, record, limiter: () => notifyWorker! }),
       { concurrency: opts.notifyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER },
     ) as unknown as Worker;
+    sendingWorkers = [replyWorker, notifyWorker];
+  }
+  let offSendsGraph: (() => void) | null = null;
+
+  function startSendingWorkers(): void {
+    syncSendingWorkers();
+    offSendsGraph = deps.onSendsGraphChange?.(syncSendingWorkers) ?? null;
     startEmailWorker();
   }
 
@@ -250,6 +278,8 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
       startSendingWorkers();
     },
     async stop() {
+      offSendsGraph?.();
+      offSendsGraph = null;
       await consumer?.stop();
       consumer = null;
       // The engine closes the BullMQ workers and queues (QueueFactory.closeAll) after modules stop.

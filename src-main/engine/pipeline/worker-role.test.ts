@@ -77,4 +77,41 @@ describe('pipeline in the worker role', () => {
     expect(await queues.queue('reply').getFailedCount()).toBe(0);
     await sending.stop!();
   });
+
+  it('stops taking reply jobs when the handed-out connection goes away, and takes them again when it is back', async () => {
+    const log = memoryLogger();
+    const graph = new FakeGraph();
+    const ctx = workerContext(log);
+    let connected = true;
+    const listeners = new Set<() => void>();
+    const set = (v: boolean): void => {
+      connected = v;
+      for (const l of listeners) l();
+    };
+    const module = createPipelineModule(ctx, {
+      graph, sendsGraph: () => connected, onSendsGraphChange: (cb) => (listeners.add(cb), () => listeners.delete(cb)), email: () => null, smtpPassword: () => null,
+    });
+    await module.start!();
+    const reply = (n: number): ReplyJob => ({ kind: 'private', key: `post_c${n}`, to: { commentId: `post_c${n}`, private: true }, text: 'Thanks!', volunteerId: `fb_c${n}` });
+    const add = async (j: ReplyJob): Promise<void> => {
+      await queues.queue<ReplyJob>('reply').add('private', j, { ...GRAPH_JOB_OPTIONS, jobId: jobIdFor(j.kind, j.key) });
+    };
+    await add(reply(1));
+    await until('the first reply is sent', () => graph.of('privateReply').length === 1);
+
+    set(false);
+    // pause() resolves once the worker holds no job; give it a moment before queueing more.
+    await new Promise((r) => setTimeout(r, 300));
+    await add(reply(2));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(graph.of('privateReply')).toHaveLength(1);
+    expect(await queues.queue('reply').getWaitingCount()).toBe(1);
+    expect(await queues.queue('reply').getFailedCount()).toBe(0);
+
+    set(true);
+    await until('the waiting reply is sent once the connection is back', () => graph.of('privateReply').length === 2);
+    expect(await queues.queue('reply').getFailedCount()).toBe(0);
+    expect(log.lines.some((l) => /connection is back/.test(l))).toBe(true);
+    await module.stop!();
+  });
 });
