@@ -72,4 +72,29 @@ describe("a comment removed on Facebook leaves Today's feed", () => {
     await deliver('remove');
     expect(errors).toEqual([]);
   });
+  it("takes a signup the coordinator removes out of Today's feed, with no \"withdrew\" line", { timeout: 120_000 }, async () => {
+    const start = new Date(Date.now() + 5 * 86_400_000);
+    const ev = await session.app.rpc<{ id: string }>('events.create', {
+      title: 'Marsh Count',
+      slots: [{ title: 'Morning', start: start.toISOString(), end: new Date(start.getTime() + 3 * 3_600_000).toISOString(), capacity: 10 }],
+    });
+    await session.app.rpc('signups.add', { eventId: ev.id, name: 'Pia Kerr' });
+    await session.app.rpc('signups.add', { eventId: ev.id, name: 'Ivo Lund' });
+
+    const { page, errors } = await session.open('#/today');
+    const feed = page.getByTestId('feed-list');
+    await expect.poll(() => feed.innerText().catch(() => ''), { timeout: 30_000 }).toContain('Pia Kerr signed up for Marsh Count today');
+
+    // The Remove on the event's signups, as the coordinator clicks it; then back to Today with no reload.
+    await page.evaluate((r) => (window.location.hash = r), `#/events/${ev.id}`);
+    await page.getByRole('row').filter({ hasText: 'Pia Kerr' }).getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(async () => (await session.app.rpc<{ cancelled: unknown[] }>('signups.list', { eventId: ev.id })).cancelled.length, { timeout: 15_000 }).toBe(1);
+    await page.getByRole('link', { name: /Today/ }).click();
+    await expect.poll(() => feed.innerText().catch(() => ''), { timeout: 30_000 }).not.toContain('Pia Kerr');
+    const text = await feed.innerText();
+    expect(text).toContain('Ivo Lund signed up for Marsh Count today');
+    expect(text).toContain('You removed a signup from Marsh Count today');
+    expect(text).not.toMatch(/withdrew from Marsh Count/);
+    expect(errors).toEqual([]);
+  });
 });
