@@ -1,5 +1,4 @@
 import type { Activity } from '../contract/feed';
-import { RpcError } from '../contract/errors';
 import type { Logger } from './log';
 import type { MetricsModule } from './metrics/module';
 import type { PipelineActivity, PipelineMetric } from './pipeline/effects';
@@ -28,19 +27,19 @@ export function pipelineActivitiesToFeed(feed: FeedModule, log: Logger) {
 }
 
 /**
- * Activities the pipeline took back leave every feed through the feed's own delete path. An id
- * the feed never recorded (a comment removed before the feed took it, or by someone the
- * roster does not hold) is skipped: there is nothing to take back.
+ * Activities the pipeline took back leave every feed through the feed's own delete path. Each
+ * is a reference (`commented:<commentId>`, `signed_up:<signupId>`) naming the activity with that
+ * id and those whose id continues it (ids that end in the time they were recorded at). A
+ * reference the feed never recorded (a comment removed before the feed took it) deletes nothing.
  */
 export function pipelineActivitiesGoneFromFeed(feed: FeedModule, log: Logger) {
-  return async (ids: string[]): Promise<void> => {
+  return async (references: string[]): Promise<void> => {
     let deleted = 0;
-    for (const id of ids) {
+    for (const ref of references) {
       try {
-        if ((await feed.service().delete(id)).deleted) deleted += 1;
+        deleted += (await feed.service().deleteByRef(ref)).deleted;
       } catch (err) {
-        if (err instanceof RpcError && err.code === 'not_found') continue;
-        log.warn('activity feed could not take back an activity', { id, err: (err as Error).message });
+        log.warn('activity feed could not take back an activity', { ref, err: (err as Error).message });
       }
     }
     if (deleted > 0) log.debug('activities taken back', { count: deleted });

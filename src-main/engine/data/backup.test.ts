@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -154,5 +154,40 @@ describe('backups and exports', () => {
     const older = await newestGoodCopy(path.join(root, 'backups'), 'signups.json');
     expect(Object.keys(JSON.parse(older!.text))).toHaveLength(5);
     expect(await newestGoodCopy(path.join(root, 'backups'), 'nothing.json')).toBeNull();
+  });
+  it('backs up the metric history, linking day files unchanged since the previous backup and copying the rest', async () => {
+    const node = path.join(root, 'data', 'metric-history', 'event_e1_signups');
+    mkdirSync(node, { recursive: true });
+    writeFileSync(path.join(node, 'node'), 'event:e1:signups');
+    // A line a crash once cut short stays in the middle of a day file: the history skips it, so must a backup.
+    const old = '[1764500000000,3,"i"]\n[1764500001000,4\n[1764500002000,5,"c"]\n';
+    writeFileSync(path.join(node, '2026-11-30.jsonl'), old);
+    writeFileSync(path.join(node, '2026-12-01.jsonl'), '[1764590000000,6,"i"]\n');
+    const past = (Date.now() - 60_000) / 1000;
+    for (const f of ['node', '2026-11-30.jsonl', '2026-12-01.jsonl']) utimesSync(path.join(node, f), past, past);
+
+    const first = await svc.backupNow();
+    const copyIn = (b: { name: string }, f: string) => path.join(root, 'backups', b.name, 'metric-history', 'event_e1_signups', f);
+    expect(readFileSync(copyIn(first, '2026-11-30.jsonl'), 'utf8')).toBe(old);
+    expect(readFileSync(copyIn(first, 'node'), 'utf8')).toBe('event:e1:signups');
+    expect(first.files).toBe(4);
+
+    // Only the history changed (a reading appended to today's file): that is a change, so the
+    // hourly backup is taken.
+    appendFileSync(path.join(node, '2026-12-01.jsonl'), '[1764590060000,7,"i"]\n');
+    const later = (Date.now() + 10_000) / 1000;
+    utimesSync(path.join(node, '2026-12-01.jsonl'), later, later);
+    clock.advance(3600_000);
+    const second = await svc.backupIfDue();
+    expect(second).not.toBeNull();
+    // The unchanged day is the earlier copy, linked; the grown day is copied anew, and the
+    // first backup's copy of it is left as it was.
+    expect(statSync(copyIn(second!, '2026-11-30.jsonl')).ino).toBe(statSync(copyIn(first, '2026-11-30.jsonl')).ino);
+    expect(statSync(copyIn(second!, '2026-12-01.jsonl')).ino).not.toBe(statSync(copyIn(first, '2026-12-01.jsonl')).ino);
+    expect(readFileSync(copyIn(second!, '2026-12-01.jsonl'), 'utf8')).toContain('1764590060000');
+    expect(readFileSync(copyIn(first, '2026-12-01.jsonl'), 'utf8')).not.toContain('1764590060000');
+    // Pruning the older backup leaves the linked copy readable in the newer one.
+    rmSync(path.join(root, 'backups', first.name), { recursive: true });
+    expect(readFileSync(copyIn(second!, '2026-11-30.jsonl'), 'utf8')).toBe(old);
   });
 });

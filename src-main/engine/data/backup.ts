@@ -1,8 +1,9 @@
-import { copyFile, mkdir, readdir, rm, stat, writeFile, readFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rm, stat, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupInfo, ExportResult } from '../../contract/data';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
+import { HISTORY_FOLDER } from '../metrics/history';
 import { safeCsv } from '../pipeline/roster/csv-safe';
 import { checkedJsonSizes } from './json-check';
 
@@ -41,8 +42,9 @@ function stamp(t: number): string {
  * empty folder is the case that lost data before), else hourly while it keeps changing, and at
  * least daily. Each copy is read back and parsed before it counts. Kept: the newest one always,
  * the newest 24 and the newest of each day within the retention period, all under a size cap. Backups hold the lowdb files
- * only: secrets stay in their own protected file and are never copied, so a backup handed to
- * someone else leaks no token. Exports of everything (JSON + CSV) live here too.
+ * and the metric history folder (see copyHistory): secrets stay in their own protected file and
+ * are never copied, so a backup handed to someone else leaks no token. Exports of everything
+ * (JSON + CSV) live here too.
  */
 export class BackupService {
   private timer: NodeJS.Timeout | null = null;
@@ -83,6 +85,7 @@ export class BackupService {
     const target = path.join(this.opts.backupsDir, name);
     await mkdir(target, { recursive: true, mode: 0o700 });
     const before = await folderState(this.opts.dataDir);
+    const previous = (await this.list())[0];
     let files = 0;
     let bytes = 0;
     try {
@@ -98,6 +101,9 @@ export class BackupService {
         files += 1;
         bytes += size;
       }
+      const history = await copyHistory(path.join(this.opts.dataDir, HISTORY_FOLDER), path.join(target, HISTORY_FOLDER), previous ? path.join(this.opts.backupsDir, previous.name, HISTORY_FOLDER) : null);
+      files += history.files;
+      bytes += history.bytes;
     } catch (err) {
       await rm(target, { recursive: true, force: true });
       throw new Error(`the backup could not be checked (${(err as Error).message}); it was removed and the next one is tried soon`);
@@ -162,17 +168,76 @@ export class BackupService {
   }
 }
 
-/** The data files' total size and newest change. */
+/** The data files' total size and newest change, the metric history's day files included. */
 async function folderState(dir: string): Promise<{ bytes: number; newestChange: number }> {
   let bytes = 0;
   let newestChange = 0;
-  for (const f of await jsonFiles(dir)) {
-    const st = await stat(path.join(dir, f)).catch(() => null);
+  const history = path.join(dir, HISTORY_FOLDER);
+  const files = [...(await jsonFiles(dir)).map((f) => path.join(dir, f)), ...(await historyFiles(history)).map((f) => path.join(history, f))];
+  for (const f of files) {
+    const st = await stat(f).catch(() => null);
     if (!st) continue;
     bytes += st.size;
     newestChange = Math.max(newestChange, st.mtimeMs);
   }
   return { bytes, newestChange };
+}
+
+/** The metric history's files, as `<node folder>/<file>` (none when there is no history yet). */
+async function historyFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const folders = await readdir(root, { withFileTypes: true }).catch(() => []);
+  for (const d of folders) {
+    if (!d.isDirectory()) continue;
+    for (const f of await readdir(path.join(root, d.name)).catch(() => [] as string[])) out.push(path.join(d.name, f));
+  }
+  return out.sort();
+}
+
+/**
+ * Copies the metric history (one folder per node, one JSON-lines file per day) into a backup.
+ * Day files only ever grow (the history appends, and deletes whole files past its retention),
+ * so one with the size of the previous backup's copy and no change since that copy was written
+ * is the same file: it is hard-linked to that copy instead of copied again, and an hourly backup
+ * costs what changed, not the whole history. The link is to the earlier backup's copy, never to
+ * the live file, so a later append cannot reach into a backup. A copy may end inside a line the
+ * history was appending meanwhile; the history skips such a line on reading, as it skips a line
+ * a crash cut short. Sizes count in full, linked or not, so the size cap errs towards keeping fewer backups.
+ */
+async function copyHistory(from: string, to: string, previous: string | null): Promise<{ files: number; bytes: number }> {
+  let files = 0;
+  let bytes = 0;
+  for (const rel of await historyFiles(from)) {
+    const src = path.join(from, rel);
+    const dst = path.join(to, rel);
+    const st = await stat(src).catch(() => null);
+    // Deleted by the history's retention since it was listed: nothing to keep.
+    if (!st) continue;
+    await mkdir(path.dirname(dst), { recursive: true, mode: 0o700 });
+    const prev = previous ? await stat(path.join(previous, rel)).catch(() => null) : null;
+    // A folder on a drive without hard links (FAT, exFAT) gets a plain copy instead.
+    const linked = prev && prev.size === st.size && st.mtimeMs < prev.mtimeMs ? await link(path.join(previous!, rel), dst).then(() => true, () => false) : false;
+    if (linked) bytes += st.size;
+    else {
+      const copied = await copyFile(src, dst).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return false;
+          throw err;
+        },
+      );
+      if (!copied) continue;
+      // Read back against the live file, which can only have grown since: the copy must be
+      // its beginning. Lines are not parsed: a line a crash once cut short stays in a day file
+      // (the history skips it), and must not make every later backup fail.
+      const copy = await readFile(dst);
+      const live = await readFile(src).catch(() => null);
+      if (live && !live.subarray(0, copy.length).equals(copy)) throw new Error(`the copy of ${HISTORY_FOLDER}/${rel} differs from the file`);
+      bytes += copy.length;
+    }
+    files += 1;
+  }
+  return { files, bytes };
 }
 
 /**

@@ -3,6 +3,17 @@ import type { Collection, Store } from '../store/store';
 
 const targetId = (target: string): string => (target.startsWith('volunteer:') ? target.slice('volunteer:'.length) : '');
 
+/**
+ * The index key of an id or reference: its verb and the next segment (`signed_up:<signupId>`
+ * of `signed_up:<signupId>:<time>`). Ids the recorder chooses read `<verb>:<ref>[:<more>]`, so
+ * every id a reference names shares the reference's key, whatever the reference holds after it.
+ */
+function refKey(idOrRef: string): string {
+  const first = idOrRef.indexOf(':');
+  const second = first < 0 ? -1 : idOrRef.indexOf(':', first + 1);
+  return second < 0 ? idOrRef : idOrRef.slice(0, second);
+}
+
 /** An activity as kept in the store of record; deleted ones stay, marked, so nothing revives them. */
 export type StoredActivity = Activity & { deletedAt?: number };
 
@@ -25,9 +36,27 @@ export interface FeedData {
  */
 export class ActivityStore {
   private readonly byId = new Map<string, StoredActivity>();
+  /** refKey → ids, so a delete by reference does not read every activity. */
+  private readonly byRef = new Map<string, Set<string>>();
 
   private constructor(private readonly col: Collection<FeedData>) {
-    for (const a of col.data.activities) this.byId.set(a.id, a);
+    for (const a of col.data.activities) this.index(a);
+  }
+
+  private index(a: StoredActivity): void {
+    this.byId.set(a.id, a);
+    const key = refKey(a.id);
+    let ids = this.byRef.get(key);
+    if (!ids) this.byRef.set(key, (ids = new Set()));
+    ids.add(a.id);
+  }
+
+  private unindex(id: string): void {
+    this.byId.delete(id);
+    const key = refKey(id);
+    const ids = this.byRef.get(key);
+    ids?.delete(id);
+    if (ids?.size === 0) this.byRef.delete(key);
   }
 
   static async open(store: Store): Promise<ActivityStore> {
@@ -45,6 +74,18 @@ export class ActivityStore {
     return this.byId.size;
   }
 
+  /**
+   * The activities a reference names: the one whose id is the reference, and every one whose id
+   * continues it after a colon (`signed_up:s_1` names `signed_up:s_1:1733230000000`, not
+   * `signed_up:s_10:…`), deleted ones included.
+   */
+  withRef(reference: string): StoredActivity[] {
+    const ids = this.byRef.get(refKey(reference)) ?? [];
+    const out: StoredActivity[] = [];
+    for (const id of ids) if (id === reference || id.startsWith(`${reference}:`)) out.push(this.byId.get(id)!);
+    return out;
+  }
+
   all(): readonly StoredActivity[] {
     return this.col.data.activities;
   }
@@ -59,7 +100,7 @@ export class ActivityStore {
     for (const a of activities) {
       if (this.byId.has(a.id)) continue;
       const copy: StoredActivity = { ...a, actor: { ...a.actor }, object: { ...a.object } };
-      this.byId.set(a.id, copy);
+      this.index(copy);
       fresh.push(copy);
     }
     if (fresh.length > 0) await this.col.update((d) => d.activities.push(...fresh));
@@ -70,11 +111,19 @@ export class ActivityStore {
   async markDeleted(id: string, at: number): Promise<boolean> {
     const a = this.byId.get(id);
     if (!a) return false;
-    if (a.deletedAt === undefined) {
-      a.deletedAt = at;
-      await this.col.write();
-    }
+    await this.markAllDeleted([a], at);
     return true;
+  }
+
+  /** Marks stored activities deleted, in one write at most (none when all were already). */
+  async markAllDeleted(activities: readonly StoredActivity[], at: number): Promise<void> {
+    let changed = false;
+    for (const a of activities) {
+      if (a.deletedAt !== undefined) continue;
+      a.deletedAt = at;
+      changed = true;
+    }
+    if (changed) await this.col.write();
   }
 
   /**
@@ -87,7 +136,7 @@ export class ActivityStore {
     const kept = this.col.data.activities.filter((a) => {
       if (!actorIds.has(a.actor.id)) return true;
       removed.push(a.id);
-      this.byId.delete(a.id);
+      this.unindex(a.id);
       return false;
     });
     const follows = this.col.data.follows.filter((f) => !actorIds.has(targetId(f.target)));

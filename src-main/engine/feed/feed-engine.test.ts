@@ -53,4 +53,18 @@ describe('feed in the engine', () => {
     expect(await sentences()).toMatch(/Sam/);
     expect(log.lines.filter((l) => l.includes('could not take back'))).toEqual([]);
   });
+
+  it("takes a removed signup's activities out by reference, whatever time their ids end in", async () => {
+    const feed = engine.services!.feed!;
+    const now = Date.now();
+    await feed.record([act(`signed_up:s_9:${now - 3}`, 'joe', 'signed_up', 'park', now - 3), act(`signed_up:s_90:${now - 2}`, 'lee', 'signed_up', 'food', now - 2)]);
+    const joe = async () => ((await engine.call('feed.get', { feed: 'volunteer:joe' })) as FeedPage).items.length;
+    expect(await joe()).toBe(1);
+    const log = memoryLogger();
+    await pipelineActivitiesGoneFromFeed(feed, log)(['signed_up:s_9', 'promoted:s_9']);
+    expect(await joe()).toBe(0);
+    // Another signup whose id starts the same stays.
+    expect(((await engine.call('feed.get', { feed: 'volunteer:lee' })) as FeedPage).items.map((i) => i.sentence).join()).toMatch(/Food Drive/);
+    expect(log.lines.filter((l) => l.includes('could not take back'))).toEqual([]);
+  });
 });

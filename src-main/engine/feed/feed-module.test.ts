@@ -143,6 +143,35 @@ describe('feed module', () => {
     expect(await t.redis.exists(t.keys.feed('volunteer:sam'))).toBe(0);
   });
 
+  it('deletes by reference every activity an id names with any time after it, once, and after a restart', async () => {
+    const m = await startModule();
+    await m.record([
+      act('signed_up:s_1:100', 'maria', 'signed_up', 'beach', T0),
+      act('signed_up:s_1:200', 'maria', 'signed_up', 'park', T0 + 1),
+      // Same start, another signup: a reference ends at a colon, so this one stays.
+      act('signed_up:s_10:300', 'sam', 'signed_up', 'beach', T0 + 2),
+      act('commented:c1', 'ana', 'commented', 'beach', T0 + 3),
+    ]);
+    const sentences = async (feed: string) => (await m.service().get(feed, 10)).items.map((i) => i.sentence);
+    received.length = 0;
+    expect(await m.service().deleteByRef('signed_up:s_1')).toEqual({ deleted: 2 });
+    expect(await sentences('volunteer:maria')).toEqual([]);
+    expect((await sentences('org')).sort()).toEqual([`${isolate('Ana Diaz')} commented on Beach Cleanup today`, `${isolate('Sam Lee')} signed up for Beach Cleanup today`].sort());
+    await until(() => received.some((r) => r.event === 'feed.updated'));
+    expect(received.find((r) => r.event === 'feed.updated')?.payload).toMatchObject({ feeds: expect.arrayContaining(['org', 'volunteer:maria']) });
+    // Repeated (a retried batch), unknown, or an exact id: the same path, idempotent.
+    expect(await m.service().deleteByRef('signed_up:s_1')).toEqual({ deleted: 0 });
+    expect(await m.service().deleteByRef('signed_up:nobody')).toEqual({ deleted: 0 });
+    expect(await m.service().deleteByRef('commented:c1')).toEqual({ deleted: 1 });
+    // The index is rebuilt from activities.json, and the marks survive a rebuild.
+    await m.stop?.();
+    const again = await startModule();
+    await again.service().rebuild();
+    expect(await again.service().deleteByRef('signed_up:s_10')).toEqual({ deleted: 1 });
+    expect((await again.service().get('org', 10)).items).toEqual([]);
+    expect(await again.record([act('signed_up:s_1:100', 'maria', 'signed_up', 'beach', T0)])).toMatchObject({ applied: 0 });
+  });
+
   it('rebuilds every feed from lowdb after Redis lost them, and for a new maximum size', async () => {
     const first = await startModule({ maxSize: 3 });
     const model3 = new ReferenceModel(3);

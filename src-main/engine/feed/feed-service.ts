@@ -136,9 +136,35 @@ export class FeedService {
       const wasLive = known.deletedAt === undefined;
       await this.d.activities.markDeleted(activityId, this.d.clock.now());
       const r = await this.d.gear.delete(activityId, known.time);
-      const feeds = r.feeds.filter((f) => !f.startsWith('following:') || f === `following:${COORDINATOR}`).map((f) => (f.startsWith('following:') ? 'following' : f));
+      const feeds = shownFeeds(r.feeds);
       if (feeds.length > 0) await this.publish(feeds);
       return { deleted: wasLive || r.deleted };
+    });
+  }
+
+  /**
+   * Deletes, from every feed, the activities a reference names (see ActivityStore.withRef):
+   * `signed_up:<signupId>` takes every "signed up" of one signup, whatever time its id carries.
+   * The pipeline takes back what an undone signup or comment caused this way, since it cannot
+   * rebuild ids that hold the time they were recorded at. Safe to repeat: already deleted
+   * activities count for nothing but still reach the gear, so a crash between the store and
+   * Redis is repaired by the next call. An unknown reference deletes nothing.
+   */
+  async deleteByRef(reference: string): Promise<{ deleted: number }> {
+    return this.gate.shared(async () => {
+      const named = this.d.activities.withRef(reference);
+      if (named.length === 0) return { deleted: 0 };
+      const wasLive = new Set(named.filter((a) => a.deletedAt === undefined).map((a) => a.id));
+      await this.d.activities.markAllDeleted(named, this.d.clock.now());
+      let deleted = 0;
+      const feeds = new Set<string>();
+      for (const a of named) {
+        const r = await this.d.gear.delete(a.id, a.time);
+        if (wasLive.has(a.id) || r.deleted) deleted += 1;
+        for (const f of shownFeeds(r.feeds)) feeds.add(f);
+      }
+      if (feeds.size > 0) await this.publish([...feeds]);
+      return { deleted };
     });
   }
 
@@ -242,6 +268,11 @@ export class FeedService {
       this.d.log.warn('could not publish feed.updated', { err });
     }
   }
+}
+
+/** The feed names a window shows, of the feeds a gear call changed (only the coordinator's `following`). */
+function shownFeeds(changed: readonly string[]): string[] {
+  return changed.filter((f) => !f.startsWith('following:') || f === `following:${COORDINATOR}`).map((f) => (f.startsWith('following:') ? 'following' : f));
 }
 
 function unique<T extends Activity>(xs: T[]): T[] {

@@ -19,7 +19,10 @@ export interface DispatchDeps {
   timeZone: () => string;
   now: () => number;
   onActivities?: (activities: PipelineActivity[]) => void | Promise<void>;
-  /** Receives the ids of activities that no longer happened (a comment removed or hidden on Facebook). */
+  /**
+   * Receives references to activities that no longer happened (a comment removed or hidden on
+   * Facebook, a signup the coordinator removed); see Effects.activitiesGone.
+   */
   onActivitiesGone?: (activityIds: string[]) => void | Promise<void>;
   onMetrics?: (values: PipelineMetric[]) => void | Promise<void>;
 }
@@ -37,7 +40,8 @@ export async function enqueueEmails(deps: DispatchDeps, emails: readonly EmailJo
 
 /**
  * Activities a change undid: a comment removed or hidden on Facebook takes back its "commented" activity
- * (the id the recorder gives it in recorder/apply-comment.ts). Read from the change's live
+ * (the id the recorder gives it in recorder/apply-comment.ts), a signup the coordinator removed
+ * its "signed up" and "promoted" ones (signups/signup-engine.ts). Read from the change's live
  * `comment.received` events, which carry every comment the change recorded with its state.
  */
 export function activitiesGone(effects: Effects): string[] {

@@ -68,7 +68,11 @@ export class Effects {
   readonly emails: EmailJob[] = [];
   readonly live: LiveItem[] = [];
   readonly activities: PipelineActivity[] = [];
-  /** Activities this change took back that no live event tells of (a comment hidden by the Page). */
+  /**
+   * Activities this change took back that no live event tells of (a comment hidden by the Page,
+   * a signup the coordinator removed), as references: `<verb>:<ref>` names the activity with that
+   * id and every one whose id continues it after a colon (ids that end in a time).
+   */
   readonly activitiesGone: string[] = [];
   /** Events whose counts changed (metrics and `event.updated` are sent once per event). */
   readonly eventsChanged = new Set<string>();

@@ -49,8 +49,11 @@ export interface PipelineModuleDeps {
   timeZone?: () => string;
   /** Receives signed_up / cancelled / promoted / asked / attended activities (the activity feed's `record`). */
   onActivities?: (activities: PipelineActivity[]) => void | Promise<void>;
-  /** Receives ids of activities a change took back (a removed comment's "commented"); the feed deletes them. */
-  onActivitiesGone?: (activityIds: string[]) => void | Promise<void>;
+  /**
+   * Receives references to activities a change took back (a removed or hidden comment's
+   * "commented", a removed signup's "signed up"; see Effects.activitiesGone); the feed deletes them.
+   */
+  onActivitiesGone?: (references: string[]) => void | Promise<void>;
   /** Receives per-event figures `signups.<id>`, `capacity.<id>`, `waitlist.<id>`, `attended.<id>` (the metrics' `input`). */
   onMetrics?: (values: PipelineMetric[]) => void | Promise<void>;
   /**

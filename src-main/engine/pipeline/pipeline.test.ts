@@ -242,6 +242,10 @@ describe('signup pipeline', () => {
     expect(await call(h.module, 'signups.markAttendance', { marks: [{ signupId: added.id, attended: true }] })).toEqual({ updated: 1 });
     const removed = await call(h.module, 'signups.remove', { signupId: moved.id });
     expect(removed.removed.status).toBe('cancelled');
+    // Removed by the coordinator: an undo. Its "signed up" (and any "promoted") are taken back
+    // by reference (their ids end in a time) and no "cancelled" line is written for the person.
+    expect(gone).toEqual([`signed_up:${moved.id}`, `promoted:${moved.id}`]);
+    expect(activities.filter((a) => a.id.includes(moved.id)).map((a) => a.verb)).toEqual(['signed_up', 'coordinator_added_signup', 'coordinator_removed_signup']);
     const csv = await call(h.module, 'signups.export', { eventId: e.id });
     expect(csv.filename).toBe('beach-clean-signups.csv');
     expect(csv.csv.split('\r\n')[1]).toMatch(/^Walk-in Will,,Morning,signed_up,,1,not_asked,yes,no,/);

@@ -137,11 +137,14 @@ export function cancelSignup(ctx: SignupContext, s: SignupRecord, reason: Cancel
   if (reason === 'declined') s.confirmation = 'declined';
   ctx.state.putSignup(s);
   ctx.effects.emit('signup.cancelled', { ...payloadOf(ctx, s), reason });
-  activity(ctx, 'cancelled', s, String(ctx.now));
   if (reason === 'coordinator') {
+    // The coordinator taking a signup off (a wrong one, or a duplicate left by a merge) is an
+    // undo, not the person withdrawing: the feed stops saying they signed up or got a place,
+    // shows no "cancelled" line for them, and keeps the coordinator's own "removed a signup".
+    ctx.effects.activitiesGone.push(`signed_up:${s.id}`, `promoted:${s.id}`);
     const e = ctx.state.events[s.eventId];
     if (e) ctx.effects.activities.push(coordinatorActivity('coordinator_removed_signup', e, `${s.id}:${ctx.now}`, ctx.now));
-  }
+  } else activity(ctx, 'cancelled', s, String(ctx.now));
   ctx.effects.eventsChanged.add(s.eventId);
   if (wasWaiting) {
     emitWaitlist(ctx, s.eventId, s.slotId);
