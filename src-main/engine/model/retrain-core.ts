@@ -48,6 +48,10 @@ export async function retrain(req: RetrainRequest, onProgress: (p: RetrainProgre
   // the same after a retraining as before it.
   const valid = req.validFile && existsSync(req.validFile) ? readLabelled(req.validFile) : [];
   let temperature: number | null = null;
+  // Say "training" as soon as the network starts, not only after the first epoch: with 16,384
+  // buckets one epoch over the shipped data takes a minute or more on a small machine, and the
+  // coordinator would see "starting" all that time.
+  onProgress({ phase: 'training', epoch: 0, epochs, loss: Number.NaN });
   const draft = await trainIntentModel(trainingRows(train, req.corrections), {
     seed: req.seed,
     epochs,

@@ -149,8 +149,8 @@ describe('retraining the intent model from the app', () => {
       const p = progressOf(ctx.events);
       return p.some((x) => x.phase === 'ready') ? p : undefined;
     });
-    expect(phases.filter((p) => p.phase === 'training').map((p) => p.epoch)).toEqual([1, 2]);
-    expect(phases.map((p) => p.phase)).toEqual(['starting', 'training', 'training', 'evaluating', 'saving', 'ready']);
+    expect(phases.filter((p) => p.phase === 'training').map((p) => p.epoch)).toEqual([0, 1, 2]);
+    expect(phases.map((p) => p.phase)).toEqual(['starting', 'training', 'training', 'training', 'evaluating', 'saving', 'ready']);
 
     // Never written over the shipped model; kept in the data folder.
     expect((await readArtifact(ARTIFACT)).version).toBe(shipped.version);

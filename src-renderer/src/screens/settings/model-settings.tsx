@@ -169,7 +169,7 @@ function TrainingProgress(props: { training: ModelTrainingProgress; onStop: () =
       <div className="row between">
         <span>
           {PHASE_TEXT[t.phase]}
-          {t.phase === 'training' && ` — epoch ${t.epoch} of ${t.epochs}`} <span className="muted">with {plural(t.corrections, 'correction')}</span>
+          {t.phase === 'training' && (t.epoch === 0 ? ' — first epoch under way' : ` — epoch ${t.epoch} of ${t.epochs}`)} <span className="muted">with {plural(t.corrections, 'correction')}</span>
         </span>
         <button type="button" className="btn small" disabled={props.stopping} onClick={props.onStop}>
           Stop
