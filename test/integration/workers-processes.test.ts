@@ -183,8 +183,11 @@ describe('the app and two workers as separate processes, one killed mid-batch', 
     }
     expect(problems).toEqual([]);
     expect(signedUp.size).toBeGreaterThan(900);
-    // The killed worker dropped out of /healthz by itself (its presence key expired).
+    // The killed worker drops out of /healthz by itself once its presence key expires (15 s
+    // after its last beat): when the pipeline caught up sooner than that, wait for it.
+    await until('the killed worker gone from /healthz', async () => ((await health()).processes ?? []).length === 2, 25_000);
     const live = (await health()).processes ?? [];
     expect(live.map((p) => p.role).sort()).toEqual(['app', 'worker']);
+    expect(live.some((p) => p.pid === victim.child.pid)).toBe(false);
   }, 180_000);
 });
