@@ -31,6 +31,19 @@ describe('the Facebook module: connection check, tunnel and callback URL', () =>
   const live: LiveMessage[] = [];
   let demo = false;
 
+  /** A Graph client on the simulator; with an app token it may set the Meta app's callback itself. */
+  const simulatorGraph = (appToken: boolean): GraphClient =>
+    new GraphClient({
+      baseUrl: () => sim.url,
+      version: () => 'v25.0',
+      pageId: () => sim.pageId,
+      pageToken: () => 'page-token',
+      appId: () => (appToken ? '200000000000002' : null),
+      appSecret: () => (appToken ? 'secret' : null),
+      clock: ctx.clock,
+      log: ctx.log,
+    });
+
   const settings: FacebookSettings = {
     demoMode: () => demo,
     tunnel: () => 'localtunnel',
@@ -62,16 +75,7 @@ describe('the Facebook module: connection check, tunnel and callback URL', () =>
   });
 
   const build = (appToken: boolean): FacebookModule => {
-    const graph = new GraphClient({
-      baseUrl: () => sim.url,
-      version: () => 'v25.0',
-      pageId: () => sim.pageId,
-      pageToken: () => 'page-token',
-      appId: () => (appToken ? '200000000000002' : null),
-      appSecret: () => (appToken ? 'secret' : null),
-      clock: ctx.clock,
-      log: ctx.log,
-    });
+    const graph = simulatorGraph(appToken);
     fb = createFacebookModule(ctx, { graph, webhook, settings, tunnelHost: server.url, tunnelTiming: { healthIntervalMs: 100, backoff: { initialMs: 50, maxMs: 400 } } });
     return fb;
   };
@@ -168,16 +172,7 @@ describe('the Facebook module: connection check, tunnel and callback URL', () =>
     });
 
     const run = async (appToken: boolean) => {
-      const graph = new GraphClient({
-        baseUrl: () => sim.url,
-        version: () => 'v25.0',
-        pageId: () => sim.pageId,
-        pageToken: () => 'page-token',
-        appId: () => (appToken ? '200000000000002' : null),
-        appSecret: () => (appToken ? 'secret' : null),
-        clock: ctx.clock,
-        log: ctx.log,
-      });
+      const graph = simulatorGraph(appToken);
       // Probe failures never rebuild the tunnel here: a flap must keep the same URL.
       fb = createFacebookModule(ctx, { graph, webhook, settings, tunnelHost: ids.url, tunnelTiming: { healthIntervalMs: 50, backoff: { initialMs: 50, maxMs: 400 }, failuresBeforeReconnect: 1_000 } });
       await fb.start!();
