@@ -4,7 +4,7 @@ import { selectBackend } from '../../src-main/engine/model/backend';
 import { DEFAULT_FEATURE_SETTINGS } from '../../src-main/engine/model/features';
 import { readLabelled } from './data';
 import { evaluate, keywordBaseline } from './evaluate';
-import { trainIntentModel } from './train-core';
+import { FULL_RATE_EPOCHS, learningRateAt, trainIntentModel } from './train-core';
 
 const subset = readLabelled(path.resolve(import.meta.dirname, '../data/train.jsonl')).slice(0, 160);
 const small = { seed: 7, epochs: 2, features: { ...DEFAULT_FEATURE_SETTINGS, dims: 256 } };
@@ -18,6 +18,11 @@ describe('training', () => {
     expect(Buffer.from(a.weights).equals(Buffer.from(b.weights))).toBe(true);
     expect(a.version).toBe(b.version);
     expect(c.version).not.toBe(a.version);
+  });
+
+  it('keeps the full learning rate for the first epochs, then halves it each epoch', () => {
+    expect(FULL_RATE_EPOCHS).toBe(2);
+    expect([0, 1, 2, 3, 4, 5].map((e) => learningRateAt(0.005, e))).toEqual([0.005, 0.005, 0.0025, 0.00125, 0.000625, 0.0003125]);
   });
 
   it('scores with macro-F1, per-intent precision/recall and a confusion matrix', () => {
