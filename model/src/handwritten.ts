@@ -30,7 +30,12 @@ const row = z
  * file, the line and what is wrong with it.
  */
 export function readHandwritten(file: string): HandwrittenComment[] {
-  const out: HandwrittenComment[] = [];
+  return readRows(file, row);
+}
+
+/** Reads JSONL rows checked by `schema`; a bad line is an error naming the file, the line and what is wrong. */
+function readRows<T>(file: string, schema: z.ZodType<T>): T[] {
+  const out: T[] = [];
   readFileSync(file, 'utf8')
     .split('\n')
     .forEach((line, i) => {
@@ -41,7 +46,7 @@ export function readHandwritten(file: string): HandwrittenComment[] {
       } catch {
         throw new Error(`${file}:${i + 1}: not JSON`);
       }
-      const parsed = row.safeParse(json);
+      const parsed = schema.safeParse(json);
       if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => (x.path.length ? `${x.path.join('.')}: ` : '') + x.message).join('; ')}`);
       out.push(parsed.data);
     });
@@ -65,20 +70,5 @@ const trainingRow = z.strictObject({ text: z.string().regex(/\S/, 'text is blank
  * `{text, intent, lang}` rows), with the same line-numbered errors as `readHandwritten`.
  */
 export function readTrainingComments(file: string): TrainingComment[] {
-  const out: TrainingComment[] = [];
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        throw new Error(`${file}:${i + 1}: not JSON`);
-      }
-      const parsed = trainingRow.safeParse(json);
-      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues.map((x) => (x.path.length ? `${x.path.join('.')}: ` : '') + x.message).join('; ')}`);
-      out.push(parsed.data);
-    });
-  return out;
+  return readRows(file, trainingRow);
 }
