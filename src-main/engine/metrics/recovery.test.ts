@@ -88,8 +88,10 @@ describe('a compute job that fails after its take', () => {
     await workers[0]!.service.settled();
     await new Promise((r) => setTimeout(r, 300));
     expect(computed).toEqual(['A=3', 'B=30']);
-    expect(workers[0]!.log.lines.some((l) => l.includes('metric compute taken over after its lease expired'))).toBe(false);
-    expect(workers[1]!.log.lines.some((l) => l.includes('metric compute taken over after its lease expired'))).toBe(true);
+    // Only the stuck job is frozen here, not worker 0's process: its own lease sweep may be the
+    // one that takes the set over, as well as worker 1's; whichever does, A and B are computed once.
+    const tookOver = workers.flatMap((w) => w.log.lines.filter((l) => l.includes('metric compute taken over after its lease expired')));
+    expect(tookOver.length).toBeGreaterThanOrEqual(1);
     await workers[0]!.module.input({ C: 4, D: 4, F: 10 }, 'test');
     await workers[0]!.service.settled();
     expect(computed).toEqual(['A=3', 'B=30', 'A=8', 'B=80']);
