@@ -54,6 +54,33 @@ describe('pipeline in the worker role', () => {
     await module.stop!();
   });
 
+  it('sends a reply once when two processes run it at the same time', async () => {
+    // Two runs of one reply at once (a job taken as stalled and handed on, or queued twice):
+    // each used to pass the sent-marker check before either set it, and both sent.
+    class SlowGraph extends FakeGraph {
+      override async replyToComment(commentId: string, message: string) {
+        await new Promise((r) => setTimeout(r, 400));
+        return super.replyToComment(commentId, message);
+      }
+    }
+    const graph = new SlowGraph();
+    const a = createPipelineModule(workerContext(memoryLogger()), { graph, email: () => null, smtpPassword: () => null });
+    const b = createPipelineModule(workerContext(memoryLogger()), { graph, email: () => null, smtpPassword: () => null });
+    await a.start!();
+    await b.start!();
+    const job: ReplyJob = { kind: 'public', key: 'post_3', to: { commentId: 'post_3', private: false }, text: 'See you there!', volunteerId: null };
+    const reply = queues.queue<ReplyJob>('reply');
+    await Promise.all([
+      reply.add('public', job, { ...GRAPH_JOB_OPTIONS, backoff: { type: 'fixed', delay: 200 }, jobId: jobIdFor(job.kind, job.key) }),
+      reply.add('public', job, { ...GRAPH_JOB_OPTIONS, backoff: { type: 'fixed', delay: 200 }, jobId: `${jobIdFor(job.kind, job.key)}-twin` }),
+    ]);
+    await until('both runs are done', async () => (await reply.getCompletedCount()) + (await reply.getWaitingCount()) + (await reply.getActiveCount()) + (await reply.getDelayedCount()) === 0, 10_000);
+    expect(graph.of('replyToComment')).toHaveLength(1);
+    expect(await reply.getFailedCount()).toBe(0);
+    await a.stop!();
+    await b.stop!();
+  });
+
   it('takes no reply or notify job without a Page connection, and leaves them for a process that has one', async () => {
     const log = memoryLogger();
     const graph = new FakeGraph();

@@ -52,6 +52,27 @@ export function replyProcessor(deps: ReplyDeps) {
     const r = job.data;
     const marker = deps.keys.sentMarker(r.kind, r.key);
     if (await deps.redis.exists(marker)) return { sent: false };
+    // Two runs of the same reply at once (a job BullMQ thought stalled on a busy machine and
+    // handed to another process, or the same reply queued twice) both passed the check above
+    // and both sent: seen in the app + two workers test under CI load, 10 comments answered
+    // twice. A short claim makes the send itself exclusive; a run that finds it taken tries
+    // again later, when the marker says whether the reply went out. A process killed while it
+    // holds the claim leaves it to expire, and the retry then sends (the residual risk above).
+    const claim = `${marker}:sending`;
+    if ((await deps.redis.set(claim, String(job.id ?? ''), 'PX', SEND_CLAIM_MS, 'NX')) !== 'OK') {
+      throw new Error('this reply is being sent by another run right now; trying again shortly');
+    }
+    try {
+      return await sendOnce(job, marker);
+    } finally {
+      await deps.redis.del(claim).catch(() => undefined);
+    }
+  };
+
+  async function sendOnce(job: Job<ReplyJob>, marker: string): Promise<{ sent: boolean }> {
+    const r = job.data;
+    // The other run may have finished between the check and the claim.
+    if (await deps.redis.exists(marker)) return { sent: false };
     let psid: string | null = null;
     if ('commentId' in r.to && r.to.private && r.to.commentCreatedAt !== undefined && deps.now() - r.to.commentCreatedAt > PRIVATE_REPLY_WINDOW_MS) {
       // Meta would refuse it: say so on the comment instead of spending a Graph call (and a failed job).
@@ -86,5 +107,8 @@ export function replyProcessor(deps: ReplyDeps) {
     if (r.origin) await deps.record({ type: 'replySent', commentId: r.origin, kind: r.kind, key: r.key, at: deps.now() });
     if (psid && r.volunteerId) await deps.record({ type: 'psid', volunteerId: r.volunteerId, psid, at: deps.now() });
     return { sent: true };
-  };
+  }
 }
+
+/** How long one run may hold a reply's send claim: well over a Graph call's timeout. */
+export const SEND_CLAIM_MS = 60_000;
