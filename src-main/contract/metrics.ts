@@ -1,5 +1,6 @@
 // The metrics part of the contract. Requests: name → args schema (zod) + result type.
 // Live events: name → payload type. Merged into the whole contract by ./index.ts.
+import { MAX_RETENTION_DAYS } from './metric-limits';
 import { z } from 'zod';
 import { liveEvent, request } from './define';
 
@@ -73,8 +74,7 @@ export interface MetricValue {
   history: MetricPoint[];
 }
 
-/** Longest a metric history may be kept: ten years of day files. */
-export const MAX_RETENTION_DAYS = 3650;
+export { MAX_RETENTION_DAYS };
 
 export interface MetricSettings {
   /** Days of history kept per node (older days are deleted). */

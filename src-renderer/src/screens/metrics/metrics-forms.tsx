@@ -1,4 +1,5 @@
 import type { MetricNode, MetricReading } from '@contract/metrics';
+import { MAX_RETENTION_DAYS } from '@contract/metric-limits';
 import { useState } from 'react';
 import { Card } from '../../components/card';
 import { Field } from '../../components/field';
@@ -128,7 +129,7 @@ export function HistoryRetention(props: { days: number | null; save: (days: numb
   const [text, setText] = useState<string | null>(null);
   const shown = text ?? (props.days === null ? '' : String(props.days));
   const n = Number(shown);
-  const valid = Number.isInteger(n) && n >= 1 && n <= 3650;
+  const valid = Number.isInteger(n) && n >= 1 && n <= MAX_RETENTION_DAYS;
   const save = useAction(() => props.save(n));
   return (
     <Card title="History" hint="Every value is kept for charts, one file per node and day in the data folder. Days older than this are deleted.">
@@ -140,7 +141,7 @@ export function HistoryRetention(props: { days: number | null; save: (days: numb
           if (valid) void save.run();
         }}
       >
-        <Field label="Keep history for (days)" error={shown !== '' && !valid ? 'A whole number of days, 1 to 3650' : undefined}>
+        <Field label="Keep history for (days)" error={shown !== '' && !valid ? `A whole number of days, 1 to ${MAX_RETENTION_DAYS}` : undefined}>
           {({ id, describedBy, invalid }) => (
             <input id={id} className="input" inputMode="numeric" value={shown} aria-describedby={describedBy} aria-invalid={invalid} onChange={(e) => setText(e.target.value)} />
           )}
