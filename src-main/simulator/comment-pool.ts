@@ -4,6 +4,12 @@ import type { Intent } from '../engine/streams/entries';
 export interface PoolComment {
   text: string;
   intent: Intent;
+  /**
+   * A hedged comment ("I'll try to make it"): people write them under every signup post, and a
+   * reader could take them either way, so they are the ones the model is least sure of and the
+   * ones "Needs a look" is for.
+   */
+  hedged?: true;
 }
 
 /**
@@ -27,6 +33,9 @@ export const COMMENT_POOL: readonly PoolComment[] = [
   { text: 'Yes! Put me on the list', intent: 'signup' },
   { text: 'i wanna help 🙂', intent: 'signup' },
   { text: 'Count me and my husband in', intent: 'signup' },
+  { text: "I'll try to make it", intent: 'signup', hedged: true },
+  { text: "if my shift ends early I'll try", intent: 'signup', hedged: true },
+  { text: 'hmm Saturday could work', intent: 'signup', hedged: true },
   { text: "Sorry, I can't make it anymore", intent: 'cancel' },
   { text: 'Please take me off the list, something came up', intent: 'cancel' },
   { text: 'cant come sorry 😞', intent: 'cancel' },

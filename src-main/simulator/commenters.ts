@@ -43,6 +43,9 @@ export interface SentComment {
  * Simulated people who comment on the Page's posts and answer its Messenger messages, each
  * delivery a signed webhook in Meta's format: sometimes batched, duplicated or out of order.
  */
+/** What a post's opening deliveries are made to hold: one intent, or a hedged comment. */
+type Opening = PoolComment['intent'] | 'hedged';
+
 export class Commenters {
   private readonly sentComments: SentComment[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -61,10 +64,11 @@ export class Commenters {
   /** Starts commenting on a post at a gentle pace (demo mode). */
   commentOn(postId: string): void {
     let left = this.opts.maxCommentsPerPost ?? 12;
-    // A new post's first delivery always holds someone signing up and the second someone asking,
-    // so the coordinator sees the whole journey (a live signup, a question in the inbox) within
-    // seconds, whatever the crowd's random mix turns out to be.
-    const opening: PoolComment['intent'][] = ['signup', 'question'];
+    // A new post's first delivery always holds someone signing up, the second someone asking and
+    // the third someone hedging, so the coordinator sees the whole journey (a live signup, a
+    // question in the inbox, a comment waiting in "Needs a look") within seconds, whatever the
+    // crowd's random mix turns out to be.
+    const opening: Opening[] = ['signup', 'question', 'hedged'];
     const tick = (): void => {
       if (this.stopped || left <= 0) return;
       const firstIntent = opening.shift();
@@ -82,7 +86,7 @@ export class Commenters {
    * Sends one delivery for a post now: one to three new comments, sometimes an edit or
    * removal of an earlier one, or the Page's own reply. Returns how many new comments it held.
    */
-  async step(postId: string, opts: { firstIntent?: PoolComment['intent'] } = {}): Promise<number> {
+  async step(postId: string, opts: { firstIntent?: Opening } = {}): Promise<number> {
     const { world, pageId } = this.opts;
     const changes: Change[] = [];
     const count = 1 + Math.floor(world.random() * 3);
@@ -136,9 +140,11 @@ export class Commenters {
     this.timers.clear();
   }
 
-  private newComment(postId: string, intent?: PoolComment['intent']): Change {
+  private newComment(postId: string, intent?: Opening): Change {
     const { world, pageId } = this.opts;
-    const pooled = world.pick(intent ? COMMENT_POOL.filter((c) => c.intent === intent) : COMMENT_POOL);
+    const pooled = world.pick(
+      intent === 'hedged' ? COMMENT_POOL.filter((c) => c.hedged) : intent ? COMMENT_POOL.filter((c) => c.intent === intent && !c.hedged) : COMMENT_POOL,
+    );
     // Someone signing up on purpose has a name: an anonymous comment cannot be signed up.
     const anonymous = intent === undefined && world.random() < 0.05;
     const person = world.pick(world.people);
