@@ -7,6 +7,7 @@ import { EmailNotConfiguredError, type EmailSender } from '../email/email-sender
 import { isLastAttempt } from '../graph-failure';
 import type { DbWriteJob } from './db-write-queue';
 import { SENT_MARKER_TTL_SECONDS } from './job-ids';
+import { sendOnce } from './send-once';
 
 /** SMTP answers that will never succeed on retry (bad mailbox, rejected recipient). */
 function isPermanentSmtp(err: unknown): boolean {
@@ -14,12 +15,15 @@ function isPermanentSmtp(err: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-/** Sends one email once (marker `sent:email:<kind>.<key>`); broadcast copies report their outcome. */
+/** Sends one email once (marker `sent:email:<kind>.<key>`, see sendOnce); broadcast copies report their outcome. */
 export function emailProcessor(deps: { sender: EmailSender; redis: Redis; keys: Keys; log: Logger; now: () => number; record: (j: DbWriteJob) => Promise<void> }) {
-  return async (job: Job<EmailJob>): Promise<void> => {
+  return (job: Job<EmailJob>): Promise<void> => {
+    const marker = deps.keys.sentMarker('email', `${job.data.kind}.${job.data.key}`);
+    return sendOnce(deps.redis, marker, undefined, () => send(job, marker));
+  };
+
+  async function send(job: Job<EmailJob>, marker: string): Promise<void> {
     const e = job.data;
-    const marker = deps.keys.sentMarker('email', `${e.kind}.${e.key}`);
-    if (await deps.redis.exists(marker)) return;
     try {
       await deps.sender.send(e.to, e.subject, e.text);
     } catch (err) {
@@ -35,5 +39,5 @@ export function emailProcessor(deps: { sender: EmailSender; redis: Redis; keys: 
     }
     await deps.redis.set(marker, String(deps.now()), 'EX', SENT_MARKER_TTL_SECONDS);
     if (e.delivery) await deps.record({ type: 'delivery', ...e.delivery, status: 'sent', channel: 'email', error: null, at: deps.now() });
-  };
+  }
 }

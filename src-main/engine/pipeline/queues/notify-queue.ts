@@ -7,6 +7,7 @@ import type { EmailJob } from '../effects';
 import { failGraphJob, isLastAttempt, type RateLimiter } from '../graph-failure';
 import type { DbWriteJob } from './db-write-queue';
 import { GRAPH_JOB_OPTIONS, SENT_MARKER_TTL_SECONDS, jobIdFor } from './job-ids';
+import { sendOnce } from './send-once';
 import { sendToPerson, type UtilityTemplateSetting } from './send-to-person';
 
 /** One person's copy of a broadcast. */
@@ -32,16 +33,20 @@ export interface NotifyDeps {
 }
 
 /**
- * Delivers one person's copy once (marker `sent:notify:<broadcast>.<volunteer>`). Messenger is
+ * Delivers one person's copy once (marker `sent:notify:<broadcast>.<volunteer>`, see sendOnce). Messenger is
  * re-checked at send time: if the 24 h window closed since the broadcast was queued, the
  * utility template is used. Email is handed to the email queue, which records the outcome.
  */
 export function notifyProcessor(deps: NotifyDeps) {
-  return async (job: Job<NotifyJob>): Promise<{ channel: BroadcastChannel }> => {
+  return (job: Job<NotifyJob>): Promise<{ channel: BroadcastChannel }> => {
+    const n = job.data;
+    const marker = deps.keys.sentMarker('notify', `${n.broadcastId}.${n.volunteerId}`);
+    return sendOnce(deps.redis, marker, { channel: n.channel }, () => deliver(job, marker));
+  };
+
+  async function deliver(job: Job<NotifyJob>, marker: string): Promise<{ channel: BroadcastChannel }> {
     const n = job.data;
     const key = `${n.broadcastId}.${n.volunteerId}`;
-    const marker = deps.keys.sentMarker('notify', key);
-    if (await deps.redis.exists(marker)) return { channel: n.channel };
     const report = (status: 'sent' | 'failed', channel: BroadcastChannel | null, error: string | null) =>
       deps.record({ type: 'delivery', broadcastId: n.broadcastId, volunteerId: n.volunteerId, status, channel, error, at: deps.now() });
     if (n.channel === 'email' && n.email) {
@@ -66,5 +71,5 @@ export function notifyProcessor(deps: NotifyDeps) {
     const channel: BroadcastChannel = used === 'comment' ? 'messenger' : used;
     await report('sent', channel, null);
     return { channel };
-  };
+  }
 }

@@ -9,6 +9,7 @@ import type { ReplyJob } from '../effects';
 import { failGraphJob, isAlreadyPrivatelyReplied, isLastAttempt, type RateLimiter } from '../graph-failure';
 import type { DbWriteJob } from './db-write-queue';
 import { SENT_MARKER_TTL_SECONDS } from './job-ids';
+import { sendOnce } from './send-once';
 import { sendToPerson, type UtilityTemplateSetting } from './send-to-person';
 
 export interface ReplyDeps {
@@ -38,9 +39,9 @@ function aboutComment(r: ReplyJob): string {
 }
 
 /**
- * Sends one reply, once. The marker `sent:<kind>:<key>` is checked first and set only after
- * Meta accepted the reply. A crash between Meta's answer and the marker resends a public reply
- * when the job is retried (the residual risk; see docs/pipeline.md); a private reply cannot be
+ * Sends one reply, once (see sendOnce). The marker `sent:<kind>:<key>` is checked first and set
+ * only after Meta accepted the reply. A crash between Meta's answer and the marker resends a
+ * public reply when the job is retried (the residual risk; see docs/pipeline.md); a private reply cannot be
  * doubled, because Meta refuses a second one for the same comment and that refusal is taken as
  * "already sent".
  */
@@ -48,31 +49,13 @@ export function replyProcessor(deps: ReplyDeps) {
   /** Tells the app (which owns the comments) that this reply will never go out, and why. */
   const problem = (r: ReplyJob, reason: string): Promise<void> =>
     deps.record({ type: 'replyProblem', commentId: aboutComment(r), kind: r.kind, key: r.key, channel: channelOf(r), reason, at: deps.now() });
-  return async (job: Job<ReplyJob>): Promise<{ sent: boolean }> => {
-    const r = job.data;
-    const marker = deps.keys.sentMarker(r.kind, r.key);
-    if (await deps.redis.exists(marker)) return { sent: false };
-    // Two runs of the same reply at once (a job BullMQ thought stalled on a busy machine and
-    // handed to another process, or the same reply queued twice) both passed the check above
-    // and both sent: seen in the app + two workers test under CI load, 10 comments answered
-    // twice. A short claim makes the send itself exclusive; a run that finds it taken tries
-    // again later, when the marker says whether the reply went out. A process killed while it
-    // holds the claim leaves it to expire, and the retry then sends (the residual risk above).
-    const claim = `${marker}:sending`;
-    if ((await deps.redis.set(claim, String(job.id ?? ''), 'PX', SEND_CLAIM_MS, 'NX')) !== 'OK') {
-      throw new Error('this reply is being sent by another run right now; trying again shortly');
-    }
-    try {
-      return await sendOnce(job, marker);
-    } finally {
-      await deps.redis.del(claim).catch(() => undefined);
-    }
+  return (job: Job<ReplyJob>): Promise<{ sent: boolean }> => {
+    const marker = deps.keys.sentMarker(job.data.kind, job.data.key);
+    return sendOnce(deps.redis, marker, { sent: false }, () => send(job, marker));
   };
 
-  async function sendOnce(job: Job<ReplyJob>, marker: string): Promise<{ sent: boolean }> {
+  async function send(job: Job<ReplyJob>, marker: string): Promise<{ sent: boolean }> {
     const r = job.data;
-    // The other run may have finished between the check and the claim.
-    if (await deps.redis.exists(marker)) return { sent: false };
     let psid: string | null = null;
     if ('commentId' in r.to && r.to.private && r.to.commentCreatedAt !== undefined && deps.now() - r.to.commentCreatedAt > PRIVATE_REPLY_WINDOW_MS) {
       // Meta would refuse it: say so on the comment instead of spending a Graph call (and a failed job).
@@ -109,6 +92,3 @@ export function replyProcessor(deps: ReplyDeps) {
     return { sent: true };
   }
 }
-
-/** How long one run may hold a reply's send claim: well over a Graph call's timeout. */
-export const SEND_CLAIM_MS = 60_000;
