@@ -7,13 +7,15 @@ import type { CommentView, EventSignups, EventView } from '../../src-main/contra
 import type { HealthReport } from '../../src-main/contract/system';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../src-main/engine/clock';
-import { createKeys } from '../../src-main/engine/keys';
 import { CLASSIFIER_GROUP } from '../../src-main/engine/model/classifier-worker';
 import { PREPROCESS_GROUP } from '../../src-main/engine/model/preprocess';
 import { memoryLogger } from '../../src-main/engine/log';
 import { createGraphSimulator, type GraphSimulator } from '../../src-main/simulator/graph-simulator';
 import { tallyReplies } from '../../src-main/simulator/reply-tally';
 import { commentChange, deliverSigned, feedEntry, webhookPayload } from '../../src-main/simulator/webhook-payloads';
+import { heldBy } from '../faults/support/in-flight';
+import { sleep } from '../faults/support/processes';
+import { repliesInTheWindow, type WindowReply } from '../faults/support/reply-window';
 import { LOAD_TEXTS } from '../support/comment-texts';
 import { busyParts, pipelineIdle } from '../support/pipeline-idle';
 import { freePort, startTestRedisServer, type TestRedisServer } from '../support/redis-server';
@@ -41,12 +43,7 @@ interface Proc {
   output: string[];
 }
 
-// Known defect, kept visible: under CI's load this test has caught replies sent twice (10
-// comments, public and private). The send claim in reply-queue.ts closed one overlap, but a CI
-// run after it still failed here, cause not yet found, while it passes on an idle machine. It
-// is skipped under CI=true until the cause is fixed, so main stays green; run it by hand with
-// `npx vitest run --project unit test/integration/workers-processes.test.ts` (docs/scaling.md).
-describe.skipIf(process.env.CI === 'true' && process.env.VOLUNTREE_MULTIPROCESS_TEST !== '1')('the app and two workers as separate processes, one killed mid-batch', () => {
+describe('the app and two workers as separate processes, one killed mid-batch', () => {
   let redis: TestRedisServer;
   let sim: GraphSimulator;
   let port = 0;
@@ -136,26 +133,38 @@ describe.skipIf(process.env.CI === 'true' && process.env.VOLUNTREE_MULTIPROCESS_
     for (const body of bodies.slice(0, 50)) await deliver(body);
     // The second half in one burst; worker-1 is killed without warning while it holds entries.
     const rest = Promise.all(bodies.slice(50).map(deliver));
-    // Asked of Redis directly (XINFO CONSUMERS, as /healthz does): a worker holds a batch for
-    // milliseconds only, shorter than a /healthz round trip.
+    // Frozen (SIGSTOP) and looked at in Redis, thawed and tried again until it is caught
+    // holding entries, as the fault suite does: a worker holds a batch for milliseconds only, so
+    // polling a running one missed it on a busy machine. Frozen, it is also seen with the
+    // replies it dies holding in the window between Meta's acceptance and the sent marker:
+    // those its retried jobs send once more, by design (docs/pipeline.md, "Residual risk").
+    // Killed without that look, as this test first was, a busy machine left ~10 replies in
+    // flight at the kill, and the test could not tell them from doubled replies.
     const watcher = new Redis(redis.url);
-    const keys = createKeys();
-    const end = Date.now() + 15_000;
-    while (Date.now() < end && !killedHolding) {
-      for (const [stream, group] of [[keys.streamIngest, PREPROCESS_GROUP], [keys.streamComments, CLASSIFIER_GROUP]] as const) {
-        const rows = (await watcher.xinfo('CONSUMERS', stream, group).catch(() => [])) as unknown[][];
-        for (const row of rows) {
-          // Consumer names are `<group>:<host>:<pid>:<random>` (streams/consumer.ts).
-          const [name, , pending] = [row[1], row[2], Number(row[3])];
-          if (String(name).split(':')[2] === String(victim.child.pid) && pending > 0) killedHolding = { [group]: pending };
+    const pid = victim.child.pid!;
+    let probe: Awaited<ReturnType<typeof repliesInTheWindow>> | null = null;
+    try {
+      for (let attempt = 1; attempt <= 150 && !killedHolding; attempt += 1) {
+        victim.child.kill('SIGSTOP');
+        // Commands it sent just before freezing still reach Redis; look after they land.
+        await sleep(20);
+        const [pre, cls] = [await heldBy(watcher, pid, ['preprocess']), await heldBy(watcher, pid, ['classifier'])];
+        if (pre + cls > 0) {
+          killedHolding = { ...(pre ? { [PREPROCESS_GROUP]: pre } : {}), ...(cls ? { [CLASSIFIER_GROUP]: cls } : {}) };
+          probe = await repliesInTheWindow(watcher, () => sim.calls());
+          break;
         }
-        if (killedHolding) break;
+        victim.child.kill('SIGCONT');
+        await sleep(30 + ((attempt * 37) % 120));
       }
+    } finally {
+      if (!killedHolding) victim.child.kill('SIGCONT');
     }
     victim.child.kill('SIGKILL');
+    const window: WindowReply[] = (await probe?.afterKill()) ?? [];
     watcher.disconnect();
     await rest;
-    console.log(`worker-1 SIGKILLed holding ${JSON.stringify(killedHolding)}`);
+    console.log(`worker-1 SIGKILLed holding ${JSON.stringify(killedHolding)}; replies in the window: ${window.length}${window.length ? ` (${window.map((w) => `${w.count} ${w.target}`).join(', ')})` : ''}`);
     expect(killedHolding, 'worker-1 held stream entries when it was killed').not.toBeNull();
 
     // Its entries are claimed by the others after the consumers' idle time (30 s), its jobs after BullMQ's stall check.
@@ -175,7 +184,9 @@ describe.skipIf(process.env.CI === 'true' && process.env.VOLUNTREE_MULTIPROCESS_
     for (const [name, q] of Object.entries(report.queues)) expect(q.failed, `${name} failed`).toBe(0);
     expect(report.streams['stream:dead']?.length ?? 0).toBe(0);
 
-    // Every signup got one public reply and one private reply, counted where they arrive.
+    // Every signup got one public reply and one private reply, counted where they arrive, and
+    // one more of each reply the killed worker died holding in the window.
+    const resent = (count: WindowReply['count'], id: string) => window.filter((w) => w.count === count && w.target === id).length;
     const list = await rpc<EventSignups>('signups.list', { eventId: event.id });
     const signedUp = new Set(list.slots.flatMap((s) => s.signups.map((x) => x.volunteerId)));
     const t = tallyReplies(sim.calls());
@@ -184,7 +195,8 @@ describe.skipIf(process.env.CI === 'true' && process.env.VOLUNTREE_MULTIPROCESS_
       const pub = t.publicAccepted.get(c.id) ?? 0;
       const priv = t.privateAttempts.get(c.id) ?? 0;
       const want = c.authorId && signedUp.has(`fb_${c.authorId}`) ? 1 : 0;
-      if (pub > 1 || priv > 1 || (want === 1 && (pub !== 1 || priv !== 1))) problems.push(`${c.id} (${c.intent}): public ${pub}, private ${priv}`);
+      const [wantPub, wantPriv] = [1 + resent('public', c.id), 1 + resent('private', c.id)];
+      if (pub > wantPub || priv > wantPriv || (want === 1 && (pub !== wantPub || priv !== wantPriv))) problems.push(`${c.id} (${c.intent}): public ${pub}, private ${priv}`);
     }
     expect(problems).toEqual([]);
     expect(signedUp.size).toBeGreaterThan(900);
