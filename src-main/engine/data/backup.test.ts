@@ -6,7 +6,8 @@ import { ManualClock } from '../clock';
 import { memoryLogger } from '../log';
 import { utimesSync } from 'node:fs';
 import { watchLoopDelay } from '../../../test/support/loop-delay';
-import { BackupService, newestGoodCopy, toCsv } from './backup';
+import { HISTORY_FOLDER, MetricHistory } from '../metrics/history';
+import { BackupService, HISTORY_CSV, newestGoodCopy, toCsv } from './backup';
 
 describe('backups and exports', () => {
   let root: string;
@@ -86,6 +87,27 @@ describe('backups and exports', () => {
     expect(csv.split('\r\n')[0]).toBe('id,name,tags');
     expect(csv).toContain('Maria');
     expect(existsSync(path.join(result.folder, 'secrets.json'))).toBe(false);
+  });
+
+  it('exports the metric history as one CSV, every node and day, a cut last line left out', async () => {
+    const history = await MetricHistory.open(path.join(root, 'data'), clock, memoryLogger(), { flushMs: 60_000 });
+    const day1 = Date.parse('2026-11-30T10:00:00Z');
+    history.append('signups:today', { at: day1, value: 4, source: 'input' });
+    history.append('signups:today', { at: day1 + 86_400_000, value: 7, source: 'input' });
+    history.append('=share', { at: day1 + 60_000, value: 0.5, source: 'computed' });
+    await history.flush();
+    // A crash while appending leaves the last line of a day file cut short.
+    const folder = readdirSync(path.join(root, 'data', HISTORY_FOLDER)).find((f) => f.startsWith('signups'))!;
+    appendFileSync(path.join(root, 'data', HISTORY_FOLDER, folder, '2026-12-01.jsonl'), '[17648');
+    const result = await svc.exportAll();
+    expect(result.files).toContain(HISTORY_CSV);
+    const lines = readFileSync(path.join(result.folder, HISTORY_CSV), 'utf8').split('\r\n');
+    expect(lines[0]).toBe('node,time,value,kind');
+    expect(lines.slice(1).sort()).toEqual([
+      "'=share,2026-11-30T10:01:00.000Z,0.5,computed",
+      'signups:today,2026-11-30T10:00:00.000Z,4,input',
+      'signups:today,2026-12-01T10:00:00.000Z,7,input',
+    ]);
   });
 
   it('neutralises spreadsheet formulas in CSV cells', () => {

@@ -164,8 +164,46 @@ export class BackupService {
         files.push(csvName);
       }
     }
+    if (await exportHistory(path.join(this.opts.dataDir, HISTORY_FOLDER), path.join(folder, HISTORY_CSV))) files.push(HISTORY_CSV);
     return { folder, files };
   }
+}
+
+/** The metric history in an export: one row per point of every node. */
+export const HISTORY_CSV = 'metric-history.csv';
+
+/**
+ * Writes the metric history (one folder per node, one JSON-lines day file each) as one CSV:
+ * node id, time (ISO, UTC), value, and whether the point was an input or computed. Written a
+ * node at a time, so a long history is never held whole. A line that does not parse (the last
+ * one of a day file cut short by a crash) is left out, as the history itself leaves it out.
+ * Returns whether there was any history to write.
+ */
+async function exportHistory(root: string, file: string): Promise<boolean> {
+  const nodes = await readdir(root, { withFileTypes: true }).catch(() => []);
+  const columns = ['node', 'time', 'value', 'kind'];
+  let wrote = false;
+  for (const d of nodes.filter((n) => n.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    const node = await readFile(path.join(root, d.name, 'node'), 'utf8').catch(() => null);
+    if (node === null) continue;
+    const days = (await readdir(path.join(root, d.name)).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort();
+    const rows: Record<string, unknown>[] = [];
+    for (const day of days) {
+      for (const line of (await readFile(path.join(root, d.name, day), 'utf8')).split('\n')) {
+        try {
+          const [at, value, kind] = JSON.parse(line) as [number, number, string];
+          if (typeof at === 'number' && typeof value === 'number') rows.push({ node, time: new Date(at).toISOString(), value, kind: kind === 'i' ? 'input' : 'computed' });
+        } catch {
+          // an empty or cut line
+        }
+      }
+    }
+    if (rows.length === 0) continue;
+    const csv = safeCsv(columns, rows);
+    await writeFile(file, wrote ? csv.slice(csv.indexOf('\r\n')) : csv, { flag: wrote ? 'a' : 'w', mode: 0o600 });
+    wrote = true;
+  }
+  return wrote;
 }
 
 /** The data files' total size and newest change, the metric history's day files included. */
