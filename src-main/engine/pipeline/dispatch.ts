@@ -67,8 +67,10 @@ export function metricsFor(deps: DispatchDeps, eventIds: Iterable<string>): Pipe
     for (const s of deps.state.signupsOfEvent(id)) {
       if (s.status === 'signed_up') signedUp += s.partySize;
       if (s.status === 'waitlisted') waiting += 1;
-      // Signups withdrawn (by comment, Messenger "No", deletion or the coordinator), not people.
-      if (s.status === 'cancelled') cancelled += 1;
+      // Signups the person withdrew (by comment, Messenger "No", deletion, edit), not people. One
+      // the coordinator took off (a wrong one, a duplicate after a merge) is an undo, as in the
+      // feed: it is no cancellation.
+      if (s.status === 'cancelled' && s.cancelReason !== 'coordinator') cancelled += 1;
       if (s.attended) attended += s.partySize;
     }
     const capacity = e.slots.reduce((a, s) => a + s.capacity, 0);

@@ -218,6 +218,8 @@ describe('signup pipeline', () => {
     const after = await call(h.module, 'signups.list', { eventId: e.id });
     expect(after.cancelled.map((s) => s.id)).toEqual([s1.id]);
     expect(after.slots[0]!.signups.map((s) => [s.id, s.confirmation])).toEqual([[s2.id, 'confirmed']]);
+    // The person's own "No" is a cancellation.
+    await until('the cancellation counted', () => metrics.some((m) => m.name === `cancellations.${e.id}` && m.value === 1));
     const messages = graph.of('sendMessage');
     // One answer per button press (the duplicate is not answered twice) and the promotion note.
     expect(messages.filter((m) => m.message.text.startsWith(`Thanks ${isolate('Person2')}`)).map((m) => m.message.text)).toEqual([expect.stringMatching(/still on the waitlist/)]);
@@ -240,12 +242,16 @@ describe('signup pipeline', () => {
     expect(moved.status).toBe('signed_up');
     await expect(call(h.module, 'signups.add', { eventId: e.id, volunteerId: added.volunteerId })).rejects.toThrow(/already signed up/);
     expect(await call(h.module, 'signups.markAttendance', { marks: [{ signupId: added.id, attended: true }] })).toEqual({ updated: 1 });
+    const before = metrics.length;
     const removed = await call(h.module, 'signups.remove', { signupId: moved.id });
     expect(removed.removed.status).toBe('cancelled');
     // Removed by the coordinator: an undo. Its "signed up" (and any "promoted") are taken back
     // by reference (their ids end in a time) and no "cancelled" line is written for the person.
     expect(gone).toEqual([`signed_up:${moved.id}`, `promoted:${moved.id}`]);
     expect(activities.filter((a) => a.id.includes(moved.id)).map((a) => a.verb)).toEqual(['signed_up', 'coordinator_added_signup', 'coordinator_removed_signup']);
+    // Nor is it a cancellation on the Metrics screen: the person did not withdraw.
+    await until('the figures after the removal', () => metrics.slice(before).some((m) => m.name === `cancellations.${e.id}`));
+    expect(metrics.slice(before).filter((m) => m.name === `cancellations.${e.id}`).map((m) => m.value)).toEqual([0]);
     const csv = await call(h.module, 'signups.export', { eventId: e.id });
     expect(csv.filename).toBe('beach-clean-signups.csv');
     expect(csv.csv.split('\r\n')[1]).toMatch(/^Walk-in Will,,Morning,signed_up,,1,not_asked,yes,no,/);

@@ -21,7 +21,8 @@ export interface SignupContext {
   effects: Effects;
 }
 
-export type CancelReason = 'comment' | 'deleted' | 'edited' | 'declined' | 'coordinator';
+import type { CancelReason } from '../state/records';
+export type { CancelReason };
 
 export const CONFIRM_PREFIX = 'confirm:';
 export const DECLINE_PREFIX = 'decline:';
@@ -133,6 +134,7 @@ export function cancelSignup(ctx: SignupContext, s: SignupRecord, reason: Cancel
   if (s.status === 'cancelled') return [];
   const wasWaiting = s.status === 'waitlisted';
   s.status = 'cancelled';
+  s.cancelReason = reason;
   s.updatedAt = ctx.now;
   if (reason === 'declined') s.confirmation = 'declined';
   ctx.state.putSignup(s);

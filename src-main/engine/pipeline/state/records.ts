@@ -110,9 +110,17 @@ export interface SignupRecord {
   commentId: string | null;
   /** How often this signup was promoted from a waitlist (names each promotion message once). */
   promotions: number;
+  /**
+   * Why a cancelled signup was withdrawn. Absent on signups that are not cancelled, and on those
+   * cancelled before it was kept (counted as the person withdrawing, as they were then).
+   */
+  cancelReason?: CancelReason;
   createdAt: number;
   updatedAt: number;
 }
+
+/** Who or what withdrew a signup: the person (by comment, deletion, edit, Messenger "No") or the coordinator. */
+export type CancelReason = 'comment' | 'deleted' | 'edited' | 'declined' | 'coordinator';
 
 export interface InboxRecord {
   id: string;
