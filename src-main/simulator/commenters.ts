@@ -65,9 +65,10 @@ export class Commenters {
   commentOn(postId: string): void {
     let left = this.opts.maxCommentsPerPost ?? 12;
     // A new post's first delivery always holds someone signing up, the second someone asking and
-    // the third someone hedging, so the coordinator sees the whole journey (a live signup, a
-    // question in the inbox, a comment waiting in "Needs a look") within seconds, whatever the
-    // crowd's random mix turns out to be.
+    // the third someone hedging ("I'll try to make it"), so the coordinator sees the whole journey
+    // within seconds, whatever the crowd's random mix turns out to be: a live signup, a question
+    // in the inbox, and the kind of comment the model is least sure of (waiting in "Needs a look"
+    // when its confidence is under the threshold in Settings → Model).
     const opening: Opening[] = ['signup', 'question', 'hedged'];
     const tick = (): void => {
       if (this.stopped || left <= 0) return;
