@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BackupInfo, ExportResult } from '../../contract/data';
 import type { Clock } from '../clock';
 import type { Logger } from '../log';
-import { HISTORY_FOLDER } from '../metrics/history';
+import { HISTORY_FOLDER, parseDayFile } from '../metrics/history';
 import { safeCsv } from '../pipeline/roster/csv-safe';
 import { checkedJsonSizes } from './json-check';
 
@@ -189,13 +189,8 @@ async function exportHistory(root: string, file: string): Promise<boolean> {
     const days = (await readdir(path.join(root, d.name)).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort();
     const rows: Record<string, unknown>[] = [];
     for (const day of days) {
-      for (const line of (await readFile(path.join(root, d.name, day), 'utf8')).split('\n')) {
-        try {
-          const [at, value, kind] = JSON.parse(line) as [number, number, string];
-          if (typeof at === 'number' && typeof value === 'number') rows.push({ node, time: new Date(at).toISOString(), value, kind: kind === 'i' ? 'input' : 'computed' });
-        } catch {
-          // an empty or cut line
-        }
+      for (const [at, value, kind] of parseDayFile(await readFile(path.join(root, d.name, day), 'utf8')).points) {
+        rows.push({ node, time: new Date(at).toISOString(), value, kind: kind === 'i' ? 'input' : 'computed' });
       }
     }
     if (rows.length === 0) continue;

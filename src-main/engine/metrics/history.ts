@@ -72,6 +72,24 @@ const toPoint = ([at, value, s]: StoredPoint): MetricPoint => ({ at, value, sour
  * in memory for `flushMs` (or until `flushAt` are waiting); day files older than the retention
  * are deleted. A line a crash cut short is skipped (and counted), never making a file unreadable.
  */
+/** The points of one day file's text, and how many lines were damaged (a cut last line after a crash). */
+export function parseDayFile(text: string): { points: StoredPoint[]; skipped: number } {
+  const points: StoredPoint[] = [];
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let p: unknown;
+    try {
+      p = JSON.parse(line);
+    } catch {
+      p = null;
+    }
+    if (isStoredPoint(p)) points.push(p);
+    else skipped += 1;
+  }
+  return { points, skipped };
+}
+
 export class MetricHistory {
   /** Node → its folder name, for every node that has a folder. */
   private readonly folders = new Map<string, string>();
@@ -249,20 +267,7 @@ export class MetricHistory {
 
   private async readDay(folder: string, day: string): Promise<StoredPoint[]> {
     const file = path.join(this.root, folder, `${day}.jsonl`);
-    const text = await fs.readFile(file, 'utf8').catch(() => '');
-    const out: StoredPoint[] = [];
-    let skipped = 0;
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      let p: unknown;
-      try {
-        p = JSON.parse(line);
-      } catch {
-        p = null;
-      }
-      if (isStoredPoint(p)) out.push(p);
-      else skipped += 1;
-    }
+    const { points: out, skipped } = parseDayFile(await fs.readFile(file, 'utf8').catch(() => ''));
     if (skipped > 0) {
       this.skippedLines += skipped;
       this.log.warn('damaged metric history lines skipped', { file, skipped });
