@@ -3,14 +3,15 @@
 // watches /healthz, are other processes). Plain JavaScript: a worker thread is not passed
 // through the test runner's TypeScript transform.
 //
-// workerData: { url, token, idleMs, body (bytes of the volunteers.importCsv request) }
-// Posts back once: { idle: number[], during: number[], importMs, status }, latencies in ms, each
+// workerData: { url, token, idleMs, bodies (the volunteers.importCsv requests' bytes, sent one
+// after another) }
+// Posts back once: { idle: number[], during: number[], importMs, statuses: number[] }, latencies in ms, each
 // timed from when the probe was due (a block between two probes delays the next one, and a
 // request arriving then would have waited as long).
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { url, token, idleMs, body } = workerData;
+const { url, token, idleMs, bodies } = workerData;
 const base = new URL(url);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,9 +46,13 @@ const idleUntil = performance.now() + idleMs;
 const idle = await probeWhile(() => performance.now() >= idleUntil);
 let done = false;
 const t0 = performance.now();
-const upload = request('POST', '/api/rpc/volunteers.importCsv', Buffer.from(body)).finally(() => {
+const upload = (async () => {
+  const statuses = [];
+  for (const body of bodies) statuses.push(await request('POST', '/api/rpc/volunteers.importCsv', Buffer.from(body)));
+  return statuses;
+})().finally(() => {
   done = true;
 });
 const during = await probeWhile(() => done);
-const status = await upload;
-parentPort.postMessage({ idle, during, importMs: performance.now() - t0, status });
+const statuses = await upload;
+parentPort.postMessage({ idle, during, importMs: performance.now() - t0, statuses });
