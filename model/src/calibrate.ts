@@ -1,4 +1,4 @@
-import { INTENTS } from '../../src-main/engine/streams/entries';
+import { INTENTS } from '../../src-main/contract/intents';
 import { tf } from '../../src-main/engine/model/backend';
 import { densify, featurize, type FeatureConfig } from '../../src-main/engine/model/features';
 import type { LabelledComment } from './data';

@@ -1,4 +1,4 @@
-import { INTENTS, type Intent } from '../../src-main/engine/streams/entries';
+import { INTENTS, type IntentName as Intent } from '../../src-main/contract/intents';
 
 export interface IntentScores {
   precision: number;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INTENTS } from '../../src-main/engine/streams/entries';
+import { INTENTS } from '../../src-main/contract/intents';
 import { readLabelled } from './data';
 import { LANGS, readHandwritten, readTrainingComments, sameText, SLICES, type HandwrittenComment } from './handwritten';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { INTENTS } from '../../src-main/engine/streams/entries';
+import { INTENTS } from '../../src-main/contract/intents';
 import type { LabelledComment } from './data';
 
 /** How a hand-written row is grouped in the report (see model/data/handwritten/README.md). */

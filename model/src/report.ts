@@ -1,4 +1,4 @@
-import { INTENTS } from '../../src-main/engine/streams/entries';
+import { INTENTS } from '../../src-main/contract/intents';
 import type { ReportSummary } from '../../src-main/engine/model/artifact';
 import type { IntentModel } from '../../src-main/engine/model/intent-model';
 import type { LabelledComment } from './data';

@@ -1,4 +1,4 @@
-import type { Intent } from '../../src-main/engine/streams/entries';
+import type { IntentName as Intent } from '../../src-main/contract/intents';
 
 /**
  * The second half of the training corpus: how a Page's comment section really reads. Short and

@@ -1,4 +1,4 @@
-import type { Intent } from '../../src-main/engine/streams/entries';
+import type { IntentName as Intent } from '../../src-main/contract/intents';
 
 /**
  * Comment templates for the intent model's training and test data, written for Voluntree in the

@@ -1,4 +1,4 @@
-import { INTENTS } from '../../src-main/engine/streams/entries';
+import { INTENTS } from '../../src-main/contract/intents';
 import type { ModelArtifact, ReportSummary } from '../../src-main/engine/model/artifact';
 import { tf } from '../../src-main/engine/model/backend';
 import { densify, featureConfig, featurize, DEFAULT_FEATURE_SETTINGS, type FeatureSettings } from '../../src-main/engine/model/features';

@@ -5,6 +5,7 @@
 // Times: every date and time in this contract is an ISO 8601 string with a time zone
 // ("2026-12-05T09:00:00Z" or "2026-12-05T10:00:00+01:00"); results always use UTC ("…Z").
 import { z } from 'zod';
+import { INTENTS, type IntentName } from './intents';
 import { liveEvent, request } from './define';
 
 /** An ISO 8601 date-time with a zone; the message says how to write one. */
@@ -88,10 +89,10 @@ export const COMMENT_ACTIONS = [
  */
 export type CommentAction = (typeof COMMENT_ACTIONS)[number];
 
-export const intentName = z.enum(['signup', 'cancel', 'question', 'other'], {
+export const intentName = z.enum(INTENTS, {
   message: 'The intent is one of signup, cancel, question, other',
 });
-export type IntentName = z.infer<typeof intentName>;
+export type { IntentName };
 
 /** Where a reply goes: under the comment, as its one private reply, or as a Messenger message. */
 export type ReplyChannel = 'public' | 'private' | 'messenger';

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { liveEvent, request } from './define';
+import { INTENTS, type IntentName } from './intents';
 
 // The model part of the contract. Requests: name → args schema (zod) + result type.
 // Live events: name → payload type. Merged into the whole contract by ./index.ts.
 
-const intent = z.enum(['signup', 'cancel', 'question', 'other']);
-export type ModelIntent = z.infer<typeof intent>;
+const intent = z.enum(INTENTS);
+export type ModelIntent = IntentName;
 
 export interface ModelReportSummary {
   macroF1: number;

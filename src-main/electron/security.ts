@@ -1,6 +1,7 @@
 // Window and session hardening. Only type imports from Electron, so the rules are tested in
 // plain Node with stand-in objects (the tests never need the Electron binary).
 import type { WebPreferences } from 'electron';
+import { externalUrl } from '../contract/links';
 
 /** The renderer's own origin in the packaged app (served by the `app://` protocol). */
 export const APP_SCHEME = 'app';
@@ -67,20 +68,10 @@ export function isAppUrl(url: string, origins: readonly string[]): boolean {
 }
 
 /**
- * The link to hand to the system browser, or null when it must not be opened: only plain
- * http(s) URLs without embedded credentials, never the app's own origins or local files.
+ * The link to hand to the system browser, or null when it must not be opened (the rule the
+ * window applies to links too: `externalUrl` in the contract).
  */
-export function externalLink(url: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-  if (u.username || u.password || !u.hostname) return null;
-  return u.toString();
-}
+export const externalLink = externalUrl;
 
 /** The parts of a WebContents the hardening touches (structural, so tests can stand in). */
 export interface GuardedContents {

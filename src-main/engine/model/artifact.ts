@@ -2,18 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ModelReportSummary } from '../../contract/model';
 import type { FeatureConfig } from './features';
 
 /** The report summary that travels with a model (full report: model/artifact/report.md). */
-export interface ReportSummary {
-  macroF1: number;
-  accuracy: number;
-  baselineMacroF1: number;
-  testSize: number;
-  trainSize: number;
-  corrections: number;
-  seed: number;
-}
+export type ReportSummary = ModelReportSummary;
 
 /**
  * A trained model as shipped on disk (model/artifact/) and as published into Redis: the

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INTENTS, type IntentName } from '../../contract/intents';
 import { COMMENT_MAX, INCOMING_MESSAGE_MAX, NAME_MAX, cutText } from '../facebook/text-limits';
 import { PACKED_PATTERN } from '../model/packed-features';
 
@@ -99,8 +100,8 @@ export const commentEntry = z.object({
 });
 export type CommentEntry = z.infer<typeof commentEntry>;
 
-export const INTENTS = ['signup', 'cancel', 'question', 'other'] as const;
-export type Intent = (typeof INTENTS)[number];
+export { INTENTS };
+export type Intent = IntentName;
 
 /** A classified comment (or a pass-through item) on `vt:stream:intents`. */
 export const intentEntry = z.object({

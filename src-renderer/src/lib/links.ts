@@ -1,18 +1,10 @@
+import { externalUrl } from '@contract/links';
+
 /**
- * Only ordinary web addresses may become links. Anything else (javascript:, data:, file:,
- * relative paths that would move the app window) stays plain text.
+ * Only ordinary web addresses may become links (the rule is `externalUrl`, shared with the
+ * Electron shell). Anything else stays plain text.
  */
-export function safeExternalUrl(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  if (url.username || url.password) return null;
-  return url.toString();
-}
+export const safeExternalUrl = externalUrl;
 
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 

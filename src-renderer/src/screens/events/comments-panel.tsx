@@ -1,3 +1,4 @@
+import { INTENTS } from '@contract/intents';
 import type { CommentView, IntentName, ReplyChannel } from '@contract/events';
 import { useCallback, useEffect, useState } from 'react';
 import { EmptyState, ErrorAlert } from '../../components/feedback';
@@ -7,7 +8,6 @@ import { formatWhen } from '../../lib/format';
 import { useStores } from '../../stores/stores';
 import { NeedsReview } from './needs-review';
 
-const INTENTS: IntentName[] = ['signup', 'cancel', 'question', 'other'];
 const ACTION_TEXT: Record<string, string> = {
   signed_up: 'Signed up',
   waitlisted: 'Waitlisted',

@@ -1,3 +1,4 @@
+import { INTENTS } from '@contract/intents';
 import type { CommentView, IntentName } from '@contract/events';
 import { useState } from 'react';
 import { toApiError } from '../../bridge';
@@ -21,7 +22,7 @@ const GUESS: Record<IntentName, string> = {
   question: 'is asking a question',
   other: 'is only commenting',
 };
-const ORDER: IntentName[] = ['signup', 'cancel', 'question', 'other'];
+const ORDER: readonly IntentName[] = INTENTS;
 
 /**
  * Comments the model was unsure of: nothing was done with them yet. One click accepts the guess

@@ -1,3 +1,4 @@
+import { INTENTS } from '@contract/intents';
 import type { ModelIntent, ModelReport } from '@contract/model';
 
 /** One figure of two reports side by side; figures are fractions (0–1). */
@@ -11,7 +12,7 @@ export interface ComparedFigure {
 }
 
 export const INTENT_LABELS: Record<ModelIntent, string> = { signup: 'Signups', cancel: 'Cancellations', question: 'Questions', other: 'Other comments' };
-const INTENT_ORDER: readonly ModelIntent[] = ['signup', 'cancel', 'question', 'other'];
+const INTENT_ORDER: readonly ModelIntent[] = INTENTS;
 
 function figure(label: string, current: number | null, next: number): ComparedFigure {
   if (current === null) return { label, current, next, points: null, direction: null };
