@@ -9,6 +9,7 @@ import { createEngine } from '../src-main/engine/engine';
 import { memoryLogger } from '../src-main/engine/log';
 import { freePort } from '../src-main/engine/redis/supervisor';
 import { reportFigures } from './support/report';
+import { createDemoModule } from '../src-main/simulator/demo';
 
 /** Bare redis-server: spawn → first PONG. The floor under the engine's cold start. */
 async function bareRedisStartMs(): Promise<number> {
@@ -43,7 +44,7 @@ it('cold start to ready', async () => {
     bareMs.push(await bareRedisStartMs());
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-bench-engine-'));
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TUNNEL: 'off', FB_GRAPH_URL: 'http://127.0.0.1:9' });
-    const engine = createEngine({ config, log: memoryLogger() });
+    const engine = createEngine({ demo: createDemoModule, config, log: memoryLogger() });
     const t0 = performance.now();
     await engine.start();
     engineMs.push(performance.now() - t0);

@@ -11,6 +11,7 @@ import { memoryLogger } from '../src-main/engine/log';
 import { createGraphSimulator } from '../src-main/simulator/graph-simulator';
 import { commentChange, feedEntry, webhookPayload } from '../src-main/simulator/webhook-payloads';
 import { reportFigures } from './support/report';
+import { createDemoModule } from '../src-main/simulator/demo';
 
 const PAGE_ID = '300000000000003';
 const PAGE_TOKEN = 'bench-page-token-0123456789';
@@ -53,7 +54,7 @@ it('webhook to live event latency at a steady rate', async () => {
     FB_APP_SECRET: APP_SECRET,
   });
   const log = memoryLogger();
-  const engine = createEngine({ config, log });
+  const engine = createEngine({ demo: createDemoModule, config, log });
   await engine.start();
   try {
     const rpc = async <T>(method: string, args: unknown): Promise<T> =>

@@ -10,6 +10,7 @@ import { memoryLogger } from '../src-main/engine/log';
 import { hostileFile } from '../test/support/hostile-csv';
 import { prng } from '../test/support/prng';
 import { reportFigures, type BenchRow } from './support/report';
+import { createDemoModule } from '../src-main/simulator/demo';
 
 const TOKEN = 'bench-api-token-0123456789';
 const TARGET_MS = 200;
@@ -45,7 +46,7 @@ const round = (v: number): number => Math.round(v);
 async function probeDuring(bodies: Buffer[]): Promise<ProbeResult> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-bench-import-'));
   const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off', FB_GRAPH_URL: 'http://127.0.0.1:9' });
-  const engine = createEngine({ config, log: memoryLogger() });
+  const engine = createEngine({ demo: createDemoModule, config, log: memoryLogger() });
   await engine.start();
   try {
     const worker = new Worker(new URL('./support/healthz-probe.mjs', import.meta.url), { workerData: { url: engine.httpUrl, token: TOKEN, idleMs: 3000, bodies } });

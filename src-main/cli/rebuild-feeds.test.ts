@@ -9,6 +9,7 @@ import { createEngine, type Engine } from '../engine/engine';
 import { memoryLogger } from '../engine/log';
 import { createClient } from '../engine/redis/endpoint';
 import { rebuildFeeds } from './rebuild-feeds';
+import { createDemoModule } from '../simulator/demo';
 
 const TOKEN = 'rebuild-test-token-123456';
 
@@ -31,7 +32,7 @@ describe('voluntree rebuild-feeds', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-rebuild-'));
     port = await freePort();
-    engine = createEngine({ config: configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: String(port), VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off' }), log });
+    engine = createEngine({ demo: createDemoModule, config: configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: String(port), VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off' }), log });
     await engine.start();
     const now = Date.now();
     await engine.services!.feed!.record([
@@ -79,7 +80,7 @@ describe('voluntree rebuild-feeds', () => {
     const r = await rebuildFeeds(env({ VOLUNTREE_PORT: String(await freePort()) }), log);
     expect(r).toMatchObject({ via: 'offline', activities: 3 });
     // The folder is free again: the app starts on it and finds the feeds.
-    engine = createEngine({ config: configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: String(port), VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off' }), log });
+    engine = createEngine({ demo: createDemoModule, config: configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: String(port), VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off' }), log });
     await engine.start();
     expect(await org()).toHaveLength(2);
   });

@@ -5,6 +5,7 @@ import { configFromEnv, ConfigError, type EngineConfig } from '../engine/config'
 import { createEngine } from '../engine/engine';
 import type { Logger } from '../engine/log';
 import { clientOptions, parseRedisUrl, type RedisEndpoint } from '../engine/redis/endpoint';
+import { createDemoModule } from '../simulator/demo';
 
 /** What `feed.rebuild` answers. */
 export interface RebuildResult {
@@ -51,7 +52,7 @@ export async function rebuildFeeds(env: NodeJS.ProcessEnv, log: Logger, defaults
       `Voluntree is running on ${config.dataDir} but not at ${url}. Set VOLUNTREE_PORT (or VOLUNTREE_URL) and VOLUNTREE_TOKEN to the running app's, or stop it first.`,
     );
   }
-  const engine = createEngine({ config, role: 'app', log, http: false });
+  const engine = createEngine({ demo: createDemoModule, config, role: 'app', log, http: false });
   try {
     await engine.start();
     const r = (await engine.call('feed.rebuild', {})) as RebuildResult;

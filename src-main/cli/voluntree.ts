@@ -7,6 +7,7 @@ import { RedisBinaryNotFoundError } from '../engine/redis/find-binary';
 import { rebuildFeeds } from './rebuild-feeds';
 import { stopOnSignals } from './stop-on-signals';
 import { startBanner } from './start-banner';
+import { createDemoModule } from '../simulator/demo';
 
 const USAGE = `Usage: voluntree <command>
 
@@ -68,7 +69,7 @@ async function run(role: EngineRole): Promise<void> {
   const explicitPort = process.env.VOLUNTREE_PORT !== undefined;
   // A person at a terminal reads short lines; a service manager gets JSON lines.
   const log: Logger = createLogger({ format: process.stderr.isTTY ? 'pretty' : 'json' });
-  let engine: Engine = createEngine({ config, role, log });
+  let engine: Engine = createEngine({ demo: createDemoModule, config, role, log });
   // `engine` is replaced when the default port is taken, so stop whichever one is current.
   stopOnSignals({ stop: () => engine.stop(), write: (t) => process.stdout.write(t), exit: (c) => process.exit(c) });
   try {
@@ -77,7 +78,7 @@ async function run(role: EngineRole): Promise<void> {
     await engine.stop().catch(() => undefined);
     if (role === 'app' && !explicitPort && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       // The default port is taken (another copy running?): use any free port instead.
-      engine = createEngine({ config: { ...config, port: 0 }, role, log });
+      engine = createEngine({ demo: createDemoModule, config: { ...config, port: 0 }, role, log });
       await engine.start();
     } else {
       throw err;

@@ -2,6 +2,7 @@ import type { EngineConfig } from '../engine/config';
 import { createEngine, type Engine } from '../engine/engine';
 import type { Logger } from '../engine/log';
 import type { SecretStore } from '../engine/settings/secret-store';
+import { createDemoModule } from '../simulator/demo';
 
 /**
  * Starts the engine for the desktop app. When the configured HTTP port is taken (browser mode
@@ -9,7 +10,7 @@ import type { SecretStore } from '../engine/settings/secret-store';
  * window talks over IPC, and the tunnel follows whatever port the webhook server has.
  */
 export async function startDesktopEngine(opts: { config: EngineConfig; log: Logger; secrets: SecretStore; portIsExplicit: boolean }): Promise<Engine> {
-  let engine = createEngine({ config: opts.config, role: 'app', log: opts.log, secrets: opts.secrets });
+  let engine = createEngine({ demo: createDemoModule, config: opts.config, role: 'app', log: opts.log, secrets: opts.secrets });
   try {
     await engine.start();
     return engine;
@@ -17,7 +18,7 @@ export async function startDesktopEngine(opts: { config: EngineConfig; log: Logg
     await engine.stop().catch(() => undefined);
     if (opts.portIsExplicit || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
     opts.log.info('the HTTP port is taken; using a free one', { port: opts.config.port });
-    engine = createEngine({ config: { ...opts.config, port: 0 }, role: 'app', log: opts.log, secrets: opts.secrets });
+    engine = createEngine({ demo: createDemoModule, config: { ...opts.config, port: 0 }, role: 'app', log: opts.log, secrets: opts.secrets });
     try {
       await engine.start();
       return engine;

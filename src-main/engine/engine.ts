@@ -1,3 +1,4 @@
+import type { DemoFactory } from './demo-port';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   extraModules?: (ctx: EngineContext) => EngineModule[];
   /** Serve the local HTTP surface (app role). Default true. */
   http?: boolean;
+  /** Demo mode's simulator, handed in (see demo-port.ts); without it the engine runs live only. */
+  demo?: DemoFactory;
 }
 
 /**
@@ -147,7 +150,7 @@ export class Engine {
       queues: this.queues,
       dataDir: this.config.dataDir,
     };
-    this.built = await buildModules(this.ctx, { config: this.config, settings: this.settings, engine: this });
+    this.built = await buildModules(this.ctx, { config: this.config, settings: this.settings, engine: this, demo: this.opts.demo });
     this.modules = [...this.built.modules, ...(this.opts.extraModules?.(this.ctx) ?? [])];
     const handlers: Partial<Handlers> = {
       'system.health': async () => this.health(),

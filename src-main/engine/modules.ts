@@ -1,4 +1,4 @@
-import { createDemoModule, type DemoModule } from '../simulator/demo';
+import type { DemoFactory, DemoPort } from './demo-port';
 import type { EngineConfig } from './config';
 import { createDataModule } from './data/data-module';
 import type { Engine } from './engine';
@@ -19,6 +19,8 @@ export interface ModuleDeps {
   config: EngineConfig;
   settings: SettingsService;
   engine: Engine;
+  /** Demo mode's simulator (the CLI, the shell and tests hand it in); without it, live only. */
+  demo?: DemoFactory;
 }
 
 /** The modules and the services they offer each other. */
@@ -30,7 +32,7 @@ export interface BuiltModules {
   pipeline: PipelineModule;
   webhook: WebhookModule | null;
   /** The Facebook simulator (demo mode); app role only. */
-  demo: DemoModule | null;
+  demo: DemoPort | null;
   graph: GraphClient;
   /** Whether this process sends through the Graph API right now (takes reply and notify jobs). */
   sendsGraph(): boolean;
@@ -43,7 +45,7 @@ export interface BuiltModules {
  * otherwise Facebook with the Settings' Page, token, App ID and App Secret (read per call, so a
  * change in Settings applies at once).
  */
-export function createGraphFor(ctx: EngineContext, config: EngineConfig, settings: SettingsService, demo: Pick<DemoModule, 'graphUrl' | 'credentials'> | null): GraphClient {
+export function createGraphFor(ctx: EngineContext, config: EngineConfig, settings: SettingsService, demo: Pick<DemoPort, 'graphUrl' | 'credentials'> | null): GraphClient {
   const inDemo = (): boolean => demo !== null && settings.demoMode();
   return new GraphClient({
     baseUrl: () => (inDemo() ? demo!.graphUrl() : config.graphUrl),
@@ -90,7 +92,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
   const app = ctx.role === 'app';
   const modules: EngineModule[] = [];
 
-  const demo = app ? createDemoModule(ctx, { webhookUrl: () => (deps.engine.httpUrl ? `${deps.engine.httpUrl}/webhooks/facebook` : null) }) : null;
+  const demo = app && deps.demo ? deps.demo(ctx, { webhookUrl: () => (deps.engine.httpUrl ? `${deps.engine.httpUrl}/webhooks/facebook` : null) }) : null;
   const inDemo = (): boolean => demo !== null && settings.demoMode();
   const watcher = app ? null : createConnectionWatcher({ redis: ctx.redis, keys: ctx.keys, log: ctx.log.child({ part: 'graph-connection' }), workerKey: config.workerKey });
   const graph = watcher ? createWorkerGraph(ctx, config, settings, () => watcher.view().connection) : createGraphFor(ctx, config, settings, demo);
@@ -104,7 +106,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
   if (app) {
     modules.push(createSettingsModule(ctx, settings));
     modules.push(createDataModule(ctx, settings));
-    modules.push(demo!);
+    if (demo) modules.push(demo);
     modules.push((metrics = createMetricsModule(ctx)));
     modules.push((feed = createFeedModule(ctx)));
     modules.push(

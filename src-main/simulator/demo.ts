@@ -1,32 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import type { EngineContext, EngineModule } from '../engine/module';
+import type { DemoCredentials, DemoPort, DemoPortOptions } from '../engine/demo-port';
+import type { EngineContext } from '../engine/module';
 import { Commenters } from './commenters';
 import { createGraphSimulator, type GraphSimulator } from './graph-simulator';
 import { createWorld } from './world';
 
 export const DEMO_PAGE_ID = '100000000000001';
 
-export interface DemoModuleOptions {
-  /** Where simulated people deliver webhooks (the webhook server's `/webhooks/facebook`); null until it listens. */
-  webhookUrl: () => string | null;
+export interface DemoModuleOptions extends DemoPortOptions {
   seed?: number;
   paceMs?: { min: number; max: number };
   maxCommentsPerPost?: number;
   port?: number;
 }
 
-/** The settings the engine uses while in demo mode, in place of a real Page's. */
-export interface DemoCredentials {
-  pageId: string;
-  pageToken: string;
-  appSecret: string;
-  verifyToken: string;
-}
+export type { DemoCredentials };
 
-export interface DemoModule extends EngineModule {
-  credentials: DemoCredentials;
-  /** The simulator's base URL, for the GraphClient's `baseUrl` (throws before start). */
-  graphUrl(): string;
+export interface DemoModule extends DemoPort {
   simulator(): GraphSimulator | null;
   commenters(): Commenters | null;
 }

@@ -6,6 +6,7 @@ import { configFromEnv } from '../../src-main/engine/config';
 import { createEngine, type Engine } from '../../src-main/engine/engine';
 import { memoryLogger } from '../../src-main/engine/log';
 import { createClient } from '../../src-main/engine/redis/endpoint';
+import { createDemoModule } from '../../src-main/simulator/demo';
 
 /** The engine as `serve` runs it: its own supervised redis-server, HTTP on a free port. */
 describe('engine with supervised Redis', () => {
@@ -16,7 +17,7 @@ describe('engine with supervised Redis', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-engine-'));
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: 'test-token-123456', VOLUNTREE_TUNNEL: 'off' });
-    engine = createEngine({ config, log });
+    engine = createEngine({ demo: createDemoModule, config, log });
     await engine.start();
   });
 
@@ -129,14 +130,14 @@ describe('a redis-server left behind by a crashed app', () => {
   it('is shut down cleanly at the next start instead of running twice on one AOF', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-orphan-'));
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TUNNEL: 'off' });
-    const first = createEngine({ config, log: memoryLogger() });
+    const first = createEngine({ demo: createDemoModule, config, log: memoryLogger() });
     await first.start();
     const orphanPid = first.supervisedRedis!.status().pid!;
     const port = first.redisEndpoint!.port;
     await first.ctx!.queues.queue('email').add('probe', { kept: true }, { jobId: 'kept-across-crash' });
     // Simulate the app dying without stopping Redis: drop the supervisor's handle on it.
     (first.supervisedRedis as unknown as { stopping: boolean }).stopping = true;
-    const second = createEngine({ config, log: memoryLogger() });
+    const second = createEngine({ demo: createDemoModule, config, log: memoryLogger() });
     try {
       await second.start();
       expect(second.redisEndpoint!.port).toBe(port);

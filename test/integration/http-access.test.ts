@@ -9,6 +9,7 @@ import type { EngineModule } from '../../src-main/engine/module';
 import { signBody, webhookPayload, feedEntry, commentChange } from '../../src-main/simulator/webhook-payloads';
 import { rawRequest, type RawResponse } from '../support/raw-http';
 import { testRedis, type TestRedis } from '../support/redis';
+import { createDemoModule } from '../../src-main/simulator/demo';
 
 const TOKEN = 'access-token-0123456789abcdef';
 const BEARER = { authorization: `Bearer ${TOKEN}` };
@@ -48,7 +49,7 @@ describe('local HTTP surface access', () => {
       { VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off', REDIS_URL: t.url, FB_GRAPH_URL: 'http://127.0.0.1:9' },
       { rendererDir: ui },
     );
-    engine = createEngine({ config, log, prefix: t.prefix, extraModules: extra });
+    engine = createEngine({ demo: createDemoModule, config, log, prefix: t.prefix, extraModules: extra });
     await engine.start();
     base = engine.httpUrl!;
     port = Number(new URL(base).port);

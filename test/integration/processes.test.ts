@@ -14,6 +14,7 @@ import { parseRedisUrl } from '../../src-main/engine/redis/endpoint';
 import { createGraphSimulator, type GraphSimulator } from '../../src-main/simulator/graph-simulator';
 import { until } from '../../src-main/engine/pipeline/testing/harness';
 import { testRedis, type TestRedis } from '../support/redis';
+import { createDemoModule } from '../../src-main/simulator/demo';
 
 /** The app and a `voluntree worker` on one Redis: /healthz lists both while they live. */
 describe('/healthz lists the live processes', () => {
@@ -26,7 +27,7 @@ describe('/healthz lists the live processes', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), `vt-proc-${role}-`));
     dirs.push(dataDir);
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: 'proc-token-0123456789', VOLUNTREE_TUNNEL: 'off', REDIS_URL: t.url, ...env });
-    return createEngine({ config, role, log: memoryLogger(), prefix: t.prefix });
+    return createEngine({ demo: createDemoModule, config, role, log: memoryLogger(), prefix: t.prefix });
   };
 
   beforeAll(async () => {
@@ -91,7 +92,7 @@ describe('the Page connection handed to workers', () => {
     const log = memoryLogger();
     logs.set(name, log);
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: 'seal-token-0123456789', VOLUNTREE_TUNNEL: 'off', REDIS_URL: t.url, ...env });
-    return createEngine({ config, role, log, prefix: t.prefix });
+    return createEngine({ demo: createDemoModule, config, role, log, prefix: t.prefix });
   };
 
   beforeAll(async () => {

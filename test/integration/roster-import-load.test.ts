@@ -11,6 +11,7 @@ import { memoryLogger } from '../../src-main/engine/log';
 import { watchLoopDelay, type LoopDelay } from '../support/loop-delay';
 import { rawRequest } from '../support/raw-http';
 import { testRedis, type TestRedis } from '../support/redis';
+import { createDemoModule } from '../../src-main/simulator/demo';
 
 const TOKEN = 'access-token-0123456789abcdef';
 const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
@@ -52,7 +53,7 @@ describe('a roster import at the size limit', () => {
     t = await testRedis();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-import-'));
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off', REDIS_URL: t.url, FB_GRAPH_URL: 'http://127.0.0.1:9' });
-    engine = createEngine({ config, log: memoryLogger(), prefix: t.prefix });
+    engine = createEngine({ demo: createDemoModule, config, log: memoryLogger(), prefix: t.prefix });
     await engine.start();
     base = engine.httpUrl!;
   });

@@ -8,6 +8,7 @@ import { configFromEnv } from '../../src-main/engine/config';
 import { createEngine, type Engine } from '../../src-main/engine/engine';
 import { memoryLogger } from '../../src-main/engine/log';
 import { prng, randomValue } from '../support/prng';
+import { createDemoModule } from '../../src-main/simulator/demo';
 
 /**
  * Every contract method over HTTP with random, mutated and hostile arguments: the answer is
@@ -28,7 +29,7 @@ describe('RPC fuzz over every contract method', () => {
       VOLUNTREE_TUNNEL: 'off',
       FB_GRAPH_URL: 'http://127.0.0.1:9',
     });
-    engine = createEngine({ config, log: memoryLogger() });
+    engine = createEngine({ demo: createDemoModule, config, log: memoryLogger() });
     await engine.start();
   });
   afterAll(async () => {

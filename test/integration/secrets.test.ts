@@ -12,6 +12,7 @@ import { createEngine, type Engine } from '../../src-main/engine/engine';
 import { createLogger } from '../../src-main/engine/log';
 import { createClient } from '../../src-main/engine/redis/endpoint';
 import { startSmtp } from '../../src-main/engine/pipeline/testing/smtp';
+import { createDemoModule } from '../../src-main/simulator/demo';
 
 const TOKEN = 'secrets-test-token-0123456789';
 
@@ -107,7 +108,7 @@ describe('secrets stay in the secrets file', () => {
     });
     // Supervised Redis: its AOF and RDB live under the data folder and are scanned too.
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off', FB_GRAPH_URL: graph.url, VOLUNTREE_WORKER_KEY: SECRETS.workerKey });
-    engine = createEngine({ config, log });
+    engine = createEngine({ demo: createDemoModule, config, log });
     await engine.start();
   });
 
@@ -180,7 +181,7 @@ describe('secrets stay in the secrets file', () => {
       VOLUNTREE_DATA_DIR: path.join(dataDir, 'worker'), VOLUNTREE_TUNNEL: 'off', VOLUNTREE_WORKER_KEY: SECRETS.workerKey,
       REDIS_URL: `redis://${ep.username ? encodeURIComponent(ep.username) : ''}:${encodeURIComponent(ep.password ?? '')}@${ep.host}:${ep.port}`,
     });
-    worker = createEngine({ config: workerConfig, role: 'worker', log: createLogger({ level: 'debug', write: (line) => lines.push(line) }) });
+    worker = createEngine({ demo: createDemoModule, config: workerConfig, role: 'worker', log: createLogger({ level: 'debug', write: (line) => lines.push(line) }) });
     await worker.start();
     await until('the worker opens the connection', () => worker!.services!.sendsGraph());
 

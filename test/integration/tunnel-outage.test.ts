@@ -19,6 +19,7 @@ import { resolveLocalhostSubdomains } from '../support/localhost-subdomains';
 import { testRedis } from '../support/redis';
 import { rpcClient } from '../support/rpc-client';
 import { startTunnelPeer, type TunnelPeer } from '../support/tunnel-peer';
+import { createDemoModule } from '../../src-main/simulator/demo';
 
 /**
  * The whole engine in live mode behind a localtunnel server that dies and comes back: what
@@ -69,7 +70,7 @@ describe('the engine behind a localtunnel server that dies and comes back', () =
       FB_PAGE_TOKEN: PAGE_TOKEN,
       FB_APP_SECRET: APP_SECRET,
     });
-    engine = createEngine({ config, log });
+    engine = createEngine({ demo: createDemoModule, config, log });
     await engine.start();
     const day = new Date(Date.now() + 5 * 24 * 3600_000).toISOString().slice(0, 10);
     const created = await rpc<EventView>('events.create', {

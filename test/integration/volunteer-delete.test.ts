@@ -10,6 +10,7 @@ import { commentIntent, messageIntent, until } from '../../src-main/engine/pipel
 import type { IntentEntry } from '../../src-main/engine/streams/entries';
 import type { SimCall } from '../../src-main/simulator/graph-simulator';
 import { testRedis, type TestRedis } from '../support/redis';
+import { createDemoModule, type DemoModule } from '../../src-main/simulator/demo';
 
 // Distinctive values, so finding any of them anywhere is a real leftover, not a coincidence.
 const MARIA = { id: '4200042', name: 'Mariela Quintanilla' };
@@ -67,7 +68,7 @@ describe('deleting a person for a privacy request', () => {
   let dataDir: string;
 
   const call = <N extends RequestName>(name: N, args: RequestArgs<N>): Promise<RequestResult<N>> => engine.call(name, args) as Promise<RequestResult<N>>;
-  const sim = () => engine.services!.demo!.simulator()!;
+  const sim = () => (engine.services!.demo as DemoModule).simulator()!;
   const feed = (entries: IntentEntry[]) => Promise.all(entries.map((e) => t.redis.xadd(t.keys.streamIntents, '*', 'p', JSON.stringify(e))));
   const settle = () =>
     until('the pipeline to settle', async () => {
@@ -90,10 +91,10 @@ describe('deleting a person for a privacy request', () => {
     t = await testRedis();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-erase-'));
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_TUNNEL: 'off', REDIS_URL: t.url });
-    engine = createEngine({ config, log: memoryLogger(), prefix: t.prefix, http: false });
+    engine = createEngine({ demo: createDemoModule, config, log: memoryLogger(), prefix: t.prefix, http: false });
     await engine.start();
     // Only the people of this test comment.
-    engine.services!.demo!.commenters()!.stop();
+    (engine.services!.demo as DemoModule).commenters()!.stop();
   });
   afterAll(async () => {
     await engine?.stop();

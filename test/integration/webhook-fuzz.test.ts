@@ -11,6 +11,7 @@ import { METRIC_INPUT_MAX_BODY_BYTES } from '../../src-main/engine/metrics/input
 import { commentChange, feedEntry, messageEvent, messagingEntry, signBody, webhookPayload } from '../../src-main/simulator/webhook-payloads';
 import { prng, randomValue } from '../support/prng';
 import { testRedis, type TestRedis } from '../support/redis';
+import { createDemoModule } from '../../src-main/simulator/demo';
 
 const TOKEN = 'fuzz-token-abcdef0123456789';
 const SEED = 20261201;
@@ -63,7 +64,7 @@ describe('webhook and metric input fuzz', () => {
       REDIS_URL: t.url,
       FB_GRAPH_URL: 'http://127.0.0.1:9',
     });
-    engine = createEngine({ config, log, prefix: t.prefix });
+    engine = createEngine({ demo: createDemoModule, config, log, prefix: t.prefix });
     await engine.start();
     secret = engine.services!.demo!.credentials.appSecret;
     const webhook = engine.services!.webhook as WebhookModule;

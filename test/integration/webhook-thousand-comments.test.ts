@@ -14,6 +14,7 @@ import { commentChange, deliverSigned, feedEntry, webhookPayload, type Change } 
 import { LOAD_TEXTS } from '../support/comment-texts';
 import { textsTheModelReads, type LabelledText } from '../support/model-labels';
 import { busyParts, pipelineIdle } from '../support/pipeline-idle';
+import { createDemoModule } from '../../src-main/simulator/demo';
 
 /**
  * 1,000 comments on a published event's post, delivered as Meta delivers them: signed webhook
@@ -71,7 +72,7 @@ describe('1,000 signed webhook comments through the engine', () => {
       VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off',
       FB_GRAPH_URL: sim.url, FB_PAGE_ID: PAGE_ID, FB_PAGE_TOKEN: PAGE_TOKEN, FB_APP_SECRET: APP_SECRET,
     });
-    engine = createEngine({ config, log });
+    engine = createEngine({ demo: createDemoModule, config, log });
     await engine.start();
     const day = new Date(Date.now() + 5 * 24 * 3600_000).toISOString().slice(0, 10);
     const at = (h: number): string => `${day}T${String(h).padStart(2, '0')}:00:00Z`;

@@ -9,6 +9,7 @@ import { memoryLogger } from '../log';
 import { act } from './test-support/fixtures';
 import { isolate } from '../bidi';
 import { pipelineActivitiesGoneFromFeed } from '../wiring';
+import { createDemoModule } from '../../simulator/demo';
 
 /** The feed as the rest of the app reaches it: the engine's services and its RPC methods. */
 describe('feed in the engine', () => {
@@ -18,7 +19,7 @@ describe('feed in the engine', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-feed-engine-'));
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_TUNNEL: 'off', FB_GRAPH_URL: 'http://127.0.0.1:9' });
-    engine = createEngine({ config, log: memoryLogger(), http: false });
+    engine = createEngine({ demo: createDemoModule, config, log: memoryLogger(), http: false });
     await engine.start();
   });
   afterAll(async () => {

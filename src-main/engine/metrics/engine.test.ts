@@ -9,6 +9,7 @@ import { configFromEnv } from '../config';
 import { createEngine, type Engine } from '../engine';
 import { memoryLogger } from '../log';
 import type { MetricsModule } from './module';
+import { createDemoModule } from '../../simulator/demo';
 
 const TOKEN = 'metrics-engine-token-0123456789';
 
@@ -22,7 +23,7 @@ describe('live metrics inside the engine', () => {
     t = await testRedis();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-metrics-engine-'));
     const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off', REDIS_URL: t.url, FB_GRAPH_URL: 'http://127.0.0.1:9' });
-    engine = createEngine({ config, log: memoryLogger(), clock, prefix: t.prefix });
+    engine = createEngine({ demo: createDemoModule, config, log: memoryLogger(), clock, prefix: t.prefix });
     await engine.start();
   });
   afterEach(async () => {
