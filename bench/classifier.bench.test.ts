@@ -16,7 +16,7 @@ import { fetchModel, ModelWatcher, publishModel } from '../src-main/engine/model
 import { preprocessItem } from '../src-main/engine/model/preprocess';
 import { parseRedisUrl } from '../src-main/engine/redis/endpoint';
 import type { CommentItem } from '../src-main/engine/streams/entries';
-import { readLabelled } from '../model/src/data';
+import { readLabelled } from '../src-main/engine/model/training/data';
 import { testRedis, type TestRedis } from '../test/support/redis';
 import { reportFigures, type BenchRow } from './support/report';
 

@@ -15,7 +15,7 @@ import { readArtifact, type ModelArtifact } from '../src-main/engine/model/artif
 import { publishModel } from '../src-main/engine/model/model-store';
 import { preprocessItem } from '../src-main/engine/model/preprocess';
 import type { CommentItem } from '../src-main/engine/streams/entries';
-import { readLabelled } from '../model/src/data';
+import { readLabelled } from '../src-main/engine/model/training/data';
 import { testRedis, type TestRedis } from '../test/support/redis';
 import { reportFigures, type BenchRow } from './support/report';
 

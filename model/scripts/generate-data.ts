@@ -15,7 +15,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { INTENTS, type Intent } from '../../src-main/engine/streams/entries';
-import { pick, seededRandom, shuffleInPlace } from '../src/random';
+import { pick, seededRandom, shuffleInPlace } from '../../src-main/engine/model/training/random';
 import { readHandwritten, readTrainingComments, sameText, type TrainingComment } from '../src/handwritten';
 import { FILLERS, HAND_WRITTEN, TEMPLATES } from '../src/templates';
 import { COMMENT_LANGS, EMOJI_BASES, LANGUAGE_TEMPLATES, SKIN_TONES, type CommentLang } from '../src/templates-comments';

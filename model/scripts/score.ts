@@ -10,7 +10,7 @@ import path from 'node:path';
 import { readArtifact } from '../../src-main/engine/model/artifact';
 import { selectBackend } from '../../src-main/engine/model/backend';
 import { IntentModel } from '../../src-main/engine/model/intent-model';
-import { scoreHandwritten } from '../src/slices';
+import { scoreHandwritten } from '../../src-main/engine/model/training/slices';
 import { readHandwritten } from '../src/handwritten';
 
 function arg(name: string): string | undefined {

@@ -19,11 +19,11 @@ import path from 'node:path';
 import { readArtifact, writeArtifact, type ReportSummary } from '../../src-main/engine/model/artifact';
 import { selectBackend } from '../../src-main/engine/model/backend';
 import { IntentModel } from '../../src-main/engine/model/intent-model';
-import { readCorrections, readLabelled } from '../src/data';
+import { readCorrections, readLabelled } from '../../src-main/engine/model/training/data';
 import { readHandwritten } from '../src/handwritten';
-import { buildReport, renderReportMarkdown, type HandwrittenReport } from '../src/report';
-import { scoreHandwritten } from '../src/slices';
-import { trainIntentModel, trainingRows } from '../src/train-core';
+import { buildReport, renderReportMarkdown, type HandwrittenReport } from '../../src-main/engine/model/training/report';
+import { scoreHandwritten } from '../../src-main/engine/model/training/slices';
+import { trainIntentModel, trainingRows } from '../../src-main/engine/model/training/train-core';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTENTS } from '../../src-main/contract/intents';
-import { readLabelled } from './data';
+import { readLabelled } from '../../src-main/engine/model/training/data';
 import { LANGS, readHandwritten, readTrainingComments, sameText, SLICES, type HandwrittenComment } from './handwritten';
 
 const dir = path.resolve(import.meta.dirname, '../data/handwritten');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { INTENTS } from '../../src-main/contract/intents';
-import type { LabelledComment } from './data';
+import type { LabelledComment } from '../../src-main/engine/model/training/data';
 
 /** How a hand-written row is grouped in the report (see model/data/handwritten/README.md). */
 export const SLICES = ['short', 'emoji', 'long', 'signup', 'cancel', 'question', 'other', 'lang'] as const;

@@ -8,7 +8,7 @@ export interface SimPerson {
   name: string;
 }
 
-import { seededRandom } from '../../model/src/random';
+import { seededRandom } from '../engine/model/training/random';
 
 /** The same seeded generator the model's training uses, so a seed replays the same demo or test. */
 export { seededRandom };

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../model/src/random';
+import { seededRandom } from '../../src-main/engine/model/training/random';
 
 /** The project's seeded generator (mulberry32), so property and fuzz tests are repeatable. */
 export const prng = seededRandom;

@@ -2,7 +2,7 @@ import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ModelCandidate, ModelReport } from '../../contract/model';
-import { renderReportMarkdown } from '../../../model/src/report';
+import { renderReportMarkdown } from './training/report';
 import { readArtifact, writeArtifact, type ModelArtifact } from './artifact';
 
 /**

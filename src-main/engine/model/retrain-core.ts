@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { ModelReport } from '../../contract/model';
-import { readLabelled, type LabelledComment } from '../../../model/src/data';
-import { buildReport } from '../../../model/src/report';
-import { DEFAULT_EPOCHS, trainIntentModel, trainingRows } from '../../../model/src/train-core';
+import { readLabelled, type LabelledComment } from './training/data';
+import { buildReport } from './training/report';
+import { DEFAULT_EPOCHS, trainIntentModel, trainingRows } from './training/train-core';
 import type { ModelArtifact } from './artifact';
 import { selectBackend, type BackendName } from './backend';
 import { IntentModel } from './intent-model';

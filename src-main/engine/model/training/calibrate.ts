@@ -1,6 +1,6 @@
-import { INTENTS } from '../../src-main/contract/intents';
-import { tf } from '../../src-main/engine/model/backend';
-import { densify, featurize, type FeatureConfig } from '../../src-main/engine/model/features';
+import { INTENTS } from '../../../contract/intents';
+import { tf } from '../backend';
+import { densify, featurize, type FeatureConfig } from '../features';
 import type { LabelledComment } from './data';
 
 /** Mean negative log-likelihood of the gold intents under softmax(logits / temperature). */

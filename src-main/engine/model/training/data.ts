@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { INTENTS, type IntentName as Intent } from '../../src-main/contract/intents';
+import { INTENTS, type IntentName as Intent } from '../../../contract/intents';
 
 export interface LabelledComment {
   text: string;

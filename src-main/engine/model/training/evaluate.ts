@@ -1,4 +1,4 @@
-import { INTENTS, type IntentName as Intent } from '../../src-main/contract/intents';
+import { INTENTS, type IntentName as Intent } from '../../../contract/intents';
 
 export interface IntentScores {
   precision: number;

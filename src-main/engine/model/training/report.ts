@@ -1,6 +1,6 @@
-import { INTENTS } from '../../src-main/contract/intents';
-import type { ReportSummary } from '../../src-main/engine/model/artifact';
-import type { IntentModel } from '../../src-main/engine/model/intent-model';
+import { INTENTS } from '../../../contract/intents';
+import type { ReportSummary } from '../artifact';
+import type { IntentModel } from '../intent-model';
 import type { LabelledComment } from './data';
 import { evaluate, keywordBaseline, type Evaluation } from './evaluate';
 import type { GroupScore, HandwrittenScore } from './slices';

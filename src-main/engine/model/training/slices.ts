@@ -1,6 +1,12 @@
-import type { IntentModel } from '../../src-main/engine/model/intent-model';
+import type { IntentModel } from '../intent-model';
 import { evaluate, keywordBaseline, type Evaluation } from './evaluate';
-import type { HandwrittenComment } from './handwritten';
+import type { LabelledComment } from './data';
+
+/** A hand-written comment with the slice and language its scores are broken down by (model/src/handwritten.ts reads them). */
+export interface SlicedComment extends LabelledComment {
+  slice: string;
+  lang: string;
+}
 
 export interface GroupScore {
   n: number;
@@ -59,11 +65,11 @@ function eceOf(bins: readonly CalibrationBin[]): number {
 }
 
 /** Scores a model on hand-written comments, overall and per slice and language. */
-export function scoreHandwritten(model: IntentModel, rows: readonly HandwrittenComment[]): HandwrittenScore {
+export function scoreHandwritten(model: IntentModel, rows: readonly SlicedComment[]): HandwrittenScore {
   const predictions = model.classify(rows.map((r) => r.text));
   const keyword = rows.map((r) => keywordBaseline(r.text));
   const ok = rows.map((r, i) => predictions[i]!.intent === r.intent);
-  const group = (key: (r: HandwrittenComment) => string): Record<string, GroupScore> => {
+  const group = (key: (r: SlicedComment) => string): Record<string, GroupScore> => {
     const out: Record<string, GroupScore> = Object.create(null) as Record<string, GroupScore>;
     rows.forEach((r, i) => {
       const g = (out[key(r)] ??= { n: 0, model: 0, baseline: 0 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../../src-main/engine/model/backend';
-import { DEFAULT_FEATURE_SETTINGS } from '../../src-main/engine/model/features';
+import { selectBackend } from '../backend';
+import { DEFAULT_FEATURE_SETTINGS } from '../features';
 import { readLabelled } from './data';
 import { evaluate, keywordBaseline } from './evaluate';
 import { FULL_RATE_EPOCHS, learningRateAt, trainIntentModel } from './train-core';

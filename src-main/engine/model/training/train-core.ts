@@ -1,8 +1,8 @@
-import { INTENTS } from '../../src-main/contract/intents';
-import type { ModelArtifact, ReportSummary } from '../../src-main/engine/model/artifact';
-import { tf } from '../../src-main/engine/model/backend';
-import { densify, featureConfig, featurize, DEFAULT_FEATURE_SETTINGS, type FeatureSettings } from '../../src-main/engine/model/features';
-import { buildNetwork, toArtifact } from '../../src-main/engine/model/intent-model';
+import { INTENTS } from '../../../contract/intents';
+import type { ModelArtifact, ReportSummary } from '../artifact';
+import { tf } from '../backend';
+import { densify, featureConfig, featurize, DEFAULT_FEATURE_SETTINGS, type FeatureSettings } from '../features';
+import { buildNetwork, toArtifact } from '../intent-model';
 import { calibrate } from './calibrate';
 import type { LabelledComment } from './data';
 import { seededRandom, shuffleInPlace } from './random';
