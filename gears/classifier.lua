@@ -1,5 +1,6 @@
 #!lua name=vt_classifier
 --@include version.lua
+--@include commit.lua
 
 -- vt_classify(KEYS = [comments_stream, intents_stream],
 --             ARGV = [version, group, intents_maxlen, id_1, payload_1, ..., id_n, payload_n])
@@ -21,18 +22,14 @@ local function classify(keys, args)
   local done = {}
   for n = 4, #args, 2 do
     local id = args[n]
-    if redis.call('XACK', comments, group, id) == 1 then
-      redis.call('XADD', intents, 'MAXLEN', '~', maxlen, '*', 'p', args[n + 1])
+    if ack_forward(comments, group, id, intents, maxlen, args[n + 1]) then
       written = written + 1
       done[written] = id
     else
       skipped = skipped + 1
     end
   end
-  -- One XDEL per few hundred ids instead of one per comment (unpack's stack limit bounds a call).
-  for from = 1, written, 500 do
-    redis.call('XDEL', comments, unpack(done, from, math.min(from + 499, written)))
-  end
+  delete_entries(comments, done)
   return { written, skipped }
 end
 

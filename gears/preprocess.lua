@@ -1,5 +1,6 @@
 #!lua name=vt_preprocess
 --@include version.lua
+--@include commit.lua
 
 -- vt_preprocess(KEYS = [ingest_stream, comments_stream, intents_stream],
 --               ARGV = [version, group, intents_maxlen, id_1, target_1, payload_1, ...,
@@ -21,21 +22,22 @@ local function preprocess(keys, args)
   local group = args[2]
   local maxlen = tonumber(args[3])
   local c, i, skipped = 0, 0, 0
+  local done = {}
   for n = 4, #args, 3 do
     local id, target, payload = args[n], args[n + 1], args[n + 2]
-    if redis.call('XACK', ingest, group, id) == 1 then
-      if target == 'c' then
-        redis.call('XADD', comments, '*', 'p', payload)
-        c = c + 1
-      else
-        redis.call('XADD', intents, 'MAXLEN', '~', maxlen, '*', 'p', payload)
-        i = i + 1
-      end
-      redis.call('XDEL', ingest, id)
+    -- Comments go on uncapped (the classifier deletes what it commits); the intents stream
+    -- carries the backstop cap.
+    local forwarded
+    if target == 'c' then
+      forwarded = ack_forward(ingest, group, id, comments, nil, payload)
+      if forwarded then c = c + 1 end
     else
-      skipped = skipped + 1
+      forwarded = ack_forward(ingest, group, id, intents, maxlen, payload)
+      if forwarded then i = i + 1 end
     end
+    if forwarded then done[#done + 1] = id else skipped = skipped + 1 end
   end
+  delete_entries(ingest, done)
   return { c, i, skipped }
 end
 

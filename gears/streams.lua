@@ -1,5 +1,6 @@
 #!lua name=vt_streams
 --@include version.lua
+--@include commit.lua
 
 -- vt_dead_letter(KEYS = [source_stream, dead_stream],
 --                ARGV = [version, group, dead_maxlen, id_1, record_1, ..., id_n, record_n])
@@ -17,16 +18,12 @@ local function dead_letter(keys, args)
   local source, dead = keys[1], keys[2]
   local group = args[2]
   local maxlen = tonumber(args[3])
-  local moved = 0
+  local done = {}
   for i = 4, #args, 2 do
-    local id = args[i]
-    if redis.call('XACK', source, group, id) == 1 then
-      redis.call('XADD', dead, 'MAXLEN', '~', maxlen, '*', 'p', args[i + 1])
-      redis.call('XDEL', source, id)
-      moved = moved + 1
-    end
+    if ack_forward(source, group, args[i], dead, maxlen, args[i + 1]) then done[#done + 1] = args[i] end
   end
-  return moved
+  delete_entries(source, done)
+  return #done
 end
 
 redis.register_function('vt_dead_letter', dead_letter)

@@ -1,3 +1,4 @@
+import commitInclude from '../../../gears/includes/commit.lua?raw';
 import versionInclude from '../../../gears/includes/version.lua?raw';
 import classifier from '../../../gears/classifier.lua?raw';
 import feed from '../../../gears/feed.lua?raw';
@@ -17,7 +18,7 @@ export const GEAR_SOURCES: GearSource[] = [
   { name: 'vt_classifier', source: classifier },
 ];
 
-const INCLUDES: Record<string, string> = { 'version.lua': versionInclude };
+const INCLUDES: Record<string, string> = { 'version.lua': versionInclude, 'commit.lua': commitInclude };
 
 export function preparedGears(): PreparedGear[] {
   return GEAR_SOURCES.map((g) => prepareGear(g, INCLUDES));

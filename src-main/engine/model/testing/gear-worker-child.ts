@@ -17,7 +17,7 @@ import { ModelWatcher } from '../model-store';
 
 const root = path.resolve(import.meta.dirname, '../../../..');
 const lua = (file: string): string => readFileSync(path.join(root, 'gears', file), 'utf8');
-const includes = { 'version.lua': lua('includes/version.lua') };
+const includes = { 'version.lua': lua('includes/version.lua'), 'commit.lua': lua('includes/commit.lua') };
 
 const url = process.env.REDIS_URL!;
 const keys = createKeys(process.env.VT_PREFIX!);
