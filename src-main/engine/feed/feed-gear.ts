@@ -53,7 +53,7 @@ export class FeedGear {
     const zone = this.options.timeZone();
     const run = async () => {
       const p = this.redis.pipeline();
-      for (const a of activities) p.call(...this.gears.args(LIB, 'vt_feed_add', [], this.addArgs(a, zone)));
+      for (const a of activities) p.call(...this.gears.args('vt_feed_add', [], this.addArgs(a, zone)));
       return (await p.exec()) ?? [];
     };
     let results = await run();
@@ -86,7 +86,7 @@ export class FeedGear {
    * forget the tombstone. Returns whether it was live, and the feeds that changed.
    */
   async delete(activityId: string, time?: number): Promise<{ deleted: boolean; feeds: string[] }> {
-    const [deleted, ...feeds] = await this.gears.call<[number, ...string[]]>(LIB, 'vt_feed_delete', [], [...this.base(), activityId, time ?? '']);
+    const [deleted, ...feeds] = await this.gears.call('vt_feed_delete', [], [...this.base(), activityId, time ?? '']);
     return { deleted: deleted === 1, feeds: [...new Set(feeds)] };
   }
 
@@ -97,7 +97,7 @@ export class FeedGear {
   async prune(horizon: number, step = 1000): Promise<number> {
     let forgotten = 0;
     for (;;) {
-      const [n, remaining] = await this.gears.call<[number, number]>(LIB, 'vt_feed_prune', [], [...this.base(), Math.trunc(horizon), step]);
+      const [n, remaining] = await this.gears.call('vt_feed_prune', [], [...this.base(), Math.trunc(horizon), step]);
       forgotten += n;
       if (remaining === 0 || n === 0) return forgotten;
     }
@@ -108,7 +108,7 @@ export class FeedGear {
    * by `userId`, stamped `at`: the latest stamp per edge wins.
    */
   async follow(userId: string, target: string, at: number, follow: boolean): Promise<{ applied: boolean; following: boolean; feedWrites: number }> {
-    const [applied, following, writes] = await this.gears.call<[number, number, number]>(LIB, 'vt_feed_follow', [], [
+    const [applied, following, writes] = await this.gears.call('vt_feed_follow', [], [
       ...this.base(),
       userId,
       subjectOfTarget(target),
@@ -124,7 +124,7 @@ export class FeedGear {
    */
   async purge(activityIds: readonly string[]): Promise<{ purged: number; feeds: string[] }> {
     if (activityIds.length === 0) return { purged: 0, feeds: [] };
-    const [purged, ...feeds] = await this.gears.call<[number, ...string[]]>(LIB, 'vt_feed_purge', [], [...this.base(), ...activityIds]);
+    const [purged, ...feeds] = await this.gears.call('vt_feed_purge', [], [...this.base(), ...activityIds]);
     return { purged, feeds: [...new Set(feeds)] };
   }
 
@@ -133,13 +133,13 @@ export class FeedGear {
    * stamps included, re-materialising their following feeds. Returns the users whose feed changed.
    */
   async forget(target: string, users: readonly string[]): Promise<string[]> {
-    return this.gears.call<string[]>(LIB, 'vt_feed_forget', [], [...this.base(), subjectOfTarget(target), ...users]);
+    return this.gears.call('vt_feed_forget', [], [...this.base(), subjectOfTarget(target), ...users]);
   }
 
   /** Re-materialises feeds from the indexes (after the maximum size changed). */
   async materialize(feedIds: readonly string[]): Promise<number> {
     if (feedIds.length === 0) return 0;
-    return this.gears.call<number>(LIB, 'vt_feed_materialize', [], [...this.base(), ...feedIds]);
+    return this.gears.call('vt_feed_materialize', [], [...this.base(), ...feedIds]);
   }
 
   /** Deletes every feed key (before a rebuild). */

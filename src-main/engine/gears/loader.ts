@@ -1,3 +1,4 @@
+import { GEAR_LIBRARY, type GearArgs, type GearFunction, type GearKeys, type GearResult } from './functions';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
@@ -67,16 +68,19 @@ export class Gears {
   }
 
   /** The FCALL argument list, for use in a pipeline: `pipeline.call(...gears.args(...))`. */
-  args(library: string, fn: string, keys: readonly string[], args: readonly (string | number)[]): [string, ...(string | number)[]] {
-    return ['FCALL', fn, keys.length, ...keys, this.version(library), ...args];
+  args<F extends GearFunction>(fn: F, keys: GearKeys<F>, args: GearArgs): [string, ...(string | number)[]] {
+    return ['FCALL', fn, keys.length, ...(keys as readonly string[]), this.version(GEAR_LIBRARY[fn]), ...args];
   }
 
   /**
-   * Calls a function. When Redis lost its functions (an external Redis was flushed), reloads
-   * once and retries; a version mismatch becomes a GearVersionError with a readable message.
+   * Calls a function of the table (gears/functions.ts). When Redis lost its functions (an
+   * external Redis was flushed), reloads once and retries; a version mismatch becomes a
+   * GearVersionError with a readable message.
    */
-  async call<T = unknown>(library: string, fn: string, keys: readonly string[], args: readonly (string | number)[]): Promise<T> {
-    const [cmd, ...rest] = this.args(library, fn, keys, args);
+  async call<F extends GearFunction>(fn: F, keys: GearKeys<F>, args: GearArgs): Promise<GearResult<F>> {
+    type T = GearResult<F>;
+    const library = GEAR_LIBRARY[fn];
+    const [cmd, ...rest] = this.args(fn, keys, args);
     try {
       return (await this.redis.call(cmd, ...rest)) as T;
     } catch (err) {

@@ -28,13 +28,13 @@ export interface IngestResult {
  */
 export async function ingestDeliveries(gears: Gears, keys: Keys, deliveries: readonly Delivery[]): Promise<IngestResult> {
   if (deliveries.length === 0) return { accepted: 0, duplicates: 0 };
-  const fnKeys = [keys.streamIngest];
+  const fnKeys: [string, ...string[]] = [keys.streamIngest];
   const args: (string | number)[] = [SEEN_TTL_SECONDS];
   for (const d of deliveries) {
     // Without a state the second key is never read; the seen key stands in for it.
     fnKeys.push(keys.seen(d.dedupeId), d.state ? keys.lastState(d.state.subject) : keys.seen(d.dedupeId));
     args.push(d.payload, d.state?.value ?? '');
   }
-  const [accepted, duplicates] = await gears.call<[number, number]>('vt_ingest', 'vt_ingest', fnKeys, args);
+  const [accepted, duplicates] = await gears.call('vt_ingest', fnKeys, args);
   return { accepted, duplicates };
 }

@@ -2,8 +2,6 @@ import type { Redis } from 'ioredis';
 import type { Gears } from '../gears/loader';
 import type { Keys } from '../keys';
 
-const LIBRARY = 'vt_metrics';
-
 /** Argument hashes outlive their freshest value by this much before Redis collects them. */
 const GC_MARGIN_MS = 3600_000;
 
@@ -104,7 +102,7 @@ export class MetricArguments {
       d: reach.map((r) => [key(this.keys.metricArgs(r.node)), r.pending]),
     };
     // cjson turns an empty Lua table into {} either way; an empty list here means "none".
-    const r = await this.gears.call<number[]>(LIBRARY, 'vt_metric_change', fnKeys, [JSON.stringify(plan)]);
+    const r = await this.gears.call('vt_metric_change', fnKeys, [JSON.stringify(plan)]);
     return r.map((x) => x === 1);
   }
 
@@ -114,8 +112,7 @@ export class MetricArguments {
    * at `now`. `keep` leaves the arguments in place (the set is only marked taken).
    */
   async take(node: string, args: readonly string[], now: number, keep: boolean, lease: LeaseOptions = { owner: '', ms: DEFAULT_LEASE_MS }): Promise<TakeResult> {
-    const r = await this.gears.call<(string | number)[]>(
-      LIBRARY,
+    const r = await this.gears.call(
       'vt_metric_take',
       [this.keys.metricArgs(node), this.keys.metricLeases],
       [now, keep ? 1 : 0, node, lease.owner, lease.ms, now, ...args],
@@ -137,19 +134,19 @@ export class MetricArguments {
   async done(node: string, lease: string, rec: ValueRecord | null, parents: readonly string[]): Promise<{ committed: boolean; written: boolean; ready: string[] }> {
     const fnKeys = [this.keys.metricValue(node), this.keys.metricArgs(node), this.keys.metricLeases, ...parents.map((p) => this.keys.metricArgs(p))];
     const argv = rec ? [node, lease, 1, String(rec.value), String(rec.at), String(storedExpiry(rec)), gcMs(rec)] : [node, lease, 0, '', '', '', 0];
-    const r = await this.gears.call<number[]>(LIBRARY, 'vt_metric_done', fnKeys, argv);
+    const r = await this.gears.call('vt_metric_done', fnKeys, argv);
     return { committed: r[0] === 1, written: r[1] === 1, ready: r.slice(2).map((i) => parents[i - 1]!) };
   }
 
   /** Nodes holding a lease that expired (its worker died or hung), at most `max`. */
   async expiredLeases(max = 100): Promise<string[]> {
-    const r = await this.gears.call<string[]>(LIBRARY, 'vt_metric_expired', [this.keys.metricLeases], [max]);
+    const r = await this.gears.call('vt_metric_expired', [this.keys.metricLeases], [max]);
     return [...new Set(r.map((m) => m.slice(0, m.lastIndexOf('\n'))))];
   }
 
   /** Forgets the argument values held for `node` (after its definition changed). */
   async clear(node: string): Promise<void> {
-    await this.gears.call(LIBRARY, 'vt_metric_clear', [this.keys.metricArgs(node)], []);
+    await this.gears.call('vt_metric_clear', [this.keys.metricArgs(node)], []);
   }
 }
 

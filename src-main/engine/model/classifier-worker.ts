@@ -60,7 +60,7 @@ export function createClassifierConsumer(deps: ClassifierDeps): StreamConsumer<C
     const results = classifyBatch(model, batch.map((e) => e.value));
     const args: (string | number)[] = [self.group, INTENTS_MAXLEN];
     batch.forEach((e, i) => args.push(e.id, JSON.stringify(results[i])));
-    const [written, skipped] = await deps.gears.call<[number, number]>('vt_classifier', 'vt_classify', [deps.keys.streamComments, deps.keys.streamIntents], args);
+    const [written, skipped] = await deps.gears.call('vt_classify', [deps.keys.streamComments, deps.keys.streamIntents], args);
     deps.onBatch?.({ size: batch.length, written, skipped, modelVersion: model.version });
   };
   return new StreamConsumer<CommentEntry>({

@@ -51,7 +51,7 @@ export function createPreprocessConsumer(deps: PreprocessDeps): StreamConsumer<I
       const out = preprocessItem(e.value, features);
       args.push(e.id, out.target, JSON.stringify(out.entry));
     }
-    await deps.gears.call('vt_preprocess', 'vt_preprocess', [deps.keys.streamIngest, deps.keys.streamComments, deps.keys.streamIntents], args);
+    await deps.gears.call('vt_preprocess', [deps.keys.streamIngest, deps.keys.streamComments, deps.keys.streamIntents], args);
   };
   return new StreamConsumer<IngestItem>({
     redis: deps.redis,

@@ -514,7 +514,7 @@ export class StreamConsumer<T> {
       const record: DeadLetterRecord = { source: this.stream, group: this.group, id: d.id, reason: d.reason, deliveries: d.deliveries, payload: d.payload, at: Date.now() };
       args.push(d.id, JSON.stringify(record));
     }
-    const moved = await this.opts.gears.call<number>('vt_streams', 'vt_dead_letter', [this.stream, this.opts.deadStream], args);
+    const moved = await this.opts.gears.call('vt_dead_letter', [this.stream, this.opts.deadStream], args);
     this.counters.deadLettered += moved;
     this.opts.log.warn('entries moved to the dead-letter stream', { stream: this.stream, group: this.group, count: moved, reasons: [...new Set(dead.map((d) => d.reason))] });
   }

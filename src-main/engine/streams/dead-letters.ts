@@ -70,7 +70,7 @@ export async function listDeadLetters(redis: Redis, keys: Keys, opts: { limit: n
 
 /** Puts entries back on their source streams and removes their records, atomically per call (`vt_dead_retry`). */
 export async function retryDeadLetters(gears: Gears, keys: Keys, ids: readonly string[]): Promise<{ retried: number; skipped: number }> {
-  const [retried, skipped] = await gears.call<[number, number]>('vt_streams', 'vt_dead_retry', [keys.streamDead, ...sourceStreams(keys)], ids);
+  const [retried, skipped] = await gears.call('vt_dead_retry', [keys.streamDead, ...sourceStreams(keys)], ids);
   return { retried, skipped };
 }
 
