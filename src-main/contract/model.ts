@@ -121,10 +121,6 @@ export const modelRequests = {
     z.object({ commentId: z.string().min(1).max(200), text: z.string().min(1).max(8000), intent }).strict(),
     "Records the coordinator's intent for a comment; the next retraining learns from it",
   ),
-  'model.forgetCorrections': request<{ removed: number }>()(
-    z.object({ commentIds: z.array(z.string().min(1).max(200)).max(100_000) }).strict(),
-    'Drops the corrections made on these comments (text and label), e.g. when their author is deleted',
-  ),
   'model.retrain': request<ModelTrainingProgress>()(
     z
       .object({

@@ -121,7 +121,8 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
     modules.push(watcher!);
   }
   // Both roles: the app publishes the model; preprocess and the classifier gear scale out.
-  modules.push(createModelModule(ctx, { artifactDir: config.modelDir }));
+  const model = createModelModule(ctx, { artifactDir: config.modelDir });
+  modules.push(model);
   const pipeline = createPipelineModule(ctx, {
     graph,
     sendsGraph,
@@ -132,12 +133,12 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
     reviewThreshold: () => settings.reviewThreshold(),
     // A correction in the Events screen becomes training data for the next `npm run train`.
     onCorrection: async (c) => {
-      await deps.engine.call('model.correct', { commentId: c.commentId, text: c.text, intent: c.intent });
+      await model.corrections.record({ commentId: c.commentId, text: c.text, intent: c.intent });
     },
     // A person deleted on request leaves the feed and the model's training data too.
     onErase: async (person) => {
       const activities = feed ? (await feed.forgetActors(person.volunteerIds)).activities : 0;
-      const corrections = app ? ((await deps.engine.call('model.forgetCorrections', { commentIds: person.commentIds })) as { removed: number }).removed : 0;
+      const corrections = app ? await model.corrections.forget(person.commentIds) : 0;
       return { activities, corrections };
     },
     ...(feed ? { onActivities: pipelineActivitiesToFeed(feed, ctx.log), onActivitiesGone: pipelineActivitiesGoneFromFeed(feed, ctx.log) } : {}),

@@ -56,7 +56,7 @@ describe('model module', () => {
     return { role, log, clock, keys: t.keys, redis: t.redis, redisEndpoint: endpoint, gears, store, live, queues, dataDir };
   }
 
-  async function started(m: EngineModule): Promise<EngineModule> {
+  async function started<M extends EngineModule>(m: M): Promise<M> {
     await m.start?.();
     closers.push(async () => m.stop?.());
     return m;
@@ -98,8 +98,8 @@ describe('model module', () => {
     expect(saved).toHaveLength(1);
     // A deleted person's corrections go, text and label; others' stay.
     await m.handlers!['model.correct']!({ commentId: 'post_3', text: 'where do we park?', intent: 'question' }, call);
-    expect(await m.handlers!['model.forgetCorrections']!({ commentIds: ['post_3', 'post_unknown'] }, call)).toEqual({ removed: 1 });
-    expect(await m.handlers!['model.forgetCorrections']!({ commentIds: ['post_3'] }, call)).toEqual({ removed: 0 });
+    expect(await m.corrections.forget(['post_3', 'post_unknown'])).toBe(1);
+    expect(await m.corrections.forget(['post_3'])).toBe(0);
     await ctx.store!.flush();
     expect(await readFile(path.join(dataDir, 'corrections.json'), 'utf8')).not.toContain('where do we park');
 

@@ -6,10 +6,10 @@ import type { EngineContext, EngineModule } from '../module';
 import { createClient } from '../redis/endpoint';
 import type { StreamConsumer } from '../streams/consumer';
 import { discardDeadLetters, listDeadLetters, retryDeadLetters } from '../streams/dead-letters';
-import type { Collection } from '../store/store';
 import { readArtifact, type ModelArtifact } from './artifact';
 import { selectBackend, type BackendName } from './backend';
 import { createClassifierConsumer } from './classifier-worker';
+import { createCorrections, type CorrectionsPort } from './corrections';
 import { modelFolders, readInUse, readShippedReport } from './model-folders';
 import { currentModelVersion, ModelWatcher, publishModel } from './model-store';
 import { createPreprocessConsumer } from './preprocess';
@@ -48,13 +48,17 @@ export function defaultTrainingDataDir(artifactDir: string): string {
  * A model promoted from a retraining is kept in `<dataDir>/model/in-use/` and published at
  * the next start instead of the shipped one.
  */
-export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): EngineModule {
+/** The model module, and the corrections port it offers the pipeline (engine/modules.ts). */
+export interface ModelModule extends EngineModule {
+  corrections: CorrectionsPort;
+}
+
+export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): ModelModule {
   const log = ctx.log.child({ module: 'model' });
   let backend: BackendName | null = null;
   let localProblem: string | null = null;
   let watcher: ModelWatcher | null = null;
   let watchClient: ReturnType<typeof createClient> | null = null;
-  let corrections: Collection<ModelCorrection[]> | null = null;
   const consumers: StreamConsumer<unknown>[] = [];
   const folders = modelFolders(ctx.dataDir);
   /** What this process published at start or promoted since, with its report when known. */
@@ -67,11 +71,7 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
     return watcher;
   };
 
-  const correctionsCollection = async (): Promise<Collection<ModelCorrection[]>> => {
-    if (!ctx.store) throw new RpcError('unavailable', 'Corrections are stored by the Voluntree app, not by a worker process.');
-    corrections ??= await ctx.store.collection<ModelCorrection[]>('corrections', () => []);
-    return corrections;
-  };
+  const corrections = createCorrections(ctx);
 
   const ensureRetrainer = (): Retrainer => {
     if (!ctx.store) throw new RpcError('unavailable', 'Retraining runs in the Voluntree app, where the corrections are kept, not in a worker process.');
@@ -83,7 +83,7 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
       live: ctx.live,
       folders,
       trainingDataDir: deps.trainingDataDir ?? defaultTrainingDataDir(deps.artifactDir),
-      corrections: async () => (await correctionsCollection()).data.map((c) => ({ text: c.text, intent: c.intent })),
+      corrections: async () => (await corrections.list()).map((c) => ({ text: c.text, intent: c.intent })),
       startTrainer: deps.startTrainer ?? startTrainerThread,
       onPromoted: (artifact, report) => {
         published = { version: artifact.version, source: 'retrained', report };
@@ -106,6 +106,7 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
   };
 
   return {
+    corrections,
     name: 'model',
     async start() {
       backend = await selectBackend(deps.backend);
@@ -165,7 +166,7 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
     handlers: {
       'model.info': async (): Promise<ModelInfo> => {
         const loaded = watcher?.loaded ?? null;
-        const count = ctx.store ? (await correctionsCollection()).data.length : 0;
+        const count = await corrections.count();
         const version = await currentModelVersion(ctx.redis, ctx.keys);
         const ours = published && published.version === version ? published : null;
         return {
@@ -182,25 +183,7 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): En
         const model = await ensureWatcher().current();
         return model.classify(texts).map((p, i) => ({ text: texts[i]!, intent: p.intent, confidence: p.confidence }));
       },
-      'model.correct': async ({ commentId, text, intent }): Promise<ModelCorrection> => {
-        const col = await correctionsCollection();
-        const correction: ModelCorrection = { commentId, text, intent, at: ctx.clock.now() };
-        await col.update((list) => {
-          // One correction per comment: the coordinator's latest word wins.
-          const i = list.findIndex((c) => c.commentId === commentId);
-          if (i >= 0) list[i] = correction;
-          else list.push(correction);
-        });
-        return correction;
-      },
-      'model.forgetCorrections': async ({ commentIds }) => {
-        const col = await correctionsCollection();
-        const drop = new Set(commentIds);
-        const before = col.data.length;
-        // The label without the text teaches nothing, so the whole correction goes.
-        if (col.data.some((c) => drop.has(c.commentId))) await col.update((list) => list.splice(0, list.length, ...list.filter((c) => !drop.has(c.commentId))));
-        return { removed: before - col.data.length };
-      },
+      'model.correct': async ({ commentId, text, intent }): Promise<ModelCorrection> => corrections.record({ commentId, text, intent }),
       'model.retrain': async ({ seed, epochs }) => ensureRetrainer().start({ ...(seed !== undefined ? { seed } : {}), ...(epochs !== undefined ? { epochs } : {}) }),
       'model.candidate': async () => ensureRetrainer().state(),
       'model.promote': async ({ force }) => ensureRetrainer().promote(force === true),

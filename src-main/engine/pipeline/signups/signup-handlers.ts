@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RpcError } from '../../../contract/errors';
+import type { IntentName } from '../../../contract/intents';
 import type { Handlers } from '../../module';
 import type { PipelineCore } from '../core';
 import { findEvent } from '../events/event-handlers';
@@ -15,7 +16,7 @@ type SignupHandlers = Pick<
 >;
 
 /** A correction the model engineer's training data can take (`model.correct`), when wired. */
-export type CorrectionSink = (c: { commentId: string; text: string; intent: string; previous: string | null }) => void | Promise<void>;
+export type CorrectionSink = (c: { commentId: string; text: string; intent: IntentName; previous: IntentName | null }) => void | Promise<void>;
 
 function findSignup(core: PipelineCore, id: string): SignupRecord {
   const s = core.state.signups[id];
