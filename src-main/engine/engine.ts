@@ -150,7 +150,7 @@ export class Engine {
       queues: this.queues,
       dataDir: this.config.dataDir,
     };
-    this.built = await buildModules(this.ctx, { config: this.config, settings: this.settings, engine: this, demo: this.opts.demo });
+    this.built = await buildModules(this.ctx, { config: this.config, settings: this.settings, httpUrl: () => this.httpUrl, demo: this.opts.demo });
     this.modules = [...this.built.modules, ...(this.opts.extraModules?.(this.ctx) ?? [])];
     const handlers: Partial<Handlers> = {
       'system.health': async () => this.health(),

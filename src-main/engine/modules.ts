@@ -1,7 +1,6 @@
 import type { DemoFactory, DemoPort } from './demo-port';
 import type { EngineConfig } from './config';
 import { createDataModule } from './data/data-module';
-import type { Engine } from './engine';
 import { GraphClient } from './facebook/graph-client';
 import { createFacebookModule } from './facebook/facebook-module';
 import { createConnectionPublisher, createConnectionWatcher } from './facebook/graph-connection';
@@ -18,7 +17,8 @@ import { pipelineActivitiesGoneFromFeed, pipelineActivitiesToFeed, pipelineMetri
 export interface ModuleDeps {
   config: EngineConfig;
   settings: SettingsService;
-  engine: Engine;
+  /** The local HTTP surface's address once it listens (null before, or when not served). */
+  httpUrl: () => string | null;
   /** Demo mode's simulator (the CLI, the shell and tests hand it in); without it, live only. */
   demo?: DemoFactory;
 }
@@ -92,7 +92,11 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
   const app = ctx.role === 'app';
   const modules: EngineModule[] = [];
 
-  const demo = app && deps.demo ? deps.demo(ctx, { webhookUrl: () => (deps.engine.httpUrl ? `${deps.engine.httpUrl}/webhooks/facebook` : null) }) : null;
+  const webhookUrl = (): string | null => {
+    const url = deps.httpUrl();
+    return url ? `${url}/webhooks/facebook` : null;
+  };
+  const demo = app && deps.demo ? deps.demo(ctx, { webhookUrl }) : null;
   const inDemo = (): boolean => demo !== null && settings.demoMode();
   const watcher = app ? null : createConnectionWatcher({ redis: ctx.redis, keys: ctx.keys, log: ctx.log.child({ part: 'graph-connection' }), workerKey: config.workerKey });
   const graph = watcher ? createWorkerGraph(ctx, config, settings, () => watcher.view().connection) : createGraphFor(ctx, config, settings, demo);
