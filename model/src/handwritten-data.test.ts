@@ -127,14 +127,22 @@ describe('hand-written training corpus (train-comments.jsonl)', () => {
     }
   });
 
-  it('reaches training only through the generator, which drops rows equal to a dev or evaluation text', () => {
-    // The corpus may happen to contain a short comment both sets also have ("no thanks");
-    // what must never happen is that such a text survives into train.jsonl.
-    const held = new Set([...evalSet, ...devSet].map((r) => sameText(r.text)));
+  it('reaches training only through the generator, which drops rows equal to an evaluation text', () => {
+    // The corpus may happen to contain a short comment the evaluation set also has ("no
+    // thanks"); what must never happen is that such a text survives into train.jsonl.
+    const held = new Set(evalSet.map((r) => sameText(r.text)));
     const train = readLabelled(path.resolve(import.meta.dirname, '../data/train.jsonl'));
     expect(train.filter((r) => held.has(sameText(r.text))).length).toBe(0);
     const trainTexts = new Set(train.map((r) => sameText(r.text)));
     expect(corpus.filter((r) => !held.has(sameText(r.text)) && trainTexts.has(sameText(r.text))).length).toBeGreaterThan(corpus.length * 0.8);
+  });
+
+  it('trains on the development set too (all but its emoji-only rows), never on the evaluation set', () => {
+    const seen = new Set(['train.jsonl', 'valid.jsonl'].flatMap((f) => readLabelled(path.resolve(import.meta.dirname, '../data', f))).map((r) => sameText(r.text)));
+    const dev = devSet.filter((r) => r.lang !== 'und');
+    expect(dev.filter((r) => seen.has(sameText(r.text))).length).toBeGreaterThan(dev.length * 0.95);
+    expect(devSet.filter((r) => r.lang === 'und' && seen.has(sameText(r.text))).length).toBeLessThan(devSet.filter((r) => r.lang === 'und').length);
+    expect(evalSet.filter((r) => seen.has(sameText(r.text)))).toEqual([]);
   });
 });
 

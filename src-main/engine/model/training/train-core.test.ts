@@ -6,7 +6,7 @@ import { readLabelled } from './data';
 import { evaluate, keywordBaseline } from './evaluate';
 import { FULL_RATE_EPOCHS, learningRateAt, trainIntentModel } from './train-core';
 
-const subset = readLabelled(path.resolve(import.meta.dirname, '../data/train.jsonl')).slice(0, 160);
+const subset = readLabelled(path.resolve(import.meta.dirname, '../../../../model/data/train.jsonl')).slice(0, 160);
 const small = { seed: 7, epochs: 2, features: { ...DEFAULT_FEATURE_SETTINGS, dims: 256 } };
 
 describe('training', () => {
