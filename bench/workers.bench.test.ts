@@ -13,7 +13,7 @@ import { preparedGears } from '../src-main/engine/gears/libraries';
 import { Gears } from '../src-main/engine/gears/loader';
 import { readArtifact, type ModelArtifact } from '../src-main/engine/model/artifact';
 import { publishModel } from '../src-main/engine/model/model-store';
-import { preprocessItem } from '../src-main/engine/model/preprocess';
+import { preprocessItem } from '../src-main/engine/pipeline/stages/preprocess';
 import type { CommentItem } from '../src-main/engine/streams/entries';
 import { readLabelled } from '../src-main/engine/model/training/data';
 import { testRedis, type TestRedis } from '../test/support/redis';

@@ -8,7 +8,7 @@ import { Gears } from '../../src-main/engine/gears/loader';
 import { createKeys } from '../../src-main/engine/keys';
 import { memoryLogger } from '../../src-main/engine/log';
 import { selectBackend } from '../../src-main/engine/model/backend';
-import { createClassifierConsumer } from '../../src-main/engine/model/classifier-worker';
+import { createClassifierConsumer } from '../../src-main/engine/pipeline/stages/classify';
 import { ModelWatcher } from '../../src-main/engine/model/model-store';
 import { parseRedisUrl } from '../../src-main/engine/redis/endpoint';
 

@@ -24,9 +24,9 @@ import { FileSecretStore, type SecretStore } from './settings/secret-store';
 import { defaultSettings, SettingsService } from './settings/settings-module';
 import { Store } from './store/store';
 import { newestGoodCopy } from './data/backup';
-import { CLASSIFIER_GROUP } from './model/classifier-worker';
-import { PREPROCESS_GROUP } from './model/preprocess';
-import { RECORDER_GROUP } from './pipeline/pipeline-module';
+import { CLASSIFIER_GROUP } from './pipeline/stages/classify';
+import { PREPROCESS_GROUP } from './pipeline/stages/preprocess';
+import { RECORDER_GROUP } from './pipeline/stages/record';
 import { livePresences, Presence } from './presence';
 import { closeServer } from './http/close';
 

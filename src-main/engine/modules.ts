@@ -1,3 +1,4 @@
+import { createDeadLettersModule } from './pipeline/dead-letters/dead-letters-module';
 import type { DemoFactory, DemoPort } from './demo-port';
 import type { EngineConfig } from './config';
 import { createDataModule } from './data/data-module';
@@ -127,6 +128,7 @@ export async function buildModules(ctx: EngineContext, deps: ModuleDeps): Promis
   // Both roles: the app publishes the model; preprocess and the classifier gear scale out.
   const model = createModelModule(ctx, { artifactDir: config.modelDir });
   modules.push(model);
+  modules.push(createDeadLettersModule(ctx));
   const pipeline = createPipelineModule(ctx, {
     graph,
     sendsGraph,

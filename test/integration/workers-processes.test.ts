@@ -7,8 +7,8 @@ import type { CommentView, EventSignups, EventView } from '../../src-main/contra
 import type { HealthReport } from '../../src-main/contract/system';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../src-main/engine/clock';
-import { CLASSIFIER_GROUP } from '../../src-main/engine/model/classifier-worker';
-import { PREPROCESS_GROUP } from '../../src-main/engine/model/preprocess';
+import { CLASSIFIER_GROUP } from '../../src-main/engine/pipeline/stages/classify';
+import { PREPROCESS_GROUP } from '../../src-main/engine/pipeline/stages/preprocess';
 import { memoryLogger } from '../../src-main/engine/log';
 import { createGraphSimulator, type GraphSimulator } from '../../src-main/simulator/graph-simulator';
 import { tallyReplies } from '../../src-main/simulator/reply-tally';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { dedupeIdFor, type CommentItem, type IngestItem } from '../streams/entries';
-import type { Delivery } from '../ingest/ingest';
+import type { Delivery } from '../pipeline/stages/ingest';
 import { COMMENT_MAX, INCOMING_MESSAGE_MAX, NAME_MAX, cutText } from './text-limits';
 
 /** Meta's envelope. Unknown fields are allowed: Meta adds fields without notice. */

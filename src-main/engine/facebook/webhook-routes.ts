@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { Gears } from '../gears/loader';
 import type { Keys } from '../keys';
 import type { Logger } from '../log';
-import { IngestBatcher } from './ingest-batcher';
+import { IngestBatcher } from '../pipeline/stages/ingest';
 import { verifySignature } from './signature';
 import { normaliseWebhook, toDeliveries, webhookEnvelope } from './webhook-payload';
 

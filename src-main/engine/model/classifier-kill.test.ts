@@ -9,9 +9,9 @@ import { parseRedisUrl } from '../redis/endpoint';
 import { intentEntry } from '../streams/entries';
 import { readArtifact } from './artifact';
 import { selectBackend } from './backend';
-import { CLASSIFIER_GROUP, createClassifierConsumer } from './classifier-worker';
+import { CLASSIFIER_GROUP, createClassifierConsumer } from '../pipeline/stages/classify';
 import { ModelWatcher, publishModel } from './model-store';
-import { preprocessItem } from './preprocess';
+import { preprocessItem } from '../pipeline/stages/preprocess';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const COUNT = 3000;

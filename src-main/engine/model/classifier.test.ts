@@ -8,12 +8,12 @@ import { parseRedisUrl } from '../redis/endpoint';
 import { intentEntry, type CommentItem, type IngestItem, type IntentEntry } from '../streams/entries';
 import { readArtifact, type ModelArtifact } from './artifact';
 import { selectBackend } from './backend';
-import { createClassifierConsumer, type ClassifierDeps } from './classifier-worker';
+import { createClassifierConsumer, type ClassifierDeps } from '../pipeline/stages/classify';
 import { DEFAULT_FEATURE_SETTINGS, featureConfig } from './features';
 import { buildNetwork, type IntentModel, toArtifact } from './intent-model';
 import { ModelWatcher, publishModel } from './model-store';
 import { PACKED_MAX_DIMS } from './packed-features';
-import { createPreprocessConsumer, preprocessItem } from './preprocess';
+import { createPreprocessConsumer, preprocessItem } from '../pipeline/stages/preprocess';
 
 const ARTIFACT = path.resolve(import.meta.dirname, '../../../model/artifact');
 

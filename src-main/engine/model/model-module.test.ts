@@ -1,3 +1,4 @@
+import { createDeadLettersModule } from '../pipeline/dead-letters/dead-letters-module';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { testRedis, type TestRedis } from '../../../test/support/redis';
 import { ManualClock } from '../clock';
 import { Gears } from '../gears/loader';
 import { preparedGears } from '../gears/libraries';
-import { ingestDeliveries } from '../ingest/ingest';
+import { ingestDeliveries } from '../pipeline/stages/ingest';
 import { LiveBus } from '../live';
 import { memoryLogger } from '../log';
 import type { CallContext, EngineContext, EngineModule } from '../module';
@@ -133,7 +134,8 @@ describe('model module', () => {
 
   it('lists what no stage could process, says so in health, and retries or discards it from the dead-letter stream', async () => {
     const ctx = await context('app');
-    const m = await started(createModelModule(ctx, { artifactDir: ARTIFACT, claimEveryMs: 60_000 }));
+    await started(createModelModule(ctx, { artifactDir: ARTIFACT, claimEveryMs: 60_000 }));
+    const m = createDeadLettersModule(ctx);
     const h = m.handlers!;
     // A comment the webhook accepted but that does not match the schema (no pageId): preprocess dead-letters it.
     const broken = { ...JSON.parse(delivery(1, 'I can bring snacks').payload), pageId: undefined } as Record<string, unknown>;

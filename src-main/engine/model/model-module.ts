@@ -5,14 +5,13 @@ import type { ClassifiedText, ModelCorrection, ModelInfo, ModelReport } from '..
 import type { EngineContext, EngineModule } from '../module';
 import { createClient } from '../redis/endpoint';
 import type { StreamConsumer } from '../streams/consumer';
-import { discardDeadLetters, listDeadLetters, retryDeadLetters } from '../streams/dead-letters';
 import { readArtifact, type ModelArtifact } from './artifact';
 import { selectBackend, type BackendName } from './backend';
-import { createClassifierConsumer } from './classifier-worker';
+import { createClassifierConsumer } from '../pipeline/stages/classify';
 import { createCorrections, type CorrectionsPort } from './corrections';
 import { modelFolders, readInUse, readShippedReport } from './model-folders';
 import { currentModelVersion, ModelWatcher, publishModel } from './model-store';
-import { createPreprocessConsumer } from './preprocess';
+import { createPreprocessConsumer } from '../pipeline/stages/preprocess';
 import { Retrainer } from './retrainer';
 import { startTrainerThread, type StartTrainer } from './trainer-launch';
 
@@ -42,8 +41,7 @@ export function defaultTrainingDataDir(artifactDir: string): string {
  * artifact into Redis (the app role always; a worker only when nothing is published yet), and
  * runs the preprocess stage and the classifier gear, both following the published model and
  * switching between batches when its version changes. Handlers: `model.info`,
- * `model.classify`, `deadLetters.list` / `retry` / `discard` (what no stage could process),
- * and (app role only: corrections and retrained models live in the data folder)
+ * `model.classify`, and (app role only: corrections and retrained models live in the data folder)
  * `model.correct`, `model.retrain`, `model.candidate`, `model.promote`, `model.discard`.
  * A model promoted from a retraining is kept in `<dataDir>/model/in-use/` and published at
  * the next start instead of the shipped one.
@@ -188,9 +186,6 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): Mo
       'model.candidate': async () => ensureRetrainer().state(),
       'model.promote': async ({ force }) => ensureRetrainer().promote(force === true),
       'model.discard': async () => ensureRetrainer().discard(),
-      'deadLetters.list': async ({ limit, before }) => listDeadLetters(ctx.redis, ctx.keys, { limit, before }),
-      'deadLetters.retry': async ({ ids }) => retryDeadLetters(ctx.gears, ctx.keys, ids),
-      'deadLetters.discard': async ({ ids }) => discardDeadLetters(ctx.redis, ctx.keys, ids),
     },
     async health(report) {
       const version = watcher?.loaded?.version ?? (await currentModelVersion(ctx.redis, ctx.keys).catch(() => null));
@@ -209,13 +204,6 @@ export function createModelModule(ctx: EngineContext, deps: ModelModuleDeps): Mo
       for (const c of consumers) {
         const s = await c.stats().catch(() => null);
         if (s) report.streams[c.stream.slice(ctx.keys.prefix.length)] = { length: s.length, pending: s.pending };
-      }
-      const dead = await ctx.redis.xlen(ctx.keys.streamDead).catch(() => 0);
-      report.streams['stream:dead'] = { length: dead, pending: 0 };
-      if (dead > 0) {
-        report.problems.push(
-          `${dead === 1 ? '1 comment or message' : `${dead} comments or messages`} could not be processed; see Settings → Model to retry or discard ${dead === 1 ? 'it' : 'them'}.`,
-        );
       }
     },
   };

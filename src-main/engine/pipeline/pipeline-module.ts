@@ -4,8 +4,8 @@ import { GRAPH_WORKER_LIMITER } from '../facebook/graph-queue';
 import type { GraphApi } from '../facebook/graph-types';
 import { QUEUE_NAMES } from '../keys';
 import type { EngineContext, EngineModule, Handlers } from '../module';
-import { createStreamConsumer, type StreamConsumer } from '../streams/consumer';
-import { intentEntry, type IntentEntry } from '../streams/entries';
+import type { StreamConsumer } from '../streams/consumer';
+import type { IntentEntry } from '../streams/entries';
 import { broadcastHandlers, enqueueDeliveries } from './broadcasts/broadcast-handlers';
 import { PipelineCore } from './core';
 import type { DispatchDeps } from './dispatch';
@@ -20,9 +20,10 @@ import { notifyProcessor, type NotifyJob } from './queues/notify-queue';
 import { publishProcessor, type PublishJob } from './queues/publish-queue';
 import { replyProcessor } from './queues/reply-queue';
 import type { UtilityTemplateSetting } from './queues/send-to-person';
-import { recordBatch, type RecorderDeps } from './recorder/recorder';
+import type { RecorderDeps } from './recorder/recorder';
 import { rosterHandlers, type EraseElsewhere } from './roster/roster-handlers';
 import { signupHandlers, type CorrectionSink } from './signups/signup-handlers';
+import { createRecorderConsumer, RECORDER_GROUP } from './stages/record';
 import { PipelineState } from './state/pipeline-state';
 import { rebuildFromComments, type Rebuilt } from './state/rebuild';
 import { systemTimeZone } from './time/local-time';
@@ -91,7 +92,6 @@ export interface PipelineModule extends EngineModule {
 /** How long a reply that could not be sent counts among /healthz problems. */
 const REPLY_PROBLEM_HEALTH_MS = 7 * 24 * 3600_000;
 const NO_TEMPLATE: UtilityTemplateSetting = { name: '', language: 'en_US' };
-export const RECORDER_GROUP = 'recorder';
 
 /**
  * The signup pipeline: events and their posts, the recorder (intents stream → comments,
@@ -238,12 +238,10 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
           ...(deps.onMetrics ? { onMetrics: deps.onMetrics } : {}),
         };
         core = new PipelineCore(state, dispatch, deps.reviewThreshold);
-        const recorderDeps: RecorderDeps = {
+        const recorderDeps: Omit<RecorderDeps, 'stream' | 'group'> = {
           ...dispatch,
           verification: new EmailVerification(ctx.redis, ctx.keys.emailCode, now),
           context: (effects) => core!.context(effects),
-          stream: ctx.keys.streamIntents,
-          group: RECORDER_GROUP,
           ...(opts.afterRecorderWrite ? { afterWrite: opts.afterRecorderWrite } : {}),
         };
         let publishWorker: Worker | null = null;
@@ -262,19 +260,10 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
         for (const b of Object.values(state.broadcasts)) {
           if (b.finishedAt === null) await enqueueDeliveries(core, { notifyQueue, templateAvailable }, b);
         }
-        consumer = createStreamConsumer<IntentEntry>({
-          redis: ctx.redis, endpoint: ctx.redisEndpoint, gears: ctx.gears, log, stream: ctx.keys.streamIntents, group: RECORDER_GROUP,
-          deadStream: ctx.keys.streamDead, schema: intentEntry,
-          handle: async (batch, self) => {
-            const r = await recordBatch({ ...recorderDeps, stopping: () => self.stopRequested }, batch);
-            log.debug('recorded a batch', { entries: r.entries, files: r.files, ...r.timings });
-          },
-          batchSize: opts.recorderBatchSize ?? 1000,
+        consumer = createRecorderConsumer(ctx, log, recorderDeps, {
+          ...(opts.recorderBatchSize !== undefined ? { batchSize: opts.recorderBatchSize } : {}),
           ...(opts.recorderBlockMs !== undefined ? { blockMs: opts.recorderBlockMs } : {}),
-          // One recorder runs (the app that owns the files) and it handles one batch at a time, so
-          // any entry still pending when it looks belongs to a recorder that died: take it over at
-          // once, before reading new entries, so a crash never reorders a person's comments.
-          claimIdleMs: opts.recorderClaimIdleMs ?? 0,
+          ...(opts.recorderClaimIdleMs !== undefined ? { claimIdleMs: opts.recorderClaimIdleMs } : {}),
         });
         await consumer.start();
       }

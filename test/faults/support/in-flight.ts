@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { createKeys } from '../../../src-main/engine/keys';
-import { CLASSIFIER_GROUP } from '../../../src-main/engine/model/classifier-worker';
-import { PREPROCESS_GROUP } from '../../../src-main/engine/model/preprocess';
-import { RECORDER_GROUP } from '../../../src-main/engine/pipeline/pipeline-module';
+import { CLASSIFIER_GROUP } from '../../../src-main/engine/pipeline/stages/classify';
+import { PREPROCESS_GROUP } from '../../../src-main/engine/pipeline/stages/preprocess';
+import { RECORDER_GROUP } from '../../../src-main/engine/pipeline/stages/record';
 import { redisUrlOf, sleep, type VoluntreeProcess } from './processes';
 
 const keys = createKeys();

@@ -12,7 +12,7 @@ import { createKeys } from '../../keys';
 import { createLogger } from '../../log';
 import { parseRedisUrl } from '../../redis/endpoint';
 import { selectBackend } from '../backend';
-import { createClassifierConsumer } from '../classifier-worker';
+import { createClassifierConsumer } from '../../pipeline/stages/classify';
 import { ModelWatcher } from '../model-store';
 
 const root = path.resolve(import.meta.dirname, '../../../..');

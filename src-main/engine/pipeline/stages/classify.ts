@@ -1,15 +1,27 @@
+// Stage 3 of the pipeline (chain.ts): the classifier gear runs the intent model once per batch
+// of comments and writes each comment's intent, confidence and scores.
 import type { Redis } from 'ioredis';
-import type { Gears } from '../gears/loader';
-import type { Keys } from '../keys';
-import type { Logger } from '../log';
-import type { RedisEndpoint } from '../redis/endpoint';
-import { StreamConsumer, type StreamEntry } from '../streams/consumer';
-import { commentEntry, type CommentEntry, type IntentEntry } from '../streams/entries';
-import type { IntentModel } from './intent-model';
-import { unpackFeatures } from './packed-features';
+import type { Gears } from '../../gears/loader';
+import type { Keys } from '../../keys';
+import type { Logger } from '../../log';
+import type { RedisEndpoint } from '../../redis/endpoint';
+import { StreamConsumer, type StreamEntry } from '../../streams/consumer';
+import { commentEntry, type CommentEntry, type IntentEntry } from '../../streams/entries';
+import type { IntentModel } from '../../model/intent-model';
+import { unpackFeatures } from '../../model/packed-features';
 import { INTENTS_MAXLEN } from './preprocess';
+import type { StageDeclaration } from './stage';
 
 export const CLASSIFIER_GROUP = 'classifier';
+
+export const CLASSIFY_STAGE = {
+  name: 'classify',
+  input: (keys: Keys) => keys.streamComments,
+  group: CLASSIFIER_GROUP,
+  schema: commentEntry,
+  commit: 'vt_classify',
+  output: (keys: Keys) => [keys.streamIntents],
+} as const satisfies StageDeclaration;
 
 export interface ClassifierDeps {
   redis: Redis;
@@ -60,7 +72,7 @@ export function createClassifierConsumer(deps: ClassifierDeps): StreamConsumer<C
     const results = classifyBatch(model, batch.map((e) => e.value));
     const args: (string | number)[] = [self.group, INTENTS_MAXLEN];
     batch.forEach((e, i) => args.push(e.id, JSON.stringify(results[i])));
-    const [written, skipped] = await deps.gears.call('vt_classify', [deps.keys.streamComments, deps.keys.streamIntents], args);
+    const [written, skipped] = await deps.gears.call(CLASSIFY_STAGE.commit, [deps.keys.streamComments, deps.keys.streamIntents], args);
     deps.onBatch?.({ size: batch.length, written, skipped, modelVersion: model.version });
   };
   return new StreamConsumer<CommentEntry>({
@@ -68,10 +80,10 @@ export function createClassifierConsumer(deps: ClassifierDeps): StreamConsumer<C
     endpoint: deps.endpoint,
     gears: deps.gears,
     log: deps.log.child({ stage: 'classifier' }),
-    stream: deps.keys.streamComments,
-    group: CLASSIFIER_GROUP,
+    stream: CLASSIFY_STAGE.input(deps.keys),
+    group: CLASSIFY_STAGE.group,
     deadStream: deps.keys.streamDead,
-    schema: commentEntry,
+    schema: CLASSIFY_STAGE.schema,
     handle,
     // Its commit acknowledges per entry, so the next batch can be read while this one runs.
     readAhead: true,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testRedis, type TestRedis } from '../../../test/support/redis';
-import { Gears } from '../gears/loader';
-import { preparedGears } from '../gears/libraries';
+import { testRedis, type TestRedis } from '../../../../test/support/redis';
+import { Gears } from '../../gears/loader';
+import { preparedGears } from '../../gears/libraries';
 import { describeDeadLetter, retryDeadLetters } from './dead-letters';
 
 describe('dead letters', () => {

@@ -1,15 +1,27 @@
+// Stage 2 of the pipeline (chain.ts): each new or edited comment becomes its features; every
+// other item (removals, hides, Messenger messages, button presses) passes straight on.
 import type { Redis } from 'ioredis';
-import type { Gears } from '../gears/loader';
-import type { Keys } from '../keys';
-import type { Logger } from '../log';
-import type { RedisEndpoint } from '../redis/endpoint';
-import { StreamConsumer, type StreamEntry } from '../streams/consumer';
-import { ingestItem, type CommentEntry, type IngestItem, type IntentEntry } from '../streams/entries';
-import type { FeatureConfig } from './features';
-import { featurize } from './features';
-import { packFeatures } from './packed-features';
+import type { Gears } from '../../gears/loader';
+import type { Keys } from '../../keys';
+import type { Logger } from '../../log';
+import type { RedisEndpoint } from '../../redis/endpoint';
+import { StreamConsumer, type StreamEntry } from '../../streams/consumer';
+import { ingestItem, type CommentEntry, type IngestItem, type IntentEntry } from '../../streams/entries';
+import type { FeatureConfig } from '../../model/features';
+import { featurize } from '../../model/features';
+import { packFeatures } from '../../model/packed-features';
+import type { StageDeclaration } from './stage';
 
 export const PREPROCESS_GROUP = 'preprocess';
+
+export const PREPROCESS_STAGE = {
+  name: 'preprocess',
+  input: (keys: Keys) => keys.streamIngest,
+  group: PREPROCESS_GROUP,
+  schema: ingestItem,
+  commit: 'vt_preprocess',
+  output: (keys: Keys) => [keys.streamComments, keys.streamIntents],
+} as const satisfies StageDeclaration;
 /** Backstop cap of the intents stream (its consumer deletes what it recorded; see docs/model.md). */
 export const INTENTS_MAXLEN = 200_000;
 
@@ -51,17 +63,17 @@ export function createPreprocessConsumer(deps: PreprocessDeps): StreamConsumer<I
       const out = preprocessItem(e.value, features);
       args.push(e.id, out.target, JSON.stringify(out.entry));
     }
-    await deps.gears.call('vt_preprocess', [deps.keys.streamIngest, deps.keys.streamComments, deps.keys.streamIntents], args);
+    await deps.gears.call(PREPROCESS_STAGE.commit, [deps.keys.streamIngest, deps.keys.streamComments, deps.keys.streamIntents], args);
   };
   return new StreamConsumer<IngestItem>({
     redis: deps.redis,
     endpoint: deps.endpoint,
     gears: deps.gears,
     log: deps.log.child({ stage: 'preprocess' }),
-    stream: deps.keys.streamIngest,
-    group: PREPROCESS_GROUP,
+    stream: PREPROCESS_STAGE.input(deps.keys),
+    group: PREPROCESS_STAGE.group,
     deadStream: deps.keys.streamDead,
-    schema: ingestItem,
+    schema: PREPROCESS_STAGE.schema,
     handle: commit,
     // Its commit acknowledges per entry, so the next batch can be read while this one runs.
     readAhead: true,

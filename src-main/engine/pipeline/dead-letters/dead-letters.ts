@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import type { DeadLetter, DeadLetterPage, DeadLetterStage } from '../../contract/dead-letters';
-import type { Gears } from '../gears/loader';
-import type { Keys } from '../keys';
-import type { DeadLetterRecord } from './consumer';
+import type { DeadLetter, DeadLetterPage, DeadLetterStage } from '../../../contract/dead-letters';
+import type { Gears } from '../../gears/loader';
+import type { Keys } from '../../keys';
+import type { DeadLetterRecord } from '../../streams/consumer';
 
 const STAGES: readonly DeadLetterStage[] = ['preprocess', 'classifier', 'recorder'];
 

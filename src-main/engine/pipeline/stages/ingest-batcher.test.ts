@@ -1,14 +1,14 @@
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { testRedis, type TestRedis } from '../../../test/support/redis';
-import { commentChange, deliverSigned, feedEntry, webhookPayload } from '../../simulator/webhook-payloads';
-import { ManualClock } from '../clock';
-import { preparedGears } from '../gears/libraries';
-import { Gears } from '../gears/loader';
-import { memoryLogger } from '../log';
-import { IngestBatcher } from './ingest-batcher';
-import { registerWebhookRoutes, WEBHOOK_PATH } from './webhook-routes';
+import { testRedis, type TestRedis } from '../../../../test/support/redis';
+import { commentChange, deliverSigned, feedEntry, webhookPayload } from '../../../simulator/webhook-payloads';
+import { ManualClock } from '../../clock';
+import { preparedGears } from '../../gears/libraries';
+import { Gears } from '../../gears/loader';
+import { memoryLogger } from '../../log';
+import { IngestBatcher } from './ingest';
+import { registerWebhookRoutes, WEBHOOK_PATH } from '../../facebook/webhook-routes';
 
 describe('IngestBatcher', () => {
   let t: TestRedis;
