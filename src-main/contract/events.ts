@@ -198,6 +198,7 @@ export const TEMPLATE_KEYS = [
   'signup.public.returning',
   'signup.private.returning',
   'waitlist.public',
+  'waitlist.public.open',
   'waitlist.private',
   'cancel.public',
   'cancel.private',
@@ -209,7 +210,8 @@ export const TEMPLATE_KEYS = [
 ] as const;
 /**
  * Reply texts. Variables: {firstName}, {name}, {event}, {slot}, {date}, {time}, {location},
- * {position} (waitlist place), {code} (email code). Unknown variables are left as written.
+ * {position} (waitlist place), {open} (the shifts that still have room, when the one asked for is
+ * full), {code} (email code). Unknown variables are left as written.
  */
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 export type ReplyTemplates = Record<TemplateKey, string>;

@@ -115,7 +115,9 @@ describe('1,000 signed webhook comments through the engine', () => {
     const slotHeld = new Map<number, number>();
     const promoted = new Set<number>();
     const signUp = (i: number): void => {
-      const s = slotOfPerson(i);
+      // A comment that names no slot takes the first slot with room (the morning's waitlist only
+      // when every slot is full).
+      const s = signupKind(i) === 'anySlot' ? Math.max(0, SLOTS.findIndex((slot, j) => book[j]!.signed.length < slot.capacity)) : slotOfPerson(i);
       slotHeld.set(i, s);
       (book[s]!.signed.length < SLOTS[s]!.capacity ? book[s]!.signed : book[s]!.waiting).push(i);
     };

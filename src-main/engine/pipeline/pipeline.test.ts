@@ -105,14 +105,53 @@ describe('signup pipeline', () => {
     expect(metrics.filter((m) => m.name === `signups.${e.id}`).at(-1)!.value).toBe(2);
   });
 
+  it('puts a comment that names no shift on the first shift with room, never on a waitlist while another has places', async () => {
+    // Morning (3) and Afternoon (4): seven people who name no shift fill both, nobody waits.
+    const e = await publishedEvent([3, 4]);
+    const ids: string[] = [];
+    for (let i = 1; i <= 7; i += 1) {
+      const c = commentIntent({ postId: e.postId, from: person(i), message: i % 2 ? 'count me in' : "I'm in!", intent: 'signup' });
+      ids.push(c.item.kind === 'comment' ? c.item.commentId : '');
+      await feedIntents(h, [c]);
+    }
+    await settled(h);
+    let list = await call(h.module, 'signups.list', { eventId: e.id });
+    expect(list.slots.map((s) => [s.signups.length, s.waitlist.length])).toEqual([[3, 0], [4, 0]]);
+    expect(list.slots[1]!.signups.map((s) => s.volunteerName).sort()).toEqual(['Person4 Surname', 'Person5 Surname', 'Person6 Surname', 'Person7 Surname']);
+    // Person 5 edits the comment without naming a shift: the place stays where it is.
+    await feedIntents(h, [commentIntent({ postId: e.postId, commentId: ids[4]!, from: person(5), message: 'count me in, bringing gloves', intent: 'signup', verb: 'edited' })]);
+    // Both shifts are full now: the eighth person waits for the first one.
+    await feedIntents(h, [commentIntent({ postId: e.postId, from: person(8), message: 'count me in', intent: 'signup' })]);
+    await settled(h);
+    list = await call(h.module, 'signups.list', { eventId: e.id });
+    expect(list.slots[1]!.signups.map((s) => s.volunteerName)).toContain('Person5 Surname');
+    expect(list.slots[0]!.waitlist.map((s) => s.volunteerName)).toEqual(['Person8 Surname']);
+    // Every shift full: the plain waitlist reply, not one offering a shift with no room.
+    const last = graph.of('replyToComment').at(-1)!;
+    expect(last.message).toMatch(/Morning is full, so you're on the waitlist/);
+  });
+
+  it('sends a party to the first shift its whole party fits in', async () => {
+    const e = await publishedEvent([2, 4]);
+    await feedIntents(h, [commentIntent({ postId: e.postId, from: person(1), message: 'count me in', intent: 'signup' })]);
+    await feedIntents(h, [commentIntent({ postId: e.postId, from: person(2), message: 'me + 2 friends', intent: 'signup' })]);
+    await settled(h);
+    const list = await call(h.module, 'signups.list', { eventId: e.id });
+    expect(list.slots[0]!.signups.map((s) => s.volunteerName)).toEqual(['Person1 Surname']);
+    expect(list.slots[1]!.signups.map((s) => [s.volunteerName, s.partySize])).toEqual([['Person2 Surname', 3]]);
+  });
+
   it('follows edited and deleted comments, and ignores comments it should not act on', async () => {
     const e = await publishedEvent([1, 5]);
     const first = commentIntent({ postId: e.postId, from: person(1), message: 'count me in', intent: 'signup' });
-    const second = commentIntent({ postId: e.postId, from: person(2), message: 'me too please', intent: 'signup' });
+    const second = commentIntent({ postId: e.postId, from: person(2), message: 'me too please, morning', intent: 'signup' });
     await feedIntents(h, [first, second]);
     await settled(h);
     let list = await call(h.module, 'signups.list', { eventId: e.id });
     expect(list.slots[0]!.waitlist.map((s) => s.volunteerName)).toEqual(['Person2 Surname']);
+    // Waitlisted for the morning they asked for while the afternoon has room: the reply says so.
+    const waitlistReply = graph.of('replyToComment').find((r) => r.commentId === (second.item.kind === 'comment' ? second.item.commentId : ''));
+    expect(waitlistReply?.message).toMatch(/Morning is full.*Afternoon \(.*\) still has room: edit your comment/);
     const id1 = first.item.kind === 'comment' ? first.item.commentId : '';
     const id2 = second.item.kind === 'comment' ? second.item.commentId : '';
 

@@ -8,7 +8,7 @@ import { detectLanguage } from '../replies/language';
 import { firstNameOf } from '../replies/templates';
 import { matchSlot, partySize } from '../signups/slot-match';
 import {
-  activeSignupOf, cancelSignup, confirmChoices, moveSignup, render, signUp, slotOf, varsFor, type SignupContext,
+  activeSignupOf, cancelSignup, confirmChoices, defaultSlotFor, moveSignup, openSlotsText, render, signUp, slotOf, slotsWithRoom, varsFor, type SignupContext,
 } from '../signups/signup-engine';
 import type { CommentRecord, EventRecord, SignupRecord, VolunteerRecord } from '../state/records';
 import { commentView, inboxView, takenIn, waitlistOf } from '../state/views';
@@ -216,26 +216,31 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
       comment.action = 'ignored';
     }
   } else if (intent === 'signup') {
-    const slot = named ?? event.slots[0]!;
+    const party = partySize(comment.message);
+    // An edit that names no slot keeps the signup where it is; a new one goes where there is room.
+    const slot = named ?? (ownActive ? slotOf(event, ownActive.slotId) : undefined) ?? defaultSlotFor(ctx.state, event, party);
     if (ownActive) {
       // The signup follows the edited text: another slot, another party size.
       const hadPlace = ownActive.status === 'signed_up';
-      moveSignup(ctx, ownActive, slot, false, replies, partySize(comment.message));
+      moveSignup(ctx, ownActive, slot, false, replies, party);
       comment.action = ownActive.status === 'waitlisted' ? 'waitlisted' : 'signed_up';
       if (hadPlace && ownActive.status === 'waitlisted') replies.push(lostPlaceReply(ctx, comment, event, volunteer, ownActive, lang));
     } else if (activeSignupOf(ctx.state, volunteer.id, event.id)) {
       comment.action = 'already_signed_up';
     } else {
-      const s = signUp(ctx, { event, slot, volunteer, partySize: partySize(comment.message), source: 'comment', commentId: comment.id });
+      const s = signUp(ctx, { event, slot, volunteer, partySize: party, source: 'comment', commentId: comment.id });
       comment.signupId = s.id;
       comment.action = s.status === 'waitlisted' ? 'waitlisted' : 'signed_up';
       const returning = ctx.state.signupsOfVolunteer(volunteer.id).some((x) => x.eventId !== event.id && x.status !== 'cancelled');
       const position = s.status === 'waitlisted' ? String(waitlistOf(ctx.state, event.id, slot.id).findIndex((x) => x.id === s.id) + 1) : '';
-      const vars = varsFor(ctx, event, slot, volunteer, { position });
       const waiting = s.status === 'waitlisted';
+      // Waitlisted for the slot they named while another has room: say which, so they can move.
+      const open = waiting ? slotsWithRoom(ctx.state, event, party, slot.id) : [];
+      const vars = varsFor(ctx, event, slot, volunteer, { position, open: openSlotsText(ctx, open, lang === 'es' ? 'o' : 'or') });
+      const publicKey = waiting ? (open.length > 0 ? 'waitlist.public.open' : 'waitlist.public') : returning ? 'signup.public.returning' : 'signup.public';
       replies.push({
         kind: waiting ? 'waitlist.public' : 'signup.public', key: comment.id, to: { commentId: comment.id, private: false },
-        text: render(ctx, waiting ? 'waitlist.public' : returning ? 'signup.public.returning' : 'signup.public', vars, lang), volunteerId: volunteer.id,
+        text: render(ctx, publicKey, vars, lang), volunteerId: volunteer.id,
       });
       privateTo(ctx, comment, volunteer, replies, waiting ? 'waitlist.private' : 'signup.private',
         render(ctx, waiting ? 'waitlist.private' : returning ? 'signup.private.returning' : 'signup.private', vars, lang), confirmChoices(s.id));

@@ -15,7 +15,8 @@ const SLOTS = [
   { title: 'Evening', start: '2026-12-05T18:00:00Z', end: '2026-12-05T21:00:00Z', capacity: 100 },
 ];
 const SAY = ["I'm in for the morning", "I'm in for the afternoon", "I'm in for the evening", 'count me in!'];
-const slotOfPerson = (i: number): number => [0, 1, 2, 0][i % 4]!;
+/** The slot a person's comment names; null for "count me in!". */
+const slotOfPerson = (i: number): number | null => ([0, 1, 2, null] as const)[i % 4] ?? null;
 const person = (i: number) => ({ id: `9${String(i).padStart(5, '0')}`, name: `Helper${i} Test` });
 
 interface Script {
@@ -31,19 +32,25 @@ function script(postId: string): Script {
   const entries: IntentEntry[] = [];
   const signupComment = new Map<number, string>();
   const state = SLOTS.map(() => ({ signed: [] as number[], waiting: [] as number[] }));
+  const slotOf = new Map<number, number>();
   for (let i = 1; i <= 600; i += 1) {
     const e = commentIntent({ postId, from: person(i), message: SAY[i % 4]!, intent: 'signup' });
     signupComment.set(i, e.item.kind === 'comment' ? e.item.commentId : '');
     entries.push(e);
-    const s = state[slotOfPerson(i)]!;
-    (s.signed.length < SLOTS[slotOfPerson(i)]!.capacity ? s.signed : s.waiting).push(i);
+    // A comment that names no slot takes the first slot with room, in the event's order (the
+    // morning's waitlist only when every slot is full).
+    const named = slotOfPerson(i);
+    const k = named ?? Math.max(0, SLOTS.findIndex((slot, j) => state[j]!.signed.length < slot.capacity));
+    slotOf.set(i, k);
+    const s = state[k]!;
+    (s.signed.length < SLOTS[k]!.capacity ? s.signed : s.waiting).push(i);
   }
   // 100 morning and 50 evening people with places cancel.
   const cancelled = new Set([...state[0]!.signed.slice(0, 100), ...state[2]!.signed.slice(0, 50)]);
   const promoted = new Set<number>();
   for (const i of cancelled) {
     entries.push(commentIntent({ postId, from: person(i), message: "sorry, I can't come any more", intent: 'cancel' }));
-    const s = state[slotOfPerson(i)]!;
+    const s = state[slotOf.get(i)!]!;
     s.signed = s.signed.filter((x) => x !== i);
     const next = s.waiting.shift();
     if (next !== undefined) {

@@ -8,6 +8,7 @@ export const DEFAULT_TEMPLATES: ReplyTemplates = {
   'signup.public.returning': "Welcome back {firstName}! You're signed up for {slot}. Details are in your messages.",
   'signup.private.returning': 'Great to have you again, {firstName}! You are down for {event} ({slot}, {date}) at {location}. Can you confirm?',
   'waitlist.public': "Thanks {firstName}! {slot} is full, so you're on the waitlist. We'll message you if a place opens.",
+  'waitlist.public.open': "Thanks {firstName}! {slot} is full, so you're on its waitlist. {open} still has room: edit your comment to name it and the place is yours.",
   'waitlist.private': "Hi {firstName}, {slot} of {event} is full right now. You're number {position} on the waitlist; we'll tell you as soon as a place opens.",
   'cancel.public': 'No problem {firstName}, we have taken you off {event}. Hope to see you another time!',
   'cancel.private': "Hi {firstName}, you're no longer signed up for {event} ({slot}). Thanks for letting us know.",
@@ -29,6 +30,7 @@ export const SPANISH_TEMPLATES: ReplyTemplates = {
   'signup.public.returning': '¡Qué bueno verte de nuevo, {firstName}! Quedaste apuntado/a para {slot}. Los detalles están en tus mensajes.',
   'signup.private.returning': '¡Qué alegría contar contigo otra vez, {firstName}! Estás en {event} ({slot}, {date}) en {location}. ¿Nos confirmas?',
   'waitlist.public': '¡Gracias {firstName}! {slot} está completo, así que estás en la lista de espera. Te escribimos si se libera un lugar.',
+  'waitlist.public.open': '¡Gracias {firstName}! {slot} está completo, así que estás en su lista de espera. {open} todavía tiene lugar: edita tu comentario con ese nombre y el lugar es tuyo.',
   'waitlist.private': 'Hola {firstName}, {slot} de {event} está completo por ahora. Eres el número {position} en la lista de espera; te avisamos en cuanto se libere un lugar.',
   'cancel.public': 'Sin problema {firstName}, te quitamos de {event}. ¡Esperamos verte en otra ocasión!',
   'cancel.private': 'Hola {firstName}, ya no estás apuntado/a a {event} ({slot}). Gracias por avisarnos.',
@@ -106,7 +108,7 @@ export class ReplyTexts {
   }
 }
 
-export type TemplateVars = Partial<Record<'firstName' | 'name' | 'event' | 'slot' | 'date' | 'time' | 'location' | 'position' | 'code', string>>;
+export type TemplateVars = Partial<Record<'firstName' | 'name' | 'event' | 'slot' | 'date' | 'time' | 'location' | 'position' | 'open' | 'code', string>>;
 
 /** The first word of a display name ("Maria José Silva" → "Maria"); "there" when unknown. */
 export function firstNameOf(name: string | null | undefined): string {

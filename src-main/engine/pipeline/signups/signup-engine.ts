@@ -95,6 +95,28 @@ export function activeSignupOf(state: PipelineState, volunteerId: string, eventI
 }
 
 /**
+ * The slots, in the event's own order, with room for a party of `partySize` (a party is never
+ * split), leaving out `except`.
+ */
+export function slotsWithRoom(state: PipelineState, event: EventRecord, partySize: number, except: string | null = null): SlotRecord[] {
+  return event.slots.filter((s) => s.id !== except && takenIn(state, event.id, s.id) + partySize <= s.capacity);
+}
+
+/**
+ * Where a signup goes when the comment names no slot: the first slot, in the event's order,
+ * with room for the whole party; the first slot (its waitlist) only when none has room. So
+ * nobody is waitlisted while another shift has places.
+ */
+export function defaultSlotFor(state: PipelineState, event: EventRecord, partySize: number): SlotRecord {
+  return slotsWithRoom(state, event, partySize)[0] ?? event.slots[0]!;
+}
+
+/** "Afternoon (1:00 PM)" or "Afternoon (1:00 PM) or Evening (5:00 PM)": open slots for a reply. */
+export function openSlotsText(ctx: SignupContext, slots: readonly SlotRecord[], or = 'or'): string {
+  return slots.map((s) => `${s.title} (${formatTime(s.start, ctx.timeZone)})`).join(` ${or} `);
+}
+
+/**
  * Signs a person up for a slot, or puts them on its waitlist when their whole party does not
  * fit (a party is never split). `overCapacity` lets the coordinator squeeze someone in.
  */

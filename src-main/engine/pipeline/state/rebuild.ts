@@ -1,3 +1,4 @@
+import { defaultSlotFor } from '../signups/signup-engine';
 import { matchSlot, partySize } from '../signups/slot-match';
 import type { PipelineState } from './pipeline-state';
 import { facebookVolunteer } from '../recorder/apply-comment';
@@ -35,8 +36,10 @@ export function rebuildFromComments(state: PipelineState, timeZone: string): Reb
       out.volunteers += 1;
     }
     if (!c.signupId || state.signups[c.signupId] || (c.action !== 'signed_up' && c.action !== 'waitlisted')) continue;
-    const slot = matchSlot(c.message, event.slots, timeZone) ?? event.slots[0];
-    if (!slot) continue;
+    if (event.slots.length === 0) continue;
+    // The recorder's rule, replayed in comment order: a comment naming no slot went to the first
+    // slot with room for its party.
+    const slot = matchSlot(c.message, event.slots, timeZone) ?? defaultSlotFor(state, event, partySize(c.message));
     const s: SignupRecord = {
       id: c.signupId, eventId: event.id, slotId: slot.id, volunteerId: vid, partySize: partySize(c.message),
       // As the person was told: a place, or a place on the waitlist.

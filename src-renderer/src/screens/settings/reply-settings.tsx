@@ -7,7 +7,7 @@ import { Field } from '../../components/field';
 import { useAction } from '../../lib/use-action';
 import { useStores } from '../../stores/stores';
 
-const VARIABLES = ['{firstName}', '{event}', '{slot}', '{date}', '{time}', '{location}', '{position}'];
+const VARIABLES = ['{firstName}', '{event}', '{slot}', '{date}', '{time}', '{location}', '{position}', '{open}'];
 
 const LABELS: Partial<Record<TemplateKey, string>> = {
   'signup.public': 'Signup — public reply',
@@ -15,6 +15,7 @@ const LABELS: Partial<Record<TemplateKey, string>> = {
   'signup.public.returning': 'Signup, returning volunteer — public reply',
   'signup.private.returning': 'Signup, returning volunteer — Messenger',
   'waitlist.public': 'Waitlist — public reply',
+  'waitlist.public.open': 'Waitlist while another shift has room — public reply',
   'waitlist.private': 'Waitlist — Messenger',
   'cancel.public': 'Cancellation — public reply',
   'cancel.private': 'Cancellation — Messenger',
