@@ -3,8 +3,8 @@
 // watches /healthz, are other processes). Plain JavaScript: a worker thread is not passed
 // through the test runner's TypeScript transform.
 //
-// workerData: { url, token, idleMs, bodies (the volunteers.importCsv requests' bytes, sent one
-// after another) }
+// workerData: { url, token, idleMs, bodies (sent one after another: bytes of a
+// volunteers.importCsv request, or { path, headers, body } for any other POST) }
 // Posts back once: { idle: number[], during: number[], importMs, statuses: number[] }, latencies in ms, each
 // timed from when the probe was due (a block between two probes delays the next one, and a
 // request arriving then would have waited as long).
@@ -15,9 +15,9 @@ const { url, token, idleMs, bodies } = workerData;
 const base = new URL(url);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function request(method, path, payload) {
+function request(method, path, payload, extraHeaders = null) {
   return new Promise((resolve, reject) => {
-    const headers = payload ? { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': payload.length } : {};
+    const headers = payload ? { ...(extraHeaders ?? { authorization: `Bearer ${token}`, 'content-type': 'application/json' }), 'content-length': payload.length } : {};
     const req = http.request({ hostname: base.hostname, port: base.port, method, path, headers, agent: false }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode));
@@ -48,7 +48,10 @@ let done = false;
 const t0 = performance.now();
 const upload = (async () => {
   const statuses = [];
-  for (const body of bodies) statuses.push(await request('POST', '/api/rpc/volunteers.importCsv', Buffer.from(body)));
+  for (const b of bodies) {
+    if (b instanceof Uint8Array) statuses.push(await request('POST', '/api/rpc/volunteers.importCsv', Buffer.from(b)));
+    else statuses.push(await request('POST', b.path, Buffer.from(b.body), b.headers));
+  }
   return statuses;
 })().finally(() => {
   done = true;
