@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { RpcError } from '../../contract/errors';
@@ -21,6 +22,9 @@ export interface ComputeJob {
   node: string;
   at: number;
 }
+
+/** Checked where it is consumed (QueueFactory.worker), like the pipeline's jobs. */
+const computeJobSchema: z.ZodType<ComputeJob> = z.object({ node: z.string().min(1).max(500), at: z.number().nonnegative().finite() });
 
 export interface MetricsDeps {
   redis: Redis;
@@ -121,6 +125,7 @@ export class MetricsService {
     if (this.worker) return;
     this.worker = this.deps.queues.worker<ComputeJob>(QUEUE_NAMES.metrics, (job) => this.compute(job.data, job.id ?? ''), {
       concurrency: this.opts.concurrency ?? 4,
+      schema: computeJobSchema,
     });
     const every = this.opts.sweepMs ?? (this.opts.leaseMs ?? DEFAULT_LEASE_MS) / 2;
     this.sweeper = setInterval(() => void this.sweepLeases().catch((err: unknown) => this.log.warn('metric lease sweep failed', { err })), every);

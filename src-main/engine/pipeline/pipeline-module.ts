@@ -17,6 +17,7 @@ import { inboxHandlers } from './inbox/inbox-handlers';
 import { dbWriteJobId, dbWriteProcessor, type DbWriteJob } from './queues/db-write-queue';
 import { emailProcessor } from './queues/email-queue';
 import { notifyProcessor, type NotifyJob } from './queues/notify-queue';
+import { dbWriteJobSchema, emailJobSchema, notifyJobSchema, publishJobSchema, replyJobSchema } from './queues/job-schemas';
 import { publishProcessor, type PublishJob } from './queues/publish-queue';
 import { replyProcessor } from './queues/reply-queue';
 import type { UtilityTemplateSetting } from './queues/send-to-person';
@@ -188,13 +189,13 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
     replyWorker = ctx.queues.worker<ReplyJob>(
       QUEUE_NAMES.reply,
       replyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, log, now, template, record, limiter: () => replyWorker! }),
-      { concurrency: opts.replyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER },
+      { concurrency: opts.replyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER, schema: replyJobSchema },
     ) as unknown as Worker;
     let notifyWorker: Worker | null = null;
     notifyWorker = ctx.queues.worker<NotifyJob>(
       QUEUE_NAMES.notify,
       notifyProcessor({ graph: deps.graph, redis: ctx.redis, keys: ctx.keys, now, template, emailQueue, record, limiter: () => notifyWorker! }),
-      { concurrency: opts.notifyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER },
+      { concurrency: opts.notifyConcurrency ?? 20, limiter: GRAPH_WORKER_LIMITER, schema: notifyJobSchema },
     ) as unknown as Worker;
     sendingWorkers = [replyWorker, notifyWorker];
   }
@@ -211,7 +212,7 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
     // without them leaves email jobs to the app rather than failing them.
     if (ctx.role !== 'app' && deps.email() === null) return;
     sender = createEmailSender(deps.email, deps.smtpPassword);
-    ctx.queues.worker<EmailJob>(QUEUE_NAMES.email, emailProcessor({ sender, redis: ctx.redis, keys: ctx.keys, log, now, record }), { concurrency: 5 });
+    ctx.queues.worker<EmailJob>(QUEUE_NAMES.email, emailProcessor({ sender, redis: ctx.redis, keys: ctx.keys, log, now, record }), { concurrency: 5, schema: emailJobSchema });
   }
 
   return {
@@ -253,9 +254,9 @@ export function createPipelineModule(ctx: EngineContext, deps: PipelineModuleDep
             onError: (err) => log.warn('activity feed did not take the publish', { err }),
           }),
           // One at a time: a repeated publish request then finds the first one's marker (see publish-queue.ts).
-          { concurrency: 1, limiter: GRAPH_WORKER_LIMITER },
+          { concurrency: 1, limiter: GRAPH_WORKER_LIMITER, schema: publishJobSchema },
         ) as unknown as Worker;
-        ctx.queues.worker<DbWriteJob>(QUEUE_NAMES.dbWrite, dbWriteProcessor({ state, live: ctx.live }), { concurrency: 50 });
+        ctx.queues.worker<DbWriteJob>(QUEUE_NAMES.dbWrite, dbWriteProcessor({ state, live: ctx.live }), { concurrency: 50, schema: dbWriteJobSchema });
         // Broadcasts cut short by a crash before their copies were queued: queue what is still pending.
         for (const b of Object.values(state.broadcasts)) {
           if (b.finishedAt === null) await enqueueDeliveries(core, { notifyQueue, templateAvailable }, b);

@@ -1,4 +1,5 @@
-import { Queue, QueueEvents, Worker, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
+import { Queue, QueueEvents, UnrecoverableError, Worker, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
+import type { ZodType } from 'zod';
 import { bullConnection, type RedisEndpoint } from '../redis/endpoint';
 import type { QueueName } from '../keys';
 import type { Logger } from '../log';
@@ -33,14 +34,30 @@ export class QueueFactory {
     return q as Queue<D>;
   }
 
-  worker<D = unknown, R = unknown>(name: QueueName, processor: Processor<D, R>, opts: Partial<WorkerOptions> = {}): Worker<D, R> {
+  /**
+   * A worker on `name`. With `schema`, each job's data is checked before `processor` sees it: a
+   * job that does not match fails at once (UnrecoverableError, no retries) with the field and
+   * the reason, instead of failing somewhere inside the processor or doing the wrong thing.
+   */
+  worker<D = unknown, R = unknown>(name: QueueName, processor: Processor<D, R>, opts: Partial<WorkerOptions> & { schema?: ZodType<D> } = {}): Worker<D, R> {
     // A queue this process works is one whose counts the health report should show, even
     // before anything here has added a job to it.
     this.queue(name);
-    const w = new Worker<D, R>(name, processor, {
+    const { schema, ...workerOpts } = opts;
+    const checked: Processor<D, R> = schema
+      ? (job, token) => {
+          const r = schema.safeParse(job.data);
+          if (!r.success) {
+            const issue = r.error.issues[0];
+            throw new UnrecoverableError(`job data does not match the ${name} job: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`);
+          }
+          return processor(job, token);
+        }
+      : processor;
+    const w = new Worker<D, R>(name, checked, {
       connection: this.connection,
       prefix: this.prefix,
-      ...opts,
+      ...workerOpts,
     });
     w.on('error', (err) => this.log.warn('worker error', { queue: name, err }));
     w.on('failed', (job, err) => this.log.warn('job failed', { queue: name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }));
