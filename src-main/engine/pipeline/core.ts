@@ -43,7 +43,7 @@ export class PipelineCore {
       if (!t) cache.set(k, (t = texts.in(lang)));
       return t;
     };
-    return { state: this.state, now: this.now(), timeZone: this.timeZone(), templates: textsIn(null), textsIn, reviewThreshold: this.reviewThreshold(), effects };
+    return { state: this.state, now: this.now(), timeZone: this.timeZone(), templates: textsIn(null), textsIn, languageOf: (lang) => texts.resolve(lang), reviewThreshold: this.reviewThreshold(), effects };
   }
 
   /**

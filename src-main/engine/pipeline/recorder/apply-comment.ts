@@ -236,7 +236,7 @@ export function decide(ctx: SignupContext, comment: CommentRecord, event: EventR
       const waiting = s.status === 'waitlisted';
       // Waitlisted for the slot they named while another has room: say which, so they can move.
       const open = waiting ? slotsWithRoom(ctx.state, event, party, slot.id) : [];
-      const vars = varsFor(ctx, event, slot, volunteer, { position, open: openSlotsText(ctx, open, lang === 'es' ? 'o' : 'or') });
+      const vars = varsFor(ctx, event, slot, volunteer, { position, open: openSlotsText(ctx, open, lang) });
       const publicKey = waiting ? (open.length > 0 ? 'waitlist.public.open' : 'waitlist.public') : returning ? 'signup.public.returning' : 'signup.public';
       replies.push({
         kind: waiting ? 'waitlist.public' : 'signup.public', key: comment.id, to: { commentId: comment.id, private: false },

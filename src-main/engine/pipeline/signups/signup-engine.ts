@@ -16,6 +16,8 @@ export interface SignupContext {
   templates: ReplyTemplates;
   /** The texts replies to a person writing in `lang` use (the default language's when it has none). */
   textsIn: (lang: ReplyLanguage | null) => ReplyTemplates;
+  /** The language the texts for `lang` are really in (the default language's when it has none). */
+  languageOf: (lang: ReplyLanguage | null) => ReplyLanguage;
   /** Comments the model is less sure of than this wait for the coordinator (0: act on every guess). */
   reviewThreshold: number;
   effects: Effects;
@@ -94,12 +96,14 @@ export function activeSignupOf(state: PipelineState, volunteerId: string, eventI
   return state.signupsOfVolunteer(volunteerId).find((s) => s.eventId === eventId && s.status !== 'cancelled');
 }
 
-/**
- * The slots, in the event's own order, with room for a party of `partySize` (a party is never
- * split), leaving out `except`.
- */
+/** Whether a whole party of `partySize` fits in the places `slot` has free (a party is never split). */
+export function partyFits(state: PipelineState, eventId: string, slot: SlotRecord, partySize: number): boolean {
+  return takenIn(state, eventId, slot.id) + partySize <= slot.capacity;
+}
+
+/** The slots, in the event's own order, with room for a party of `partySize`, leaving out `except`. */
 export function slotsWithRoom(state: PipelineState, event: EventRecord, partySize: number, except: string | null = null): SlotRecord[] {
-  return event.slots.filter((s) => s.id !== except && takenIn(state, event.id, s.id) + partySize <= s.capacity);
+  return event.slots.filter((s) => s.id !== except && partyFits(state, event.id, s, partySize));
 }
 
 /**
@@ -111,9 +115,13 @@ export function defaultSlotFor(state: PipelineState, event: EventRecord, partySi
   return slotsWithRoom(state, event, partySize)[0] ?? event.slots[0]!;
 }
 
-/** "Afternoon (1:00 PM)" or "Afternoon (1:00 PM) or Evening (5:00 PM)": open slots for a reply. */
-export function openSlotsText(ctx: SignupContext, slots: readonly SlotRecord[], or = 'or'): string {
-  return slots.map((s) => `${s.title} (${formatTime(s.start, ctx.timeZone)})`).join(` ${or} `);
+/**
+ * "Afternoon (1:00 PM)" or "Afternoon (1:00 PM) or Evening (5:00 PM)": open slots for a reply to
+ * a comment in `lang`, joined the way the language the reply's texts are in joins a choice.
+ */
+export function openSlotsText(ctx: SignupContext, slots: readonly SlotRecord[], lang: ReplyLanguage | null): string {
+  const or = new Intl.ListFormat(ctx.languageOf(lang), { type: 'disjunction' });
+  return or.format(slots.map((s) => `${s.title} (${formatTime(s.start, ctx.timeZone)})`));
 }
 
 /**
@@ -125,7 +133,7 @@ export function signUp(
   input: { event: EventRecord; slot: SlotRecord; volunteer: VolunteerRecord; partySize: number; source: 'comment' | 'coordinator'; commentId: string | null; overCapacity?: boolean },
 ): SignupRecord {
   const { event, slot, volunteer } = input;
-  const fits = takenIn(ctx.state, event.id, slot.id) + input.partySize <= slot.capacity;
+  const fits = partyFits(ctx.state, event.id, slot, input.partySize);
   const s: SignupRecord = {
     id: input.commentId ? `s_${input.commentId}` : `s_${randomUUID()}`,
     eventId: event.id,
@@ -237,7 +245,7 @@ export function moveSignup(ctx: SignupContext, s: SignupRecord, slot: SlotRecord
   s.status = 'cancelled';
   ctx.state.putSignup(s);
   s.partySize = partySize;
-  const fits = takenIn(ctx.state, s.eventId, slot.id) + s.partySize <= slot.capacity;
+  const fits = partyFits(ctx.state, s.eventId, slot, s.partySize);
   s.slotId = slot.id;
   s.status = fits || overCapacity ? 'signed_up' : 'waitlisted';
   s.queuedAt = ctx.now;
@@ -263,7 +271,7 @@ function resizeSignup(ctx: SignupContext, s: SignupRecord, slot: SlotRecord, par
     // Counted out before measuring, so the party's own places count as free.
     s.status = 'cancelled';
     ctx.state.putSignup(s);
-    const fits = takenIn(ctx.state, s.eventId, slot.id) + partySize <= slot.capacity;
+    const fits = partyFits(ctx.state, s.eventId, slot, partySize);
     s.status = fits ? 'signed_up' : 'waitlisted';
     if (!fits) s.queuedAt = ctx.now;
   }

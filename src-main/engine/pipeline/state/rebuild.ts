@@ -39,9 +39,10 @@ export function rebuildFromComments(state: PipelineState, timeZone: string): Reb
     if (event.slots.length === 0) continue;
     // The recorder's rule, replayed in comment order: a comment naming no slot went to the first
     // slot with room for its party.
-    const slot = matchSlot(c.message, event.slots, timeZone) ?? defaultSlotFor(state, event, partySize(c.message));
+    const party = partySize(c.message);
+    const slot = matchSlot(c.message, event.slots, timeZone) ?? defaultSlotFor(state, event, party);
     const s: SignupRecord = {
-      id: c.signupId, eventId: event.id, slotId: slot.id, volunteerId: vid, partySize: partySize(c.message),
+      id: c.signupId, eventId: event.id, slotId: slot.id, volunteerId: vid, partySize: party,
       // As the person was told: a place, or a place on the waitlist.
       status: c.action === 'waitlisted' ? 'waitlisted' : 'signed_up',
       queuedAt: c.createdAt, confirmation: 'pending', attended: null, source: 'comment', commentId: c.id, promotions: 0,
