@@ -10,7 +10,8 @@ const id = z.string().trim().min(1, 'An id is required').max(200);
  * How a person is reached: Messenger inside the 24 h window, an approved utility template
  * outside it, email when that is all there is; `none` when there is no way.
  */
-export type BroadcastChannel = 'messenger' | 'template' | 'email' | 'none';
+export const BROADCAST_CHANNELS = ['messenger', 'template', 'email', 'none'] as const;
+export type BroadcastChannel = (typeof BROADCAST_CHANNELS)[number];
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
 export interface BroadcastRecipient {

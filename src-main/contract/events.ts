@@ -95,7 +95,8 @@ export const intentName = z.enum(INTENTS, {
 export type { IntentName };
 
 /** Where a reply goes: under the comment, as its one private reply, or as a Messenger message. */
-export type ReplyChannel = 'public' | 'private' | 'messenger';
+export const REPLY_CHANNELS = ['public', 'private', 'messenger'] as const;
+export type ReplyChannel = (typeof REPLY_CHANNELS)[number];
 
 /** A reply that could not be sent and will not be retried, with the reason in the coordinator's words. */
 export interface ReplyProblem {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { BROADCAST_CHANNELS } from '../../../contract/broadcasts';
+import { REPLY_CHANNELS } from '../../../contract/events';
 import type { MessageChoice } from '../../facebook/graph-types';
 import type { EmailJob, ReplyJob } from '../effects';
 import type { DbWriteJob } from './db-write-queue';
@@ -13,7 +15,7 @@ import type { PublishJob } from './publish-queue';
 
 const id = z.string().min(1).max(500);
 const ms = z.number().nonnegative().finite();
-const channel = z.enum(['messenger', 'template', 'email', 'none']);
+const channel = z.enum(BROADCAST_CHANNELS);
 
 const choice: z.ZodType<MessageChoice> = z.object({ title: z.string(), payload: z.string() });
 
@@ -54,6 +56,6 @@ export const publishJobSchema: z.ZodType<PublishJob> = z.object({ eventId: id, s
 export const dbWriteJobSchema: z.ZodType<DbWriteJob> = z.discriminatedUnion('type', [
   z.object({ type: z.literal('psid'), volunteerId: id, psid: id, at: ms }),
   z.object({ type: z.literal('delivery'), broadcastId: id, volunteerId: id, status: z.enum(['sent', 'failed']), channel: channel.nullable(), error: z.string().nullable(), at: ms }),
-  z.object({ type: z.literal('replyProblem'), commentId: id, kind: id, key: id, channel: z.enum(['public', 'private', 'messenger']), reason: z.string(), at: ms }),
+  z.object({ type: z.literal('replyProblem'), commentId: id, kind: id, key: id, channel: z.enum(REPLY_CHANNELS), reason: z.string(), at: ms }),
   z.object({ type: z.literal('replySent'), commentId: id, kind: id, key: id, at: ms }),
 ]);
