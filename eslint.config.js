@@ -25,23 +25,18 @@ function boundaries() {
   const rule = (patterns) => ({ 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only src-main/electron/ may import Electron.' }], patterns }] });
   const layer = (dirs, message) => ({ regex: `(^|/)(${dirs.join('|')})(/|$)`, message });
   const training = { regex: '(^|/)model/(src|scripts)(/|$)', message: 'The model core is src-main/engine/model/; model/src and model/scripts are the training tools, which import the core, never the other way round.' };
+  const windowZone = [{ regex: '(^|/)src-main/(?!contract/)', message: 'The window imports only the contract (@contract) from src-main.' }, training];
   return [
     {
       // The window sees the engine only through the contract (requests, live events, types).
       files: ['src-renderer/**/*.{ts,tsx}'],
-      rules: rule([
-        { regex: '(^|/)src-main/(?!contract/)', message: 'The window imports only the contract (@contract) from src-main.' },
-        training,
-      ]),
+      rules: rule(windowZone),
     },
     {
+      // Outside its tests (which run in Node), no Node built-ins either.
       files: ['src-renderer/**/*.{ts,tsx}'],
       ignores: ['**/*.test.{ts,tsx}'],
-      rules: rule([
-        { regex: '(^|/)src-main/(?!contract/)', message: 'The window imports only the contract (@contract) from src-main.' },
-        training,
-        { regex: '^node:', message: 'The window runs in a sandboxed renderer: no Node built-ins.' },
-      ]),
+      rules: rule([...windowZone, { regex: '^node:', message: 'The window runs in a sandboxed renderer: no Node built-ins.' }]),
     },
     {
       // The contract is what both sides agree on: it depends on nothing of either side.
