@@ -30,7 +30,7 @@ export const round = (v: number): number => Math.round(v);
  * baseline of the same run, and then while the bodies are sent one after another.
  */
 export async function probeDuring(build: (engine: Engine) => ProbeBody[] | Promise<ProbeBody[]>): Promise<ProbeResult> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-bench-import-'));
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vt-bench-healthz-'));
   const config = configFromEnv({ VOLUNTREE_DATA_DIR: dataDir, VOLUNTREE_PORT: '0', VOLUNTREE_TOKEN: TOKEN, VOLUNTREE_TUNNEL: 'off', FB_GRAPH_URL: 'http://127.0.0.1:9' });
   const engine = createEngine({ demo: createDemoModule, config, log: memoryLogger() });
   await engine.start();
